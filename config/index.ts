@@ -1,0 +1,6 @@
+export { catalog, catalogApps } from "./catalog";
+export { budgets, type Budgets, type TierBudget } from "./checks/budget";
+export { ConfigError, loadHomelab, type LoadInput, type LoadResult } from "./load";
+export * from "./model";
+export { UNPRIVILEGED_ID_SHIFT } from "./resolve";
+export { requiredSecrets, SECRET_KEYS, type SecretKey, type SecretRequirement } from "./secrets";

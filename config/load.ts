@@ -1,0 +1,64 @@
+import { checkBudgets } from "./checks/budget";
+import { checkNetwork } from "./checks/network";
+import { checkPlatform } from "./checks/platform";
+import { checkServices } from "./checks/services";
+import { deepFreeze } from "./merge";
+import type { Homelab, Problem } from "./model";
+import { parseSections, resolveModel } from "./resolve";
+import type { Sections } from "./schema";
+import { checkSecrets } from "./secrets";
+
+export interface LoadInput {
+  /** The `homelab:*` config values by key without the namespace (`proxmox`, `services`, ...). */
+  readonly homelab: Readonly<Record<string, unknown>>;
+  /** Secret keys that have a value, e.g. `cloudflare:apiToken`. */
+  readonly presentSecrets: ReadonlySet<string>;
+  /** Secret keys that have a value stored in plain text. */
+  readonly plainSecrets?: ReadonlySet<string>;
+}
+
+export type LoadResult = { readonly ok: true; readonly model: Homelab } | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/**
+ * Parses the stack file, applies catalog defaults and cross-checks the result. Every problem found is
+ * returned at once; the model is returned only when there is none.
+ */
+export function loadHomelab(input: LoadInput): LoadResult {
+  const { sections, problems } = parseSections(input.homelab);
+  if (problems.length > 0 && !isComplete(sections)) return { ok: false, problems: sortProblems(problems) };
+  const complete = sections as Sections;
+  const model = resolveModel(complete, problems);
+  problems.push(
+    ...checkNetwork(model),
+    ...checkServices(model, complete.services),
+    ...checkBudgets(model),
+    ...checkPlatform(model),
+    ...checkSecrets(model, input.presentSecrets, input.plainSecrets ?? new Set()),
+  );
+  if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
+  return { ok: true, model: deepFreeze(model) };
+}
+
+const REQUIRED_FOR_CROSS_CHECKS = ["domain", "allowDataLoss", "proxmox", "network", "storage", "services", "postgres", "monitoring"] as const;
+
+function isComplete(sections: Partial<Sections>): boolean {
+  return REQUIRED_FOR_CROSS_CHECKS.every((k) => sections[k] !== undefined);
+}
+
+function sortProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Thrown when the stack file is invalid; its message holds one line per problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly Problem[]) {
+    super(problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
+    this.name = "ConfigError";
+  }
+}

@@ -1,0 +1,122 @@
+import type { Cidr } from "./net";
+import type { AppSpec, DatasetContent, Exposure, Sections, ServiceRole, TierName } from "./schema";
+
+/** The resolved, immutable homelab every component reads. Built only from a valid stack file. */
+
+export interface Tier {
+  readonly name: TierName;
+  readonly path: string;
+  readonly capacityGiB: number;
+  readonly proxmoxStorage: string;
+}
+
+export interface Dataset {
+  /** Unique name: a shared dataset's key, or `<service>-<key>` for an app's own. */
+  readonly name: string;
+  readonly tier: TierName;
+  /** Absolute directory on the host. */
+  readonly hostPath: string;
+  readonly quotaGiB: number;
+  /** Owner inside the container. */
+  readonly uid: number;
+  readonly gid: number;
+  /** Owner on the host: shifted by 100000 when the containers that mount it are unprivileged. */
+  readonly hostUid: number;
+  readonly hostGid: number;
+  readonly mode: string;
+  readonly content: DatasetContent;
+  readonly backup: boolean;
+  readonly excludes: readonly string[];
+  /** The service that owns it, or undefined for a shared dataset. */
+  readonly owner: string | undefined;
+  /** Config path of its declaration, for messages. */
+  readonly configPath: string;
+}
+
+export interface Mount {
+  readonly dataset: string;
+  readonly tier: TierName;
+  readonly hostPath: string;
+  /** Mount point inside the container. */
+  readonly path: string;
+  readonly readOnly: boolean;
+}
+
+export interface Route {
+  readonly subdomain: string;
+  readonly fqdn: string;
+  readonly port: number;
+  readonly healthPath: string;
+  readonly exposure: Exposure;
+}
+
+export interface DatabaseNeed {
+  readonly name: string;
+  readonly user: string;
+  readonly pool: number;
+  readonly extensions: readonly string[];
+}
+
+export interface Service {
+  readonly name: string;
+  readonly app: string;
+  readonly role: ServiceRole;
+  readonly description: string;
+  readonly vmId: number;
+  readonly hostname: string;
+  readonly ip: string;
+  readonly template: string;
+  readonly cores: number;
+  readonly memoryMiB: number;
+  readonly swapMiB: number;
+  readonly diskGiB: number;
+  readonly unprivileged: boolean;
+  readonly privilegedReason: string | undefined;
+  readonly features: AppSpec["features"];
+  readonly devices: AppSpec["devices"];
+  readonly user: AppSpec["user"];
+  readonly mounts: readonly Mount[];
+  readonly routes: readonly Route[];
+  readonly metrics: AppSpec["metrics"];
+  readonly database: DatabaseNeed | undefined;
+  readonly statePaths: readonly string[];
+  readonly install: AppSpec["install"];
+  readonly startupOrder: number;
+  readonly tags: readonly string[];
+  /** Config path of the service entry, e.g. `homelab:services.immich`. */
+  readonly configPath: string;
+}
+
+export interface Network {
+  readonly bridge: string;
+  readonly cidr: Cidr;
+  readonly cidrText: string;
+  readonly gateway: string;
+  readonly dns: readonly string[];
+  readonly searchDomain: string;
+  readonly adminCidrs: readonly string[];
+}
+
+export interface Homelab {
+  readonly domain: string;
+  readonly allowDataLoss: boolean;
+  readonly proxmox: Sections["proxmox"];
+  readonly network: Network;
+  readonly tiers: Readonly<Record<TierName, Tier>>;
+  /** Every dataset, shared and per-app, sorted by name. */
+  readonly datasets: readonly Dataset[];
+  /** Every service in the stack file's order. */
+  readonly services: readonly Service[];
+  readonly postgres: Sections["postgres"];
+  readonly ingress: Sections["ingress"];
+  readonly backup: Sections["backup"];
+  readonly monitoring: Sections["monitoring"];
+}
+
+/** A problem found in the stack file, located by its config path. */
+export interface Problem {
+  readonly path: string;
+  readonly message: string;
+}
+
+export const formatProblem = (p: Problem): string => `${p.path}: ${p.message}`;

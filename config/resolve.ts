@@ -1,0 +1,242 @@
+import type { z } from "zod";
+import { catalog } from "./catalog";
+import { deepMerge, isPlainObject } from "./merge";
+import type { Dataset, Homelab, Mount, Problem, Route, Service } from "./model";
+import { parseCidr } from "./net";
+import {
+  appSpecSchema,
+  IRREPLACEABLE,
+  sectionSchemas,
+  type AppSpec,
+  type SectionName,
+  type Sections,
+} from "./schema";
+
+/** Keys of a service entry that place the service rather than override its app. */
+const PLACEMENT_KEYS = new Set(["app", "vmId", "ip", "hostname", "subdomain"]);
+
+/** Host uid/gid shift of unprivileged containers: uid 0..65535 inside is 100000..165535 outside. */
+export const UNPRIVILEGED_ID_SHIFT = 100000;
+
+export const configPath = (path: readonly PropertyKey[]): string =>
+  path.length === 0 ? "homelab" : `homelab:${path.map(String).join(".")}`;
+
+function zodProblems(error: z.ZodError, prefix: readonly PropertyKey[]): Problem[] {
+  return error.issues.map((issue) => {
+    const path = [...prefix, ...issue.path];
+    const message =
+      issue.code === "invalid_type" && issue.input === undefined
+        ? "is required"
+        : issue.code === "unrecognized_keys"
+          ? `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}`
+          : issue.message;
+    return { path: configPath(path), message };
+  });
+}
+
+/** Parses every `homelab:*` section on its own so that every problem is reported at once. */
+export function parseSections(raw: Readonly<Record<string, unknown>>): { sections: Partial<Sections>; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const sections: Partial<Record<SectionName, unknown>> = {};
+  for (const key of Object.keys(raw)) {
+    if (!(key in sectionSchemas)) {
+      problems.push({ path: configPath([key]), message: `unknown config key (known: ${Object.keys(sectionSchemas).join(", ")})` });
+    }
+  }
+  for (const [name, schema] of Object.entries(sectionSchemas) as [SectionName, z.ZodType][]) {
+    const result = schema.safeParse(raw[name]);
+    if (result.success) sections[name] = result.data;
+    else problems.push(...zodProblems(result.error, [name]));
+  }
+  return { sections: sections as Partial<Sections>, problems };
+}
+
+interface ResolvedApp {
+  readonly name: string;
+  readonly app: string;
+  readonly spec: AppSpec;
+  readonly entry: Sections["services"][string];
+}
+
+/** Merges each service entry over its catalog app and validates the result as a full app spec. */
+export function resolveApps(services: Sections["services"], problems: Problem[]): ResolvedApp[] {
+  const resolved: ResolvedApp[] = [];
+  for (const [name, entry] of Object.entries(services)) {
+    const appName = entry.app ?? name;
+    const base = catalog[appName];
+    if (entry.app !== undefined && base === undefined) {
+      problems.push({
+        path: configPath(["services", name, "app"]),
+        message: `unknown catalog app '${entry.app}' (known: ${Object.keys(catalog).sort().join(", ")}); leave 'app' out to describe the app in full`,
+      });
+      continue;
+    }
+    const overrides: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(entry)) {
+      if (!PLACEMENT_KEYS.has(key) && !(key === "database" && value === false)) overrides[key] = value;
+    }
+    const merged = deepMerge(base ?? {}, overrides);
+    if (entry.database === false && isPlainObject(merged)) delete merged.database;
+    const result = appSpecSchema.safeParse(merged);
+    if (!result.success) {
+      problems.push(...zodProblems(result.error, ["services", name]));
+      continue;
+    }
+    resolved.push({ name, app: appName, spec: result.data, entry });
+  }
+  return resolved;
+}
+
+function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], problems: Problem[]): Dataset[] {
+  const tiers = sections.storage.tiers;
+  const datasets = new Map<string, Omit<Dataset, "hostUid" | "hostGid">>();
+  const add = (d: Omit<Dataset, "hostUid" | "hostGid">): void => {
+    if (datasets.has(d.name)) {
+      problems.push({ path: d.configPath, message: `dataset name '${d.name}' is already used by ${datasets.get(d.name)?.configPath}` });
+      return;
+    }
+    datasets.set(d.name, d);
+  };
+  for (const [name, d] of Object.entries(sections.storage.datasets)) {
+    add({
+      name,
+      tier: d.tier,
+      hostPath: `${tiers[d.tier].path}/${d.path ?? name}`,
+      quotaGiB: d.quotaGiB,
+      uid: d.uid,
+      gid: d.gid,
+      mode: d.mode,
+      content: d.content,
+      backup: d.backup ?? IRREPLACEABLE.includes(d.content),
+      excludes: d.excludes,
+      owner: undefined,
+      configPath: configPath(["storage", "datasets", name]),
+    });
+  }
+  for (const { name: service, spec } of apps) {
+    for (const [key, d] of Object.entries(spec.datasets)) {
+      const name = `${service}-${key}`;
+      add({
+        name,
+        tier: d.tier,
+        hostPath: `${tiers[d.tier].path}/apps/${service}/${key}`,
+        quotaGiB: d.quotaGiB,
+        uid: spec.user.uid,
+        gid: spec.user.gid,
+        mode: d.mode,
+        content: d.content,
+        backup: d.backup ?? IRREPLACEABLE.includes(d.content),
+        excludes: d.excludes,
+        owner: service,
+        configPath: configPath(["services", service, "datasets", key]),
+      });
+    }
+  }
+  // Host ownership follows the containers that mount the dataset.
+  const privilegedUse = new Map<string, Set<boolean>>();
+  for (const { name: service, spec } of apps) {
+    const names = [...Object.keys(spec.datasets).map((k) => `${service}-${k}`), ...Object.keys(spec.mounts)];
+    for (const n of names) {
+      const set = privilegedUse.get(n) ?? new Set<boolean>();
+      set.add(!spec.unprivileged);
+      privilegedUse.set(n, set);
+    }
+  }
+  return [...datasets.values()]
+    .map((d) => {
+      const use = privilegedUse.get(d.name);
+      if (use?.size === 2) {
+        problems.push({ path: d.configPath, message: "is mounted by both privileged and unprivileged containers; their uids cannot both own it" });
+      }
+      const shift = use?.has(true) && use.size === 1 ? 0 : UNPRIVILEGED_ID_SHIFT;
+      return { ...d, hostUid: d.uid + shift, hostGid: d.gid + shift };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMap<string, Dataset>, problems: Problem[]): Service {
+  const { name, spec, entry } = app;
+  const domain = sections.domain;
+  const mounts: Mount[] = [];
+  for (const key of Object.keys(spec.datasets)) {
+    const d = datasets.get(`${name}-${key}`);
+    const own = spec.datasets[key];
+    if (d && own) mounts.push({ dataset: d.name, tier: d.tier, hostPath: d.hostPath, path: own.path, readOnly: false });
+  }
+  for (const [datasetName, m] of Object.entries(spec.mounts)) {
+    const d = datasets.get(datasetName);
+    if (d) mounts.push({ dataset: d.name, tier: d.tier, hostPath: d.hostPath, path: m.path, readOnly: m.readOnly });
+    else problems.push({ path: configPath(["services", name, "mounts", datasetName]), message: `mounts unknown dataset '${datasetName}' (declare it under homelab:storage.datasets)` });
+  }
+  const routes: Route[] = [];
+  const subdomain = entry.subdomain ?? name;
+  if (spec.web) routes.push({ subdomain, fqdn: `${subdomain}.${domain}`, ...spec.web });
+  for (const [sub, r] of Object.entries(spec.extraRoutes)) routes.push({ subdomain: sub, fqdn: `${sub}.${domain}`, ...r });
+  const dbName = spec.database?.name ?? name.replace(/-/g, "_");
+  return {
+    name,
+    app: app.app,
+    role: spec.role,
+    description: spec.description,
+    vmId: entry.vmId,
+    hostname: entry.hostname ?? name,
+    ip: entry.ip,
+    template: spec.template,
+    cores: spec.cores,
+    memoryMiB: spec.memoryMiB,
+    swapMiB: spec.swapMiB,
+    diskGiB: spec.diskGiB,
+    unprivileged: spec.unprivileged,
+    privilegedReason: spec.privilegedReason,
+    features: spec.features,
+    devices: spec.devices,
+    user: spec.user,
+    mounts,
+    routes,
+    metrics: spec.metrics,
+    database: spec.database
+      ? { name: dbName, user: spec.database.user ?? dbName, pool: spec.database.pool, extensions: spec.database.extensions }
+      : undefined,
+    statePaths: spec.statePaths,
+    install: spec.install,
+    startupOrder: spec.startupOrder,
+    tags: spec.tags,
+    configPath: configPath(["services", name]),
+  };
+}
+
+/** Turns parsed sections into the model. Cross-checks run on the result separately. */
+export function resolveModel(sections: Sections, problems: Problem[]): Homelab {
+  const apps = resolveApps(sections.services, problems);
+  const datasets = buildDatasets(sections, apps, problems);
+  const byName = new Map(datasets.map((d) => [d.name, d]));
+  const cidr = parseCidr(sections.network.cidr);
+  if (!cidr) {
+    problems.push({ path: configPath(["network", "cidr"]), message: `'${sections.network.cidr}' must be a network in CIDR form like 192.168.1.0/24 (prefix 8-30, host bits zero)` });
+  }
+  const tiers = sections.storage.tiers;
+  return {
+    domain: sections.domain,
+    allowDataLoss: sections.allowDataLoss,
+    proxmox: sections.proxmox,
+    network: {
+      bridge: sections.network.bridge,
+      cidr: cidr ?? { network: 0, prefix: 32 },
+      cidrText: sections.network.cidr,
+      gateway: sections.network.gateway,
+      dns: sections.network.dns,
+      searchDomain: sections.network.searchDomain ?? sections.domain,
+      adminCidrs: sections.network.adminCidrs ?? [sections.network.cidr],
+    },
+    tiers: {
+      nvme: { name: "nvme", ...tiers.nvme },
+      raid: { name: "raid", ...tiers.raid },
+    },
+    datasets,
+    services: apps.map((a) => buildService(sections, a, byName, problems)),
+    postgres: sections.postgres,
+    ingress: sections.ingress,
+    backup: sections.backup,
+    monitoring: sections.monitoring,
+  };
+}

@@ -1,0 +1,119 @@
+import { z } from "zod";
+import { absolutePath, dnsLabel, exposure, pgIdentifier, port, tierName } from "./common";
+import { datasetContent } from "./storage";
+
+/** What part the service plays; infrastructure roles are wired by their components. */
+export const serviceRole = z.enum(["app", "postgres", "traefik", "cloudflared", "prometheus", "grafana"]);
+export type ServiceRole = z.infer<typeof serviceRole>;
+
+/** A dataset the app owns, created as `<service>-<key>` and mounted at `path`. */
+export const ownDatasetSchema = z.strictObject({
+  tier: tierName,
+  /** Mount point inside the container. */
+  path: absolutePath,
+  quotaGiB: z.number().int().min(1),
+  content: datasetContent,
+  backup: z.boolean().optional(),
+  excludes: z.array(z.string().min(1)).default([]),
+  /** Mode of the host directory. Defaults to 0750. */
+  mode: z.string().regex(/^[0-7]{3,4}$/).default("0750"),
+});
+
+/** A shared dataset from `storage.datasets` mounted into the container. */
+export const sharedMountSchema = z.strictObject({
+  path: absolutePath,
+  readOnly: z.boolean().default(false),
+});
+
+export const routeSchema = z.strictObject({
+  /** Port the app listens on inside its container. */
+  port,
+  /** Path that answers 2xx when the app is healthy. */
+  healthPath: z.string().startsWith("/").default("/"),
+  exposure: exposure.default("protected"),
+});
+
+export const metricsSchema = z.strictObject({
+  port,
+  path: z.string().startsWith("/").default("/metrics"),
+});
+
+export const databaseSchema = z.strictObject({
+  /** Database name. Defaults to the service name with - replaced by _. */
+  name: pgIdentifier.optional(),
+  /** Login role. Defaults to the database name. */
+  user: pgIdentifier.optional(),
+  /** Connections the app opens at most; the role's connection limit and part of max_connections. */
+  pool: z.number().int().min(1).max(500),
+  /** Extensions created by the admin before the app starts. */
+  extensions: z.array(z.string().regex(/^[a-z][a-z0-9_-]*$/)).default([]),
+});
+
+export const installSchema = z.strictObject({
+  /** How the recipe installs the app: Debian packages, a vendor apt repository, Docker Compose, or a release binary. */
+  method: z.enum(["debian", "vendor-apt", "compose", "binary"]),
+  /** The pinned version of the app (package version, image tag or release). */
+  version: z.string().min(1),
+});
+
+/** Everything that describes an app; catalog entries and stack-file overrides merge into one of these. */
+export const appSpecSchema = z.strictObject({
+  description: z.string().default(""),
+  role: serviceRole.default("app"),
+  /** Key of a template in `proxmox.templates`. Defaults to debian-12. */
+  template: dnsLabel.default("debian-12"),
+  cores: z.number().int().min(1).max(64),
+  /** Memory limit in MiB. */
+  memoryMiB: z.number().int().min(64),
+  /** Swap in MiB. Defaults to 512. */
+  swapMiB: z.number().int().min(0).default(512),
+  /** Root disk in GiB on the NVMe root storage. */
+  diskGiB: z.number().int().min(2),
+  /** Run unprivileged (uids shifted by 100000 on the host). Defaults to true; false needs `privilegedReason`. */
+  unprivileged: z.boolean().default(true),
+  /** Why this container must be privileged. */
+  privilegedReason: z.string().min(10, { message: "a privileged container needs a reason of at least 10 characters" }).optional(),
+  features: z
+    .strictObject({ nesting: z.boolean().default(false), keyctl: z.boolean().default(false), fuse: z.boolean().default(false) })
+    .default({ nesting: false, keyctl: false, fuse: false }),
+  /** Devices passed through, e.g. /dev/dri/renderD128 for hardware transcoding. */
+  devices: z
+    .array(z.strictObject({ path: absolutePath.startsWith("/dev/"), gid: z.number().int().min(0).max(65535).default(0), mode: z.string().regex(/^0[0-7]{3}$/).default("0660") }))
+    .default([]),
+  /** The user the app runs as inside the container, owner of its datasets. */
+  user: z.strictObject({ name: z.string().regex(/^[a-z_][a-z0-9_-]*$/), uid: z.number().int().min(0).max(65535), gid: z.number().int().min(0).max(65535) }),
+  datasets: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), ownDatasetSchema).default({}),
+  mounts: z.record(z.string(), sharedMountSchema).default({}),
+  /** The app's web interface, routed as `<subdomain>.<domain>`. */
+  web: routeSchema.optional(),
+  /** More routes served by the same container, keyed by subdomain (e.g. alertmanager beside prometheus). */
+  extraRoutes: z.record(dnsLabel, routeSchema).default({}),
+  metrics: z.array(metricsSchema).default([]),
+  database: databaseSchema.optional(),
+  /** Paths where the app keeps state; each must lie on a dataset so a replaced container loses nothing. */
+  statePaths: z.array(absolutePath).default([]),
+  install: installSchema,
+  /** Boot order; lower starts first (Postgres before the apps that use it). */
+  startupOrder: z.number().int().min(1).max(999).default(50),
+  tags: z.array(z.string().regex(/^[a-z0-9_-]+$/)).default([]),
+});
+
+export type AppSpecInput = z.input<typeof appSpecSchema>;
+export type AppSpec = z.infer<typeof appSpecSchema>;
+
+/** A service entry as written in the stack file: placement plus overrides of its catalog app. */
+export const serviceEntrySchema = z.looseObject({
+  /** Catalog app. Defaults to the service's own name. */
+  app: z.string().optional(),
+  /** Proxmox VMID; unique on the host. */
+  vmId: z.number().int().min(100).max(999999999),
+  /** Static IPv4 address on the LAN. */
+  ip: z.string(),
+  /** Container hostname. Defaults to the service name. */
+  hostname: z.string().optional(),
+  /** Subdomain of the web route. Defaults to the service name. */
+  subdomain: z.string().optional(),
+  /** Set false to keep the app's database out (e.g. an app that uses SQLite instead). */
+  database: z.unknown().optional(),
+});
+export const servicesSchema = z.record(z.string(), serviceEntrySchema);

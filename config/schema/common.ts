@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { isDnsLabel, isDomainName, isEmail, isPgIdentifier } from "../names";
+import { isIpv4 } from "../net";
+
+export const ipv4 = z.string().refine(isIpv4, { message: "must be an IPv4 address like 192.168.1.20" });
+export const dnsLabel = z
+  .string()
+  .refine(isDnsLabel, { message: "must be a DNS label: 1-63 of a-z, 0-9 and inner hyphens" });
+export const domainName = z
+  .string()
+  .refine(isDomainName, { message: "must be a lower-case domain name like example.com" });
+export const pgIdentifier = z.string().refine(isPgIdentifier, {
+  message: "must be a PostgreSQL identifier: a-z, 0-9 and _, starting with a letter or _, at most 63, not pg_*",
+});
+export const email = z.string().refine(isEmail, { message: "must be an email address" });
+export const absolutePath = z
+  .string()
+  .regex(/^\/[A-Za-z0-9._\/-]*$/, { message: "must be an absolute path of letters, digits, '.', '_', '-' and '/'" })
+  .refine((p) => !p.split("/").includes(".."), { message: "must not contain '..'" });
+export const relativePath = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { message: "must be a relative path like media/movies" })
+  .refine((p) => !p.split("/").includes(".."), { message: "must not contain '..'" });
+/** A 24-hour systemd OnCalendar expression; the real `systemd-analyze calendar` checks it in tests. */
+export const calendar = z.string().min(1).regex(/^[A-Za-z0-9*:,./~ -]+$/, { message: "must be a systemd OnCalendar expression" });
+export const port = z.number().int().min(1).max(65535);
+/** Storage tiers of the host: NVMe for hot data, RAID for bulk data. */
+export const tierName = z.enum(["nvme", "raid"]);
+export type TierName = z.infer<typeof tierName>;
+/** Who may reach a route: anyone, only identities allowed by Cloudflare Access, or only the LAN. */
+export const exposure = z.enum(["public", "protected", "lan"]);
+export type Exposure = z.infer<typeof exposure>;

@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { dnsLabel, ipv4 } from "./common";
+
+/** An LXC template pinned by checksum, downloaded once onto the host. */
+export const templateSchema = z.strictObject({
+  /** Download URL of the template archive. */
+  url: z.string().url(),
+  /** File name on the host's template storage. */
+  fileName: z.string().regex(/^[A-Za-z0-9._-]+\.tar\.(zst|xz|gz)$/, { message: "must be a template archive name ending in .tar.zst, .tar.xz or .tar.gz" }),
+  /** Checksum that pins the exact archive; a changed upstream file fails the download. */
+  checksum: z.string().regex(/^[0-9a-f]{64}([0-9a-f]{64})?$/, { message: "must be a hex sha256 or sha512 checksum" }),
+  checksumAlgorithm: z.enum(["sha256", "sha512"]).default("sha512"),
+  /** Proxmox OS type of the template. Defaults to debian. */
+  osType: z.enum(["debian", "ubuntu", "alpine"]).default("debian"),
+});
+
+export const proxmoxSchema = z.strictObject({
+  /** Proxmox node name (`pvecm nodes`, the name in the web UI). Defaults to `pve`. */
+  nodeName: dnsLabel.default("pve"),
+  /** API endpoint, e.g. https://192.168.1.10:8006/. */
+  endpoint: z.string().url().refine((u) => u.startsWith("https://"), { message: "must be an https:// URL" }),
+  /** Accept the host's self-signed certificate. Defaults to true (a fresh Proxmox install has one). */
+  insecure: z.boolean().default(true),
+  /**
+   * How the provider authenticates. Bind mounts and device passthrough need `password` (root@pam);
+   * an API token cannot create them. Defaults to password.
+   */
+  auth: z.enum(["password", "apiToken"]).default("password"),
+  /** SSH address of the host for provisioning (pct push / pct exec). */
+  sshAddress: ipv4,
+  /** SSH port of the host. Defaults to 22. */
+  sshPort: z.number().int().min(1).max(65535).default(22),
+  /** Physical RAM of the host in MiB. */
+  ramMiB: z.number().int().min(2048),
+  /** RAM kept for the host itself (ZFS ARC, the hypervisor) in MiB; containers must fit in the rest. Defaults to 4096 MiB. */
+  reservedRamMiB: z.number().int().min(512).default(4096),
+  /** Physical CPU threads of the host. */
+  cores: z.number().int().min(1),
+  /** Containers created at once; Proxmox fails concurrent creates with lock timeouts. Defaults to 2. */
+  parallelCreates: z.number().int().min(1).max(8).default(2),
+  /** Proxmox storage that holds container root disks (on the NVMe). Defaults to `local-lvm`. */
+  rootStorage: z.string().regex(/^[a-z][a-z0-9-]*$/).default("local-lvm"),
+  /** Proxmox storage that holds templates. Defaults to `local`. */
+  templateStorage: z.string().regex(/^[a-z][a-z0-9-]*$/).default("local"),
+  /** LXC templates by key; services pick one with `template`. */
+  templates: z.record(dnsLabel, templateSchema).refine((t) => Object.keys(t).length > 0, { message: "must declare at least one template" }),
+  /** Public SSH keys put into every container's root account. */
+  sshPublicKeys: z.array(z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256) [A-Za-z0-9+\/=]+( .*)?$/, { message: "must be an OpenSSH public key" })).min(1),
+});
+
+export const networkSchema = z.strictObject({
+  /** Linux bridge the containers attach to. Defaults to vmbr0. */
+  bridge: z.string().regex(/^vmbr\d+$/, { message: "must be a Proxmox bridge like vmbr0" }).default("vmbr0"),
+  /** The LAN in CIDR form, e.g. 192.168.1.0/24. */
+  cidr: z.string(),
+  /** Default gateway of the LAN. */
+  gateway: ipv4,
+  /** DNS servers for the containers. */
+  dns: z.array(ipv4).min(1),
+  /** Search domain for the containers. Defaults to the homelab domain. */
+  searchDomain: z.string().optional(),
+  /** Networks allowed to reach admin interfaces (Postgres admin, LAN-only routes). Defaults to the LAN. */
+  adminCidrs: z.array(z.string()).optional(),
+});

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { domainName } from "./common";
+import { networkSchema, proxmoxSchema } from "./host";
+import { backupSchema, ingressSchema, monitoringSchema, postgresSchema } from "./platform";
+import { servicesSchema } from "./app";
+import { storageSchema } from "./storage";
+
+export * from "./common";
+export * from "./host";
+export * from "./storage";
+export * from "./app";
+export * from "./platform";
+
+/**
+ * The stack file's `homelab:*` keys, one schema each. They are parsed one by one so that a problem in
+ * one section does not hide the problems of the others.
+ */
+export const sectionSchemas = {
+  domain: domainName,
+  allowDataLoss: z.boolean().default(false),
+  proxmox: proxmoxSchema,
+  network: networkSchema,
+  storage: storageSchema,
+  services: servicesSchema,
+  postgres: postgresSchema.default({ enabled: true, service: "postgres", version: 16, adminConnections: 5, monitoringConnections: 3 }),
+  ingress: ingressSchema.optional(),
+  backup: backupSchema.optional(),
+  monitoring: monitoringSchema.default({
+    enabled: true,
+    prometheusService: "prometheus",
+    grafanaService: "grafana",
+    scrapeInterval: "30s",
+    retention: { time: "30d", size: "20GB" },
+    backupStaleHours: 26,
+    receivers: [],
+  }),
+} as const;
+
+export type SectionName = keyof typeof sectionSchemas;
+export type Sections = { [K in SectionName]: z.infer<(typeof sectionSchemas)[K]> };
+
+/** The whole stack file as one schema, for the JSON Schema an editor uses. */
+export const stackSchema = z.strictObject(sectionSchemas);

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { absolutePath, relativePath, tierName } from "./common";
+
+/** What a dataset holds decides its tier default, whether it is backed up and how. */
+export const datasetContent = z.enum(["state", "database", "media", "photos", "documents", "cache", "downloads", "metrics"]);
+export type DatasetContent = z.infer<typeof datasetContent>;
+
+/** Contents that hold data an operator cannot recreate; they are backed up unless the stack file says not. */
+export const IRREPLACEABLE: readonly DatasetContent[] = ["state", "photos", "documents", "media"];
+
+export const tierSchema = z.strictObject({
+  /** Mount point of the tier on the host, e.g. /mnt/nvme. */
+  path: absolutePath,
+  /** Usable capacity in GiB; dataset quotas must fit in it. */
+  capacityGiB: z.number().int().min(1),
+  /** Name of the Proxmox directory storage created on this tier (for vzdump backups, templates). */
+  proxmoxStorage: z.string().regex(/^[a-z][a-z0-9-]*$/),
+});
+
+/** A dataset: a directory on a tier that reaches containers as a bind mount. */
+export const datasetSchema = z.strictObject({
+  tier: tierName,
+  /** Path below the tier's mount point. Defaults to the dataset's name. */
+  path: relativePath.optional(),
+  /** Planned size in GiB, counted against the tier's capacity. */
+  quotaGiB: z.number().int().min(1),
+  /** Owner uid inside the container; the host directory is owned by 100000+uid for unprivileged containers. */
+  uid: z.number().int().min(0).max(65535).default(0),
+  /** Owner gid inside the container. */
+  gid: z.number().int().min(0).max(65535).default(0),
+  /** Octal mode of the directory. Defaults to 0750. */
+  mode: z.string().regex(/^[0-7]{3,4}$/, { message: "must be an octal mode like 0750" }).default("0750"),
+  content: datasetContent,
+  /** Back up with restic. Defaults to true for state, photos, documents and media. */
+  backup: z.boolean().optional(),
+  /** Glob patterns restic skips inside this dataset. */
+  excludes: z.array(z.string().min(1)).default([]),
+});
+
+export const storageSchema = z.strictObject({
+  tiers: z.strictObject({ nvme: tierSchema, raid: tierSchema }),
+  /** Datasets shared between services (media, downloads); per-app datasets come from the catalog. */
+  datasets: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, { message: "dataset names are lower-case letters, digits and hyphens" }), datasetSchema).default({}),
+});
+
+export { absolutePath };

@@ -1,0 +1,122 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Homelab, Service } from "../config";
+import { LxcService } from "../components/lxc-service";
+import { MonitoringStack } from "../components/monitoring-stack";
+import { ProxmoxHost } from "../components/proxmox-host";
+import { ResticBackup } from "../components/restic-backup";
+import { SharedPostgres } from "../components/shared-postgres";
+import type { HostConnection } from "../components/shared/connection";
+import { CreationLanes } from "../components/shared/lanes";
+import type { ContainerPlatform } from "../components/shared/platform";
+import { TieredStorage } from "../components/tiered-storage";
+import { TunnelIngress } from "../components/tunnel-ingress";
+import { createProviders } from "./providers";
+import type { HomelabSecrets } from "./secrets";
+
+/** Stack outputs: where everything is. */
+export interface HomelabOutputs {
+  readonly urls: Record<string, string>;
+  readonly ips: Record<string, string>;
+  readonly vmIds: Record<string, number>;
+  readonly [key: string]: unknown;
+}
+
+const byName = (model: Homelab, name: string): Service => {
+  const service = model.services.find((s) => s.name === name);
+  if (!service) throw new Error(`service '${name}' is missing; the config checks should have caught this`);
+  return service;
+};
+
+/**
+ * The whole homelab in one place: the only code that knows every component. Each component gets the
+ * model slice it needs and the outputs of the components before it.
+ */
+export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs {
+  const providers = createProviders(model, secrets);
+  const connection: HostConnection = { host: model.proxmox.sshAddress, port: model.proxmox.sshPort, user: "root", privateKey: secrets.hostSshPrivateKey };
+  const provider = { provider: providers.proxmox };
+
+  const host = new ProxmoxHost("pve", { proxmox: model.proxmox, tiers: model.tiers, connection }, provider);
+  const storage = new TieredStorage("storage", { tiers: model.tiers, datasets: model.datasets, connection, allowDataLoss: model.allowDataLoss }, { ...provider, dependsOn: [host] });
+  const platform: ContainerPlatform = {
+    domain: model.domain,
+    network: model.network,
+    proxmox: model.proxmox,
+    templateIds: host.templateIds,
+    connection,
+    lanes: new CreationLanes(model.proxmox.parallelCreates),
+    provider: providers.proxmox,
+    allowDataLoss: model.allowDataLoss,
+  };
+  const ready: pulumi.Resource[] = [storage];
+
+  const postgres = model.postgres.enabled
+    ? new SharedPostgres("postgres", {
+        server: byName(model, model.postgres.service),
+        apps: model.services.filter((s) => s.database !== undefined),
+        settings: model.postgres,
+        platform,
+        dependsOn: ready,
+      }, provider)
+    : undefined;
+
+  const apps = model.services
+    .filter((s) => s.role === "app")
+    .map((s) => {
+      const connectionFile = postgres?.connectionFiles[s.name];
+      return new LxcService(s.name, {
+        service: s,
+        platform,
+        files: connectionFile ? [{ ...connectionFile, secret: true }] : [],
+        dependsOn: postgres && s.database ? [...ready, postgres] : ready,
+      }, provider);
+    });
+
+  const ingress = model.ingress?.enabled && providers.cloudflare
+    ? new TunnelIngress("ingress", {
+        domain: model.domain,
+        settings: model.ingress,
+        services: model.services,
+        traefik: byName(model, model.ingress.traefikService),
+        cloudflared: byName(model, model.ingress.cloudflaredService),
+        platform,
+        cloudflareProvider: providers.cloudflare,
+        dependsOn: ready,
+      }, provider)
+    : undefined;
+
+  const backup = model.backup?.enabled && providers.b2 && secrets.resticPassword
+    ? new ResticBackup("backup", {
+        settings: model.backup,
+        datasets: model.datasets,
+        tiers: model.tiers,
+        postgres: model.postgres.enabled ? byName(model, model.postgres.service) : undefined,
+        services: model.services,
+        connection,
+        platform,
+        resticPassword: secrets.resticPassword,
+        b2Provider: providers.b2,
+        allowDataLoss: model.allowDataLoss,
+        dependsOn: postgres ? [...ready, postgres] : ready,
+      }, provider)
+    : undefined;
+
+  const monitoring = model.monitoring.enabled
+    ? new MonitoringStack("monitoring", {
+        model,
+        prometheus: byName(model, model.monitoring.prometheusService),
+        grafana: byName(model, model.monitoring.grafanaService),
+        platform,
+        dependsOn: ready,
+      }, provider)
+    : undefined;
+  void apps;
+  void backup;
+  void monitoring;
+
+  return {
+    urls: ingress?.urls ?? {},
+    ips: Object.fromEntries(model.services.map((s) => [s.name, s.ip])),
+    vmIds: Object.fromEntries(model.services.map((s) => [s.name, s.vmId])),
+  };
+}

@@ -1,0 +1,4 @@
+import { program } from "./program";
+
+// Stack outputs: service URLs, IPs and VMIDs.
+export = program();

@@ -1,0 +1,191 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Runs the program under Pulumi mocks and records every registration with its raw options, which
+ * `newResource` alone does not see. Used by the offline plan, the tests and the benchmark.
+ */
+
+const SIG = pulumi.runtime.specialSigKey;
+const SECRET_SIG = pulumi.runtime.specialSecretSig;
+const ASSET_SIG = pulumi.runtime.specialAssetSig;
+const ARCHIVE_SIG = pulumi.runtime.specialArchiveSig;
+const RESOURCE_SIG = pulumi.runtime.specialResourceSig;
+
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly parentUrn: string | null;
+  readonly custom: boolean;
+  /** Inputs with secrets unwrapped and assets as their text. */
+  readonly inputs: Record<string, unknown>;
+  /** Dotted paths of inputs that arrived marked secret (`password`, `config.ingresses`). */
+  readonly secretPaths: readonly string[];
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  /** URNs of explicit and implicit (input) dependencies. */
+  readonly dependencies: readonly string[];
+  readonly additionalSecretOutputs: readonly string[];
+  readonly ignoreChanges: readonly string[];
+  readonly replaceOnChanges: readonly string[];
+  readonly provider: string;
+  readonly packageRef: string;
+}
+
+export interface RecordedInvoke {
+  readonly token: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+interface UnwrapResult {
+  value: unknown;
+  secretPaths: string[];
+}
+
+/** Unwraps the wire form of a property: secrets to values (remembering where), assets to their text. */
+export function unwrap(value: unknown, path = ""): UnwrapResult {
+  const secretPaths: string[] = [];
+  const walk = (v: unknown, p: string): unknown => {
+    if (Array.isArray(v)) return v.map((item, i) => walk(item, p ? `${p}.${i}` : String(i)));
+    if (typeof v === "object" && v !== null) {
+      const obj = v as Record<string, unknown>;
+      const sig = obj[SIG];
+      if (sig === SECRET_SIG) {
+        secretPaths.push(p);
+        return walk(obj.value, p);
+      }
+      if (sig === ASSET_SIG) return obj.text ?? obj.path ?? obj.uri;
+      if (sig === ARCHIVE_SIG) return obj.path ?? obj.uri ?? "[archive]";
+      if (sig === RESOURCE_SIG) return obj.urn;
+      const out: Record<string, unknown> = {};
+      for (const [k, child] of Object.entries(obj)) out[k] = walk(child, p ? `${p}.${k}` : k);
+      return out;
+    }
+    return v;
+  };
+  return { value: walk(value, path), secretPaths };
+}
+
+/** Names a resource by its URN's last segment. */
+export const urnName = (urn: string): string => urn.split("::").pop() ?? urn;
+
+export type MockOutputs = (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>;
+
+/** Plausible provider outputs for the types whose outputs the program reads. */
+export const defaultOutputs: MockOutputs = (args) => {
+  const name = args.name;
+  switch (args.type) {
+    case "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared":
+      return { id: `tunnel-${name}`, accountTag: args.inputs.accountId };
+    case "b2:index/bucket:Bucket":
+      return { bucketId: `bucket-${name}`, accountId: "b2-account" };
+    case "b2:index/applicationKey:ApplicationKey":
+      return { applicationKeyId: `keyid-${name}`, applicationKey: `mock-application-key-${name}` };
+    case "random:index/randomPassword:RandomPassword":
+      return { result: `mock-random-password-${name}` };
+    case "random:index/randomBytes:RandomBytes":
+      return { base64: Buffer.from(`mock-random-bytes-${name}`.padEnd(32, "x")).toString("base64") };
+    case "proxmoxve:index/user/token:Token":
+    case "proxmoxve:Permission/userToken:UserToken":
+      return { value: `mock-token-value-${name}` };
+    default:
+      return {};
+  }
+};
+
+export interface MockSession {
+  readonly resources: RecordedResource[];
+  readonly invokes: RecordedInvoke[];
+}
+
+/** Installs mocks that record every registration and invoke into the returned session. */
+export function installMocks(outputs: MockOutputs = defaultOutputs, project = "homelab", stack = "homelab"): MockSession {
+  const session: MockSession = { resources: [], invokes: [] };
+  const mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => ({ id: args.custom ? `${args.name}-id` : undefined, state: { ...args.inputs, ...outputs(args) } }),
+    call: (args) => {
+      session.invokes.push({ token: args.token, inputs: unwrap(args.inputs).value as Record<string, unknown> });
+      if (args.token === "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken") {
+        return { token: `mock-connector-token-${String(args.inputs.tunnelId)}` };
+      }
+      return {};
+    },
+  };
+  void pulumi.runtime.setMocks(mocks, project, stack, false);
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource: (req: RegisterRequest, cb: (err: unknown, resp: unknown) => void) => void;
+  };
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    const raw = pulumi.runtime.deserializeProperties(req.getObject());
+    const { value, secretPaths } = unwrap(raw);
+    const deps = new Set(req.getDependenciesList());
+    req.getPropertydependenciesMap().forEach((entry) => entry.getUrnsList().forEach((u) => deps.add(u)));
+    const parent = req.getParent();
+    session.resources.push({
+      type: req.getType(),
+      name: req.getName(),
+      urn: newUrn(parent, req.getType(), req.getName()),
+      parentUrn: parent || null,
+      custom: req.getCustom(),
+      inputs: value as Record<string, unknown>,
+      secretPaths,
+      protect: req.getProtect() ?? false,
+      retainOnDelete: req.getRetainondelete() ?? false,
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      dependencies: [...deps].sort(),
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      ignoreChanges: req.getIgnorechangesList(),
+      replaceOnChanges: req.getReplaceonchangesList(),
+      provider: req.getProvider(),
+      packageRef: req.getPackageref(),
+    });
+    original(req, cb);
+  };
+  return session;
+}
+
+interface RegisterRequest {
+  getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(cb: (entry: { getUrnsList(): string[] }) => void): void };
+  getAdditionalsecretoutputsList(): string[];
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getProvider(): string;
+  getPackageref(): string;
+}
+
+/** The URN the mock monitor gives a registration (same rule as the mock monitor's own). */
+function newUrn(parent: string, type: string, name: string): string {
+  let qualified = type;
+  if (parent) {
+    const parentType = (parent.split("::")[2] ?? "").split("$").pop();
+    qualified = `${parentType}$${type}`;
+  }
+  return `urn:pulumi:${pulumi.runtime.getStack()}::${pulumi.runtime.getProject()}::${qualified}::${name}`;
+}
+
+/** Waits until every outstanding registration and apply has settled. */
+export async function settle(): Promise<void> {
+  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
+  for (let i = 0; i < 3; i++) {
+    await new Promise((r) => setImmediate(r));
+    if (settings.waitForRPCs) await settings.waitForRPCs();
+  }
+}
+
+/** Runs `init` as the stack's program and returns its outputs once everything settled. */
+export async function runStack(init: () => Record<string, unknown> | Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => init());
+  await settle();
+  return (outputs ?? {}) as Record<string, unknown>;
+}

@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { loadHomelab, type Homelab, type LoadResult } from "../config";
+import { installMocks, runStack, type MockSession, type RecordedResource } from "../src/mock-runtime";
+import { program, readConfig } from "../src/program";
+import { PLACEHOLDER_MARK, stackConfigFromObject, type StackConfig } from "../src/stack-file";
+
+/** Test helpers: run the real program under recording mocks for a given stack file object. */
+
+export const ROOT = join(__dirname, "..");
+
+/** The example stack file as a plain object; tests clone and change it. */
+export function exampleStack(): { config: Record<string, unknown> } {
+  return parse(readFileSync(join(ROOT, "Pulumi.homelab.yaml"), "utf8")) as { config: Record<string, unknown> };
+}
+
+/** A deep copy of the example stack's config block, keyed without the `homelab:` prefix for homelab keys. */
+export function exampleConfig(): Record<string, unknown> {
+  return structuredClone(exampleStack().config);
+}
+
+export interface RunResult {
+  readonly resources: RecordedResource[];
+  readonly outputs: Record<string, unknown>;
+  readonly session: MockSession;
+  readonly stack: StackConfig;
+}
+
+/** Applies a stack config block to the Pulumi runtime, placeholders for every missing secret. */
+export function applyConfig(config: Record<string, unknown>): StackConfig {
+  const stack = stackConfigFromObject({ config });
+  pulumi.runtime.setAllConfig(stack.config, stack.secretKeys);
+  return stack;
+}
+
+/** Validates a stack config block as the program would. */
+export function validate(config: Record<string, unknown>): LoadResult {
+  applyConfig(config);
+  return loadHomelab(readConfig());
+}
+
+/** The model of a stack config block; fails the test if it is invalid. */
+export function modelOf(config: Record<string, unknown> = exampleConfig()): Homelab {
+  const result = validate(config);
+  if (!result.ok) assert.fail(`expected a valid config, got:\n${result.problems.map((p) => `${p.path}: ${p.message}`).join("\n")}`);
+  return result.model;
+}
+
+/** Runs the whole program under mocks. An invalid config rejects and registers nothing. */
+export async function runProgram(config: Record<string, unknown> = exampleConfig()): Promise<RunResult> {
+  const stack = applyConfig(config);
+  const session = installMocks();
+  const outputs = await runStack(() => program());
+  return { resources: session.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, session, stack };
+}
+
+export const ofType = (resources: readonly RecordedResource[], type: string): RecordedResource[] => resources.filter((r) => r.type === type);
+
+export const byName = (resources: readonly RecordedResource[], name: string): RecordedResource => {
+  const found = resources.find((r) => r.name === name);
+  if (!found) assert.fail(`no resource named ${name}; have ${resources.map((r) => r.name).join(", ")}`);
+  return found;
+};
+
+/** Names of the resources a resource depends on (explicitly or through its inputs). */
+export const dependencyNames = (r: RecordedResource): string[] => r.dependencies.map((u) => u.split("::").pop() ?? u);
+
+/** Reads a nested input by dotted path. */
+export function inputAt(r: RecordedResource, path: string): unknown {
+  return path.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), r.inputs);
+}
+
+export { PLACEHOLDER_MARK };
