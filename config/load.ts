@@ -1,6 +1,10 @@
 import { checkBudgets } from "./checks/budget";
 import { checkNetwork } from "./checks/network";
-import { checkPlatform } from "./checks/platform";
+import { checkBackup } from "./checks/backup";
+import { checkIngress } from "./checks/ingress";
+import { checkMonitoring } from "./checks/monitoring";
+import { checkPostgres } from "./checks/postgres";
+import { checkSingleRoles } from "./checks/roles";
 import { checkServices } from "./checks/services";
 import { deepFreeze } from "./merge";
 import type { Homelab, Problem } from "./model";
@@ -32,7 +36,11 @@ export function loadHomelab(input: LoadInput): LoadResult {
     ...checkNetwork(model),
     ...checkServices(model, complete.services),
     ...checkBudgets(model),
-    ...checkPlatform(model),
+    ...checkSingleRoles(model),
+    ...checkPostgres(model),
+    ...checkIngress(model),
+    ...checkBackup(model),
+    ...checkMonitoring(model),
     ...checkSecrets(model, input.presentSecrets, input.plainSecrets ?? new Set()),
   );
   if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };

@@ -1,9 +1,20 @@
 import type { Homelab } from "../config";
+import { servicesReport } from "../components/lxc-service/report";
+import { monitoringReport } from "../components/monitoring-stack/report";
+import { backupReport } from "../components/restic-backup/report";
+import { postgresReport } from "../components/shared-postgres/report";
+import { storageReport } from "../components/tiered-storage/report";
+import { ingressReport } from "../components/tunnel-ingress/report";
 import type { ReportSection } from "./plan-report";
 
 /** Each component's plan report, in the order of the composition. */
 export function componentReports(model: Homelab): ReportSection[] {
-  const sections: ReportSection[] = [];
-  void model;
-  return sections;
+  return [
+    ...servicesReport(model),
+    ...storageReport(model),
+    ...postgresReport(model),
+    ...ingressReport(model),
+    ...backupReport(model),
+    ...monitoringReport(model),
+  ];
 }

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { domainName } from "./common";
 import { networkSchema, proxmoxSchema } from "./host";
-import { backupSchema, ingressSchema, monitoringSchema, postgresSchema } from "./platform";
+import { backupSchema } from "./backup";
+import { ingressSchema } from "./ingress";
+import { monitoringSchema } from "./monitoring";
+import { postgresSchema } from "./postgres";
 import { servicesSchema } from "./app";
 import { storageSchema } from "./storage";
 
@@ -9,7 +12,10 @@ export * from "./common";
 export * from "./host";
 export * from "./storage";
 export * from "./app";
-export * from "./platform";
+export * from "./postgres";
+export * from "./ingress";
+export * from "./backup";
+export * from "./monitoring";
 
 /**
  * The stack file's `homelab:*` keys, one schema each. They are parsed one by one so that a problem in

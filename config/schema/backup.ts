@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { calendar } from "./common";
+
+const retentionSchema = z.strictObject({
+  daily: z.number().int().min(0).default(7),
+  weekly: z.number().int().min(0).default(4),
+  monthly: z.number().int().min(0).default(12),
+  yearly: z.number().int().min(0).default(2),
+});
+
+export const backupSchema = z.strictObject({
+  /** Back up to Backblaze B2 with restic. Defaults to true. */
+  enabled: z.boolean().default(true),
+  /** B2 bucket name, globally unique. */
+  bucket: z.string(),
+  /** Path prefix inside the bucket for the restic repository. Defaults to `restic`. */
+  prefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*$/).default("restic"),
+  /** When each job runs (systemd OnCalendar). */
+  schedules: z
+    .strictObject({
+      backup: calendar.default("*-*-* 03:00:00"),
+      prune: calendar.default("Sun *-*-* 05:00:00"),
+      check: calendar.default("*-*-01 06:00:00"),
+    })
+    .default({ backup: "*-*-* 03:00:00", prune: "Sun *-*-* 05:00:00", check: "*-*-01 06:00:00" }),
+  /** Random delay added to each schedule so jobs do not start at the same second. Defaults to 30min. */
+  randomizedDelay: z.string().regex(/^\d+(s|min|h)$/).default("30min"),
+  retention: retentionSchema.default({ daily: 7, weekly: 4, monthly: 12, yearly: 2 }),
+  /** Share of pack data `restic check` reads each run; keeps B2 download costs low. Defaults to 5%. */
+  checkReadDataSubset: z.string().regex(/^([1-9]\d?%|100%)$/, { message: "must be a percentage like 5%" }).default("5%"),
+  /** Days before B2 deletes a hidden (deleted) file version. Defaults to 1. */
+  daysHiddenBeforeDelete: z.number().int().min(1).max(365).default(1),
+  /** Storage price used for the cost estimate, USD per TB-month. Defaults to 6. */
+  pricePerTbMonthUsd: z.number().min(0).default(6),
+  /** Proxmox-native container backups (vzdump) to the RAID tier. */
+  vzdump: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      schedule: z.string().min(1).default("sun 01:00"),
+      keepLast: z.number().int().min(1).default(4),
+    })
+    .default({ enabled: true, schedule: "sun 01:00", keepLast: 4 }),
+});
