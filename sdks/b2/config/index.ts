@@ -1,0 +1,5 @@
+// *** WARNING: this file mirrors the output of pulumi-language-nodejs (see README.md). ***
+// *** Do not edit by hand unless you're certain you know what you are doing! ***
+
+// Export members:
+export * from "./vars";
