@@ -68,7 +68,7 @@ function registerRequest(name: string): any {
 function mockInputs(name: string): any {
     const found = mockResources.filter((r) => r.name === name);
     assert.equal(found.length, 1, `exactly one mock resource named ${name}`);
-    return found[0].inputs;
+    return found[0]!.inputs;
 }
 
 test("@pulumi/b2 resolves to the local SDK source in sdks/b2, with no toolchain of its own", () => {
@@ -203,7 +203,7 @@ test("the Provider registers as pulumi:providers:b2 through the package referenc
     assert.equal(req.getPackageref(), "mock-uuid");
     assert.deepEqual([...req.getAdditionalsecretoutputsList()].sort(), ["applicationKey", "applicationKeyId"]);
     const inputs = mockInputs("b2-explicit");
-    for (const [key, value] of [["applicationKey", "key-material"], ["applicationKeyId", "K001"]]) {
+    for (const [key, value] of [["applicationKey", "key-material"], ["applicationKeyId", "K001"]] as const) {
         assert.equal(inputs[key][pulumi.runtime.specialSigKey], pulumi.runtime.specialSecretSig, `${key} is sent as a secret`);
         assert.equal(inputs[key].value, value);
     }
