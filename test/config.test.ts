@@ -132,3 +132,11 @@ test("unprivileged containers' datasets are owned by the shifted ids on the host
     assert.equal(d.hostGid, d.gid + 100000, d.name);
   }
 });
+
+test("the committed JSON Schema of the stack file is the one the zod schema generates", async () => {
+  const { stackJsonSchema } = await import("../src/schema");
+  const committed = JSON.parse(readFileSync(join(ROOT, "config/stack.schema.json"), "utf8")) as unknown;
+  assert.deepEqual(committed, JSON.parse(JSON.stringify(stackJsonSchema())), "run `npm run schema` and commit the result");
+  const config = (committed as { properties: { config: { properties: Record<string, unknown> } } }).properties.config.properties;
+  for (const key of Object.keys(exampleConfig())) assert.ok(key in config, `${key} is not in the schema`);
+});
