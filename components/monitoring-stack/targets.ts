@@ -13,6 +13,7 @@ export const PORTS = {
   blackbox: 9115,
   pveExporter: 9221,
   nodeExporter: 9100,
+  grafana: 3000,
 } as const;
 
 /** What a scrape job is, which decides the metrics it produces (see metrics.ts). */
