@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import type { Homelab } from "../../config";
+import { NULL_RECEIVER } from "../../config/schema/monitoring";
 import type { Severity } from "./alert-rules";
 
 /**
@@ -29,8 +30,7 @@ export function receiverSecret(r: Receiver): SecretName | undefined {
 /** The file holding a receiver's credential. */
 export const receiverSecretFile = (r: Receiver): string => `${SECRETS_DIR}/${r.name}-${r.type}`;
 
-/** Receiver that drops what no configured receiver gets; the root of the routing tree. */
-export const NULL_RECEIVER = "discard";
+export { NULL_RECEIVER };
 
 /** Alerts of the same kind on the same service arrive as one notification. */
 export const GROUP_BY = ["alertname", "service", "node"] as const;

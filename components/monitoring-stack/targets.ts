@@ -1,4 +1,5 @@
 import type { Homelab, Service } from "../../config";
+import type { FIXED_JOBS, ROLE_JOBS } from "../../config/schema/monitoring";
 
 /**
  * What Prometheus scrapes and probes, derived from the model alone: every service `metrics` endpoint is
@@ -17,13 +18,9 @@ export const PORTS = {
 } as const;
 
 /** What a scrape job is, which decides the metrics it produces (see metrics.ts). */
-export type JobKind = "node" | "pve" | "probe" | "prometheus" | "alertmanager" | "grafana" | "traefik" | "cloudflared" | "postgres" | "app";
+export type JobKind = (typeof FIXED_JOBS)[number] | (typeof ROLE_JOBS)[number] | "app";
 
-/** Jobs that exist whatever services the stack declares; no app service may take these names. */
-export const FIXED_JOBS = ["node", "pve", "probe"] as const;
-/** Jobs named after the infrastructure role that serves them (each role runs once). */
-export const ROLE_JOBS = ["prometheus", "alertmanager", "grafana", "traefik", "cloudflared", "postgres"] as const;
-export const RESERVED_JOB_NAMES: readonly string[] = [...FIXED_JOBS, ...ROLE_JOBS];
+export { RESERVED_JOB_NAMES } from "../../config/schema/monitoring";
 
 export interface ScrapeTarget {
   /** host:port, or for the probe job the URL to probe. */
