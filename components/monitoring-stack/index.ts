@@ -48,7 +48,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
     const token = new proxmoxve.user.Token(
       `${name}-pve-token`,
       { userId: user.userId, tokenName: MONITORING_TOKEN, privilegesSeparation: true, comment: "Prometheus exporter; managed by homelab-as-code" },
-      { ...child, additionalSecretOutputs: ["value"] },
+      child,
     );
     const acls = [
       new proxmoxve.Acl(`${name}-pve-user-acl`, { path: "/", roleId: AUDITOR_ROLE, userId: user.userId, propagate: true }, child),
@@ -57,7 +57,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
     this.pveTokenId = monitoringTokenId();
     const pveSecret = pulumi.secret(token.value.apply(tokenSecret));
 
-    const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this, additionalSecretOutputs: ["result"] });
+    const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
     this.grafanaAdminPassword = pulumi.secret(password.result);
 
     this.prometheusFiles = prometheusFiles(model, args.prometheus, pveSecret, args.receiverSecrets);
