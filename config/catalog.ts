@@ -62,7 +62,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     extraRoutes: { alertmanager: { port: 9093, healthPath: "/-/healthy", exposure: "protected" } },
     metrics: [{ port: 9090 }, { port: 9093 }],
     statePaths: ["/var/lib/prometheus"],
-    install: { method: "debian", version: "2.42.0+ds-5+b5" },
+    install: { method: "debian", version: "2.42.0+ds-5+deb12u1" },
     startupOrder: 30,
     tags: ["monitoring"],
   },

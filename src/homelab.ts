@@ -107,6 +107,7 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
         prometheus: byName(model, model.monitoring.prometheusService),
         grafana: byName(model, model.monitoring.grafanaService),
         platform,
+        receiverSecrets: { ntfyToken: secrets.ntfyToken, smtpPassword: secrets.smtpPassword, webhookToken: secrets.webhookToken },
         dependsOn: ready,
       }, provider)
     : undefined;
