@@ -227,7 +227,7 @@ test("pg_hba.conf lets each app role in only from its own container to its own d
   ]);
 });
 
-test("the server recipe pins the major, creates the postgres user with the catalog ids first, and passes shellcheck", (t) => {
+test("the server recipe pins the major, creates the postgres user with the catalog ids (outside the system range) first, and passes shellcheck", (t) => {
   const model = modelOf();
   const s = server(model);
   const plan = planDatabases(s, model.services, model.postgres);
@@ -237,8 +237,8 @@ test("the server recipe pins the major, creates the postgres user with the catal
     assert.ok(i >= 0, `recipe has: ${needle}`);
     return i;
   };
-  assert.ok(at("groupadd --system --gid 999 postgres") < at("apt-get install -y -q postgresql-common"));
-  assert.ok(at("useradd --system --uid 999 --gid 999") < at("apt-get install -y -q postgresql-16 prometheus-postgres-exporter postgresql-16-pgvector"));
+  assert.ok(at("groupadd --system --gid 5432 postgres") < at("apt-get install -y -q postgresql-common"));
+  assert.ok(at("useradd --system --uid 5432 --gid 5432") < at("apt-get install -y -q postgresql-16 prometheus-postgres-exporter postgresql-16-pgvector"));
   at("mountpoint -q \"$DATA_ROOT\"");
   at("VCHORD_VERSION=0.4.3");
   at("B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8");
