@@ -7,6 +7,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { planDatabases, orderExtensions } from "../components/shared-postgres/databases";
 import { renderDbEnv } from "../components/shared-postgres/db-env";
+import { renderExporterEnv } from "../components/shared-postgres/exporter-env";
 import { SharedPostgres } from "../components/shared-postgres";
 import { renderPgHba } from "../components/shared-postgres/pg-hba";
 import { memorySettings, renderPostgresqlConf } from "../components/shared-postgres/postgresql-conf";
@@ -258,6 +259,13 @@ test("the server recipe pins the major, creates the postgres user with the catal
 
 test("an app's db.env holds exactly libpq's five variables", () => {
   assert.equal(renderDbEnv({ host: "10.0.0.5", port: 5432, database: "n8n", user: "n8n", password: "p-w" }), "PGHOST=10.0.0.5\nPGPORT=5432\nPGDATABASE=n8n\nPGUSER=n8n\nPGPASSWORD=p-w\n");
+});
+
+test("the exporter reads its role and password from the env file, over loopback, on the catalog's metrics port", () => {
+  assert.equal(
+    renderExporterEnv({ role: "postgres_exporter", password: "p-w", database: "postgres", listenPort: 9187 }),
+    "DATA_SOURCE_NAME=\nDATA_SOURCE_URI=127.0.0.1:5432/postgres?sslmode=disable\nDATA_SOURCE_USER=postgres_exporter\nDATA_SOURCE_PASS=p-w\nARGS=--web.listen-address=:9187\n",
+  );
 });
 
 test("the plan report lists databases, owners, extensions and the pools against max_connections", () => {

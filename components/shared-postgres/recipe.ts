@@ -1,13 +1,16 @@
+import { POSTGRES_DATA_PATH } from "../../config/checks/postgres";
 import type { Service } from "../../config";
 import type { ProvisionFile, Recipe } from "../lxc-service/types";
 import { ADMIN_ROLE, type DatabasePlan } from "./databases";
-import { EXPORTER_ENV_PATH, renderExporterDropIn } from "./exporter-env";
+import { renderExporterDropIn } from "./exporter-env";
 import { renderPgHba, type AdminSources } from "./pg-hba";
 import { renderPostgresqlConf } from "./postgresql-conf";
 
 /** Where the rendered files land before the recipe installs them into the cluster's config. */
 export const STAGING_DIR = "/etc/homelab/postgres";
 export const ADMIN_PASSWORD_PATH = `${STAGING_DIR}/admin-password`;
+/** Debian keeps every cluster under here; the server's NVMe dataset is mounted on it (config checks). */
+export const DATA_ROOT = POSTGRES_DATA_PATH;
 
 /** Fingerprint of the PGDG archive signing key (ACCC4CF8): a tampered key fails the install. */
 export const PGDG_KEY_FINGERPRINT = "B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8";
@@ -29,13 +32,12 @@ export interface RecipeOptions {
 export function renderRecipeScript(o: RecipeOptions): string {
   const v = o.plan.version;
   const user = o.server.user;
-  const dataMount = o.server.mounts.find((m) => m.path === "/var/lib/postgresql")?.path ?? "/var/lib/postgresql";
   const packages = [`postgresql-${v}`, "prometheus-postgres-exporter"];
   if (o.plan.sources.has("pgvector") || o.plan.sources.has("vectorchord")) packages.push(`postgresql-${v}-pgvector`);
   const conf = `/etc/postgresql/${v}/main`;
   const lines = [
     `PG_MAJOR=${v}`,
-    `DATA_ROOT=${dataMount}`,
+    `DATA_ROOT=${DATA_ROOT}`,
     `CONF_DIR=${conf}`,
     "export DEBIAN_FRONTEND=noninteractive",
     "",
@@ -136,4 +138,3 @@ export function postgresRecipe(o: RecipeOptions): Recipe {
   return { script: renderRecipeScript(o), files };
 }
 
-export { EXPORTER_ENV_PATH };

@@ -7,6 +7,9 @@ import { requireRole } from "./roles";
 /** Memory a connection may use on the server (backend, work_mem, temp buffers) before it swaps, in MiB. */
 export const MIB_PER_CONNECTION = 16;
 
+/** Where Debian keeps the clusters; the server's dataset must be mounted there. */
+export const POSTGRES_DATA_PATH = "/var/lib/postgresql";
+
 /** Names pg_hba.conf reads as keywords, and names the server itself owns: no app may take them. */
 const HBA_KEYWORDS = ["all", "sameuser", "samerole", "samegroup", "replication"];
 const SYSTEM_NAMES = ["postgres", "template0", "template1", "public"];
@@ -71,6 +74,9 @@ function checkServer(model: Homelab, server: Service, dbApps: readonly Service[]
       path: "homelab:postgres.version",
       message: `is ${model.postgres.version} but ${server.configPath}.install.version is '${server.install.version}'; set both to the same major (a major change needs pg_upgradecluster on the server first)`,
     });
+  }
+  if (!server.mounts.some((m) => m.path === POSTGRES_DATA_PATH && !m.readOnly)) {
+    problems.push({ path: `${server.configPath}.datasets`, message: `needs a writable dataset mounted at ${POSTGRES_DATA_PATH}: the cluster must not live on the container's root disk` });
   }
   const takenBy = dbApps.find((s) => s.database?.user === model.postgres.monitoringRole || s.database?.name === model.postgres.monitoringRole);
   if (takenBy) {

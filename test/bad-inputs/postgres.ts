@@ -58,4 +58,10 @@ export const cases: BadInput[] = [
     path: "homelab:services.n8n.database.extensions.1",
     message: /extension uuid-ossp is also used by homelab:services\.n8n\.database\.extensions\.0/,
   },
+  {
+    name: "the server's data dataset is mounted somewhere other than the cluster directory",
+    mutate: (c) => void (service(c, "postgres").datasets = { data: { tier: "nvme", path: "/srv/pg", quotaGiB: 60, content: "database", mode: "0700" } }),
+    path: "homelab:services.postgres.datasets",
+    message: /needs a writable dataset mounted at \/var\/lib\/postgresql/,
+  },
 ];
