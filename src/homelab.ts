@@ -55,6 +55,7 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
         server: byName(model, model.postgres.service),
         apps: model.services.filter((s) => s.database !== undefined),
         settings: model.postgres,
+        adminCidrs: model.network.adminCidrs,
         platform,
         dependsOn: ready,
       }, provider)
