@@ -5,7 +5,7 @@ import { cloudflaredRecipe, cloudflaredTokenFile } from "../components/tunnel-in
 import { CLOUDFLARED_PATHS, renderCloudflaredUnit } from "../components/tunnel-ingress/cloudflared-unit";
 import { DNS_COMMENT } from "../components/tunnel-ingress";
 import type { RecordedResource } from "../src/mock-runtime";
-import { byName, dependencyNames, exampleConfig, modelOf, ofType, PLACEHOLDER_MARK, runProgram } from "./harness";
+import { byName, dependencyNames, exampleConfig, modelOf, ofType, PLACEHOLDER_MARK, runProgram, type RunResult } from "./harness";
 import { at } from "./bad-inputs/types";
 
 const T = {
@@ -39,11 +39,15 @@ function leaves(value: unknown, path = ""): [string, string][] {
   return [];
 }
 
+/** The example homelab under mocks, run once for the tests that only read it. */
+let exampleRun: Promise<RunResult> | undefined;
+const example = (): Promise<RunResult> => (exampleRun ??= runProgram());
+
 const underSecret = (r: RecordedResource, path: string): boolean => r.secretPaths.some((s) => path === s || path.startsWith(`${s}.`));
 
 test("one proxied CNAME to the tunnel per public or protected route, none for lan routes", async () => {
   const config = exampleConfig();
-  const { resources, outputs } = await runProgram(config);
+  const { resources, outputs } = await example();
   const records = ofType(resources, T.dns);
   const published = routesOf(config).filter(({ route }) => route.exposure !== "lan");
   assert.deepEqual(records.map((r) => r.inputs.name).sort(), published.map(({ route }) => route.fqdn).sort());
@@ -62,7 +66,7 @@ test("one proxied CNAME to the tunnel per public or protected route, none for la
 });
 
 test("the tunnel is remote-managed, in the configured account, with a 32-byte random secret", async () => {
-  const { resources } = await runProgram();
+  const { resources } = await example();
   const [tunnel] = ofType(resources, T.tunnel);
   assert.ok(tunnel);
   assert.equal(tunnel.inputs.configSrc, "cloudflare");
@@ -77,7 +81,7 @@ test("the tunnel is remote-managed, in the configured account, with a 32-byte ra
 
 test("one tunnel rule per published hostname, each to Traefik keeping its Host header, and the 404 catch-all last", async () => {
   const config = exampleConfig();
-  const { resources } = await runProgram(config);
+  const { resources } = await example();
   const rules = rulesOf(resources);
   const traefikIp = modelOf(config).services.find((s) => s.role === "traefik")?.ip;
   const published = routesOf(config).filter(({ route }) => route.exposure !== "lan").map(({ route }) => route.fqdn);
@@ -130,7 +134,7 @@ test("each protected route gets its own Access application and allow policy, in 
 });
 
 test("the tunnel secret and connector token never appear in a plain input", async () => {
-  const { resources, session } = await runProgram();
+  const { resources, session } = await example();
   const tokenInvoke = session.invokes.find((i) => i.token.endsWith("getZeroTrustTunnelCloudflaredToken"));
   assert.ok(tokenInvoke, "the connector token is read from Cloudflare");
   assert.deepEqual(tokenInvoke.inputs, { accountId: "0123456789abcdef0123456789abcdef", tunnelId: "ingress-tunnel-id" });
@@ -166,7 +170,7 @@ test("the connector token travels as a secret 0600 root-only env file, never in 
 
 test("the stack outputs the tunnel id and one https URL per published hostname", async () => {
   const config = exampleConfig();
-  const { outputs } = await runProgram(config);
+  const { outputs } = await example();
   const tunnelId = outputs.tunnelId;
   assert.equal(tunnelId, "ingress-tunnel-id");
   const urls = outputs.urls as Record<string, string>;
@@ -177,7 +181,7 @@ test("the stack outputs the tunnel id and one https URL per published hostname",
 });
 
 test("adding a public service adds its DNS record and its tunnel rule, and no other Cloudflare resource", async () => {
-  const before = await runProgram();
+  const before = await example();
   const config = exampleConfig();
   at(config, "homelab:services").wiki = { app: "uptime-kuma", vmId: 131, ip: "192.168.1.131", web: { exposure: "public" } };
   const after = await runProgram(config);
