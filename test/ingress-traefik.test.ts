@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import type { Homelab } from "../config";
 import { renderTraefikConfig } from "../components/tunnel-ingress/traefik-config";
 import { TRAEFIK_PATHS } from "../components/tunnel-ingress/traefik-paths";
-import { MIDDLEWARES } from "../components/tunnel-ingress/traefik-routes";
+import { DASHBOARD_LAN_ROUTER, MIDDLEWARES } from "../components/tunnel-ingress/traefik-routes";
 import type { RecordedResource } from "../src/mock-runtime";
 import { at } from "./bad-inputs/types";
 import { exampleConfig, modelOf, ofType, runProgram } from "./harness";
@@ -16,7 +16,7 @@ interface Router {
   middlewares: string[];
 }
 interface Service {
-  loadBalancer: { servers: { url: string }[]; passHostHeader: boolean; healthCheck: { path: string; interval: string; timeout: string } };
+  loadBalancer: { servers: { url: string }[]; passHostHeader: boolean; healthCheck: { path: string; hostname: string; interval: string; timeout: string } };
 }
 interface Dynamic {
   http: { routers: Record<string, Router>; services: Record<string, Service>; middlewares: Record<string, Record<string, unknown>> };
@@ -32,6 +32,8 @@ const configOf = (model: Homelab) => {
 };
 
 const dynamicOf = (model: Homelab): Dynamic => parse(configOf(model).dynamicConfig) as Dynamic;
+/** The routers that serve a hostname: all but the dashboard's own on the ping entrypoint. */
+const hostRouters = (d: Dynamic): Router[] => Object.entries(d.http.routers).filter(([name]) => name !== DASHBOARD_LAN_ROUTER).map(([, r]) => r);
 const hostOf = (rule: string): string => {
   const m = /^Host\(`([^`]+)`\)$/.exec(rule);
   assert.ok(m, `rule ${rule} is a single Host() match`);
@@ -39,15 +41,16 @@ const hostOf = (rule: string): string => {
 };
 
 test("every router's service and middlewares exist, and no two routers share a rule", () => {
-  const { http } = dynamicOf(modelOf());
+  const dynamic = dynamicOf(modelOf());
+  const { http } = dynamic;
   const routers = Object.values(http.routers);
   assert.ok(routers.length > 0);
   for (const r of routers) {
     assert.ok(r.service === "api@internal" || r.service in http.services, `service ${r.service} is declared`);
     for (const m of r.middlewares) assert.ok(m in http.middlewares, `middleware ${m} is declared`);
-    assert.deepEqual(r.entryPoints, ["web"], "routers listen only on the web entrypoint, never metrics or ping");
     assert.ok(r.middlewares.includes(MIDDLEWARES.securityHeaders));
   }
+  for (const r of hostRouters(dynamic)) assert.deepEqual(r.entryPoints, ["web"], "hostname routers listen only on the web entrypoint, never metrics or ping");
   assert.equal(new Set(routers.map((r) => r.rule)).size, routers.length);
   const used = new Set(routers.map((r) => r.service));
   assert.deepEqual(Object.keys(http.services).filter((s) => !used.has(s)), [], "no service without a router");
@@ -55,9 +58,10 @@ test("every router's service and middlewares exist, and no two routers share a r
 
 test("every backend is a declared service's address and routed port, health-checked on its health path", () => {
   const model = modelOf();
-  const { http } = dynamicOf(model);
+  const dynamic = dynamicOf(model);
+  const { http } = dynamic;
   const declared = new Map(model.services.flatMap((s) => s.routes.map((r) => [r.fqdn, { ip: s.ip, port: r.port, healthPath: r.healthPath, role: s.role }])));
-  for (const router of Object.values(http.routers)) {
+  for (const router of hostRouters(dynamic)) {
     const route = declared.get(hostOf(router.rule));
     assert.ok(route, `router ${router.rule} serves a declared route`);
     if (route.role === "traefik") {
@@ -68,6 +72,7 @@ test("every backend is a declared service's address and routed port, health-chec
     assert.ok(service);
     assert.deepEqual(service.loadBalancer.servers, [{ url: `http://${route.ip}:${route.port}` }]);
     assert.equal(service.loadBalancer.healthCheck.path, route.healthPath);
+    assert.equal(service.loadBalancer.healthCheck.hostname, hostOf(router.rule));
     assert.equal(service.loadBalancer.passHostHeader, true);
   }
   const serverUrls = Object.values(http.services).flatMap((s) => s.loadBalancer.servers.map((x) => x.url));
@@ -80,10 +85,11 @@ test("lan routers, and only they, are limited to the admin networks", () => {
   const config = exampleConfig();
   at(config, "homelab:network").adminCidrs = ["192.168.1.0/26", "10.8.0.0/24"];
   const model = modelOf(config);
-  const { http } = dynamicOf(model);
+  const dynamic = dynamicOf(model);
+  const { http } = dynamic;
   assert.deepEqual(http.middlewares[MIDDLEWARES.lanOnly], { ipAllowList: { sourceRange: ["192.168.1.0/26", "10.8.0.0/24"] } });
   const lan = new Set(model.services.flatMap((s) => s.routes.filter((r) => r.exposure === "lan").map((r) => r.fqdn)));
-  for (const r of Object.values(http.routers)) {
+  for (const r of hostRouters(dynamic)) {
     assert.equal(r.middlewares.includes(MIDDLEWARES.lanOnly), lan.has(hostOf(r.rule)), r.rule);
   }
 });
@@ -95,11 +101,28 @@ test("the tunnel rules and the Traefik routers cover the same hostnames; lan hos
   const [tunnelConfig] = ofType(resources, "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig") as RecordedResource[];
   assert.ok(tunnelConfig);
   const tunnelHosts = (tunnelConfig.inputs.config as { ingresses: { hostname?: string }[] }).ingresses.flatMap((r) => (r.hostname ? [r.hostname] : []));
-  const routerHosts = Object.values(dynamicOf(model).http.routers).map((r) => hostOf(r.rule));
+  const routerHosts = hostRouters(dynamicOf(model)).map((r) => hostOf(r.rule));
   const lan = model.services.flatMap((s) => s.routes.filter((r) => r.exposure === "lan").map((r) => r.fqdn));
   assert.deepEqual([...tunnelHosts].sort(), routerHosts.filter((h) => !lan.includes(h)).sort());
   assert.deepEqual(routerHosts.filter((h) => !tunnelHosts.includes(h)).sort(), [...lan].sort());
   assert.equal(routerHosts.length, model.services.flatMap((s) => s.routes).length, "one router per hostname");
+});
+
+test("the dashboard is Traefik's API, on its hostname and on :8080 for the admin networks only", () => {
+  const model = modelOf();
+  const { http } = dynamicOf(model);
+  const traefik = model.services.find((s) => s.role === "traefik");
+  const [route] = traefik?.routes ?? [];
+  assert.ok(route);
+  assert.equal(route.port, 8080);
+  assert.equal(route.exposure, "protected", "the dashboard is an admin interface");
+  assert.equal(http.routers[route.subdomain]?.service, "api@internal");
+  assert.deepEqual(http.routers[DASHBOARD_LAN_ROUTER], {
+    rule: "PathPrefix(`/api`) || PathPrefix(`/dashboard`)",
+    entryPoints: ["traefik"],
+    service: "api@internal",
+    middlewares: [MIDDLEWARES.lanOnly, MIDDLEWARES.securityHeaders],
+  });
 });
 
 test("the static configuration has the web, ping and metrics entrypoints, the dashboard API and a watched file provider", () => {

@@ -8,6 +8,12 @@ export const MIDDLEWARES = {
   dashboardRedirect: "dashboard-redirect",
 } as const;
 
+/**
+ * The dashboard's router on the ping entrypoint (:8080), for the admin networks. Its name has an
+ * underscore, which no subdomain can have, so it never collides with a hostname's router.
+ */
+export const DASHBOARD_LAN_ROUTER = "_dashboard-lan";
+
 /** How often Traefik probes each backend's health path. */
 const HEALTH_CHECK = { interval: "30s", timeout: "5s" } as const;
 
@@ -27,7 +33,8 @@ interface Router {
 /**
  * The dynamic configuration: one router per hostname (`Host(...)` on the web entrypoint) to a
  * service with the app's address and a health check. Every router adds security headers; `lan`
- * routers also allow only the admin networks. Traefik's own hostname goes to its dashboard API.
+ * routers also allow only the admin networks. Traefik's own hostname goes to its dashboard API,
+ * which the admin networks also reach directly on the ping entrypoint.
  */
 export function renderTraefikRoutes(input: TraefikRoutesInput): string {
   const routers: Record<string, Router> = {};
@@ -49,10 +56,19 @@ export function renderTraefikRoutes(input: TraefikRoutesInput): string {
         loadBalancer: {
           servers: [{ url: `http://${r.backend.ip}:${r.backend.port}` }],
           passHostHeader: true,
-          healthCheck: { path: r.healthPath, ...HEALTH_CHECK },
+          // Probe with the public hostname: apps that check Host (Nextcloud's trusted domains) reject the IP.
+          healthCheck: { path: r.healthPath, hostname: r.fqdn, ...HEALTH_CHECK },
         },
       };
     }
+  }
+  if (input.routes.some((r) => r.backend.kind === "traefik-api")) {
+    routers[DASHBOARD_LAN_ROUTER] = {
+      rule: "PathPrefix(`/api`) || PathPrefix(`/dashboard`)",
+      entryPoints: ["traefik"],
+      service: "api@internal",
+      middlewares: [MIDDLEWARES.lanOnly, MIDDLEWARES.securityHeaders],
+    };
   }
   const middlewares = {
     [MIDDLEWARES.securityHeaders]: {
