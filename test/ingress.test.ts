@@ -59,6 +59,7 @@ test("one proxied CNAME to the tunnel per public or protected route, none for la
     assert.equal(r.inputs.ttl, 1);
     assert.equal(r.inputs.comment, DNS_COMMENT);
     assert.equal(r.inputs.zoneId, "fedcba9876543210fedcba9876543210");
+    assert.equal(r.deleteBeforeReplace, true, "a replacement never collides with the record it replaces");
   }
   const lan = routesOf(config).filter(({ route }) => route.exposure === "lan").map(({ route }) => route.fqdn);
   assert.deepEqual(lan.sort(), ["syncthing.harmeetrai.com", "torrent.harmeetrai.com"]);
@@ -73,6 +74,7 @@ test("the tunnel is remote-managed, in the configured account, with a 32-byte ra
   assert.equal(tunnel.inputs.accountId, "0123456789abcdef0123456789abcdef");
   assert.equal(tunnel.inputs.name, "homelab");
   assert.ok(tunnel.secretPaths.includes("tunnelSecret"), "tunnelSecret arrives as a secret");
+  assert.equal(tunnel.deleteBeforeReplace, true, "tunnel names are unique per account");
   const [bytes] = ofType(resources, T.bytes);
   assert.ok(bytes);
   assert.equal(bytes.inputs.length, 32);

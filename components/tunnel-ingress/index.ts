@@ -61,7 +61,8 @@ export class TunnelIngress extends pulumi.ComponentResource {
     const tunnel = new cloudflare.ZeroTrustTunnelCloudflared(
       `${name}-tunnel`,
       { accountId, name: settings.tunnelName, configSrc: "cloudflare", tunnelSecret: pulumi.secret(secret.base64) },
-      cf,
+      // Tunnel names are unique per account: a replacement must free the name first.
+      { ...cf, deleteBeforeReplace: true },
     );
     this.tunnelId = tunnel.id;
 
@@ -122,7 +123,8 @@ export class TunnelIngress extends pulumi.ComponentResource {
           ttl: 1,
           comment: DNS_COMMENT,
         },
-        { ...cf, dependsOn: guard ? [guard] : [] },
+        // Cloudflare refuses a second CNAME for a name, so a replaced record goes first.
+        { ...cf, dependsOn: guard ? [guard] : [], deleteBeforeReplace: true },
       );
     }
 
