@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ProvisionFile, Recipe } from "../lxc-service";
 import { CLOUDFLARED_PATHS, renderTokenEnv } from "./cloudflared-unit";
-import { ensureUserScript, restartOnChangeScript } from "./ensure-user";
+import { ensureUserScript, type ServiceAccount } from "./ensure-user";
+import { restartOnChangeScript } from "./restart-on-change";
 import { shellQuote } from "./shell-quote";
-import type { ServiceAccount } from "./traefik-unit";
 
 /** Cloudflare's apt repository and its signing key. */
 export const CLOUDFLARE_APT = {

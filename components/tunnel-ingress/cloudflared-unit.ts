@@ -1,4 +1,4 @@
-import type { ServiceAccount } from "./traefik-unit";
+import type { ServiceAccount } from "./ensure-user";
 
 /** Where cloudflared's files live inside its container. */
 export const CLOUDFLARED_PATHS = {

@@ -1,8 +1,8 @@
 import type { ProvisionFile, Recipe } from "../lxc-service";
-import { ensureUserScript, restartOnChangeScript } from "./ensure-user";
+import { ensureUserScript, type ServiceAccount } from "./ensure-user";
+import { restartOnChangeScript } from "./restart-on-change";
 import { shellQuote } from "./shell-quote";
 import { TRAEFIK_PATHS } from "./traefik-paths";
-import type { ServiceAccount } from "./traefik-unit";
 
 export interface TraefikRecipeInput {
   /** Release tag, e.g. v3.7.12. */

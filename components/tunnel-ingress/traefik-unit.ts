@@ -1,10 +1,5 @@
+import type { ServiceAccount } from "./ensure-user";
 import { TRAEFIK_PATHS } from "./traefik-paths";
-
-export interface ServiceAccount {
-  readonly name: string;
-  readonly uid: number;
-  readonly gid: number;
-}
 
 /**
  * traefik.service: runs as its own user, allowed to bind port 80 and nothing more. No mount
