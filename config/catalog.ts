@@ -35,7 +35,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     user: { name: "traefik", uid: 1000, gid: 1000 },
     extraRoutes: { traefik: { port: 8080, healthPath: "/ping", exposure: "protected" } },
     metrics: [{ port: 8082 }],
-    install: { method: "binary", version: "v3.4.1" },
+    install: { method: "binary", version: "v3.7.12" },
     startupOrder: 20,
     tags: ["ingress"],
   },

@@ -118,6 +118,7 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
 
   return {
     urls: ingress?.urls ?? {},
+    ...(ingress ? { tunnelId: ingress.tunnelId } : {}),
     ips: Object.fromEntries(model.services.map((s) => [s.name, s.ip])),
     vmIds: Object.fromEntries(model.services.map((s) => [s.name, s.vmId])),
   };
