@@ -10,7 +10,7 @@ import { bucketArgs, keyName, RESTIC_KEY_CAPABILITIES } from "./b2-access";
 import { renderJobScript } from "./job-scripts";
 import { HOST_LAYOUT, JOBS, scriptPath, unitName, type HostLayout } from "./layout";
 import { renderRestoreScript } from "./restore-script";
-import { b2Repository, renderResticEnv } from "./restic-env";
+import { b2Repository, renderInitCommand, renderResticEnv } from "./restic-env";
 import { shellQuote } from "./shell-quote";
 import { backupSources } from "./sources";
 import { renderAllUnits } from "./systemd-units";
@@ -94,8 +94,7 @@ export class ResticBackup extends pulumi.ComponentResource {
       `${name}-init`,
       {
         connection,
-        // `cat config` succeeds on an existing repository; init refuses to overwrite one anyway.
-        create: `set -eu; set -a; . ${shellQuote(layout.envFile)}; set +a; restic cat config >/dev/null 2>&1 || restic init`,
+        create: renderInitCommand(layout.envFile),
         triggers: [this.repository],
         logging: "stderr",
       },

@@ -38,8 +38,8 @@ readonly JOB=${job}
 ENV_FILE="\${HOMELAB_RESTIC_ENV:-${layout.envFile}}"
 TEXTFILE_DIR="\${HOMELAB_TEXTFILE_DIR:-${layout.textfileDir}}"
 LOCK_FILE="\${HOMELAB_RESTIC_LOCK:-${layout.lockFile}}"
-RESTIC_HOST="\${HOMELAB_RESTIC_HOST:-${shellQuote(input.resticHost)}}"
-STARTED=$(date +%s)
+${job === "backup" ? `RESTIC_HOST="\${HOMELAB_RESTIC_HOST:-${shellQuote(input.resticHost)}}"
+` : ""}STARTED=$(date +%s)
 STATUS=0
 WORK_DIR=$(mktemp -d)
 ${job === "backup" ? `SOURCES=(${input.sources.map((s) => shellQuote(s.name)).join(" ")})
@@ -47,6 +47,7 @@ declare -A BYTES_ADDED=() FILES_NEW=() FILES_CHANGED=()
 ` : ""}
 ${renderWriteMetrics(job)}
 
+# shellcheck disable=SC2317 # called from the EXIT trap
 finish() {
   local exit_status=$1
   rm -rf "$WORK_DIR"
@@ -79,12 +80,8 @@ restic unlock
 `;
 }
 
-const BACKUP_FUNCTIONS = `json_number() {
+const SUMMARY_FUNCTIONS = `json_number() {
   sed -n "s/.*\\"$2\\":\\([0-9][0-9]*\\).*/\\1/p" <<<"$1" | head -n 1
-}
-
-json_string() {
-  sed -n "s/.*\\"$2\\":\\"\\([^\\"]*\\)\\".*/\\1/p" <<<"$1" | head -n 1
 }
 
 # restic --json --quiet prints one summary line per snapshot.
@@ -100,7 +97,9 @@ record_summary() {
   FILES_NEW[$source]=$(json_number "$summary" files_new)
   FILES_CHANGED[$source]=$(json_number "$summary" files_changed)
 }
+`;
 
+const DATASET_FUNCTION = `
 # backup_dataset <name> <path> [exclude-pattern...]: one snapshot per dataset, tagged with its name.
 backup_dataset() {
   local source=$1 path=$2 rc=0 pattern
@@ -118,6 +117,11 @@ backup_dataset() {
     echo "$source: restic backup exited $rc" >&2
     fail "$rc"
   fi
+}
+`;
+
+const POSTGRES_FUNCTIONS = `json_string() {
+  sed -n "s/.*\\"$2\\":\\"\\([^\\"]*\\)\\".*/\\1/p" <<<"$1" | head -n 1
 }
 
 # backup_postgres <name> <vmid> <file-in-snapshot>: pg_dumpall inside the container, piped into restic.
@@ -147,15 +151,23 @@ backup_postgres() {
 }
 `;
 
-const sourceCall = (s: BackupSource): string =>
-  s.kind === "dataset"
-    ? ["backup_dataset", s.name, s.path, ...s.excludes].map(shellQuote).join(" ")
-    : ["backup_postgres", s.name, String(s.vmId), s.stdinFilename].map(shellQuote).join(" ");
+function sourceCall(s: BackupSource): string {
+  if (s.kind === "postgres") return ["backup_postgres", s.name, String(s.vmId), s.stdinFilename].map(shellQuote).join(" ");
+  const call = ["backup_dataset", s.name, s.path, ...s.excludes].map(shellQuote).join(" ");
+  // A pattern with $ or ` is quoted on purpose: restic must see it literally.
+  return s.excludes.some((e) => /[$`]/.test(e)) ? `# shellcheck disable=SC2016 # literal exclude patterns\n${call}` : call;
+}
 
 /** The backup job: one snapshot per dataset, then the Postgres dump. */
 export function renderBackupScript(input: JobScriptInput): string {
+  // Only the functions this model calls, so the script has no dead code.
+  const functions = [
+    SUMMARY_FUNCTIONS,
+    ...(input.sources.some((s) => s.kind === "dataset") ? [DATASET_FUNCTION] : []),
+    ...(input.sources.some((s) => s.kind === "postgres") ? [POSTGRES_FUNCTIONS] : []),
+  ];
   return `${preamble("backup", input)}
-${BACKUP_FUNCTIONS}
+${functions.join("\n")}
 ${input.sources.map(sourceCall).join("\n")}
 
 exit "$STATUS"

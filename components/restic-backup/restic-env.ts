@@ -24,3 +24,10 @@ export function renderResticEnv(env: ResticEnv): string {
 
 /** The repository address restic uses for a bucket and prefix. */
 export const b2Repository = (bucket: string, prefix: string): string => `b2:${bucket}:${prefix}`;
+
+/**
+ * Creates the repository unless it exists: `cat config` succeeds on an existing one, and `init`
+ * refuses to overwrite one anyway. Safe to run on every `pulumi up`.
+ */
+export const renderInitCommand = (envFile: string): string =>
+  `set -eu; set -a; . ${shellQuote(envFile)}; set +a; restic cat config >/dev/null 2>&1 || restic init`;

@@ -44,6 +44,7 @@ export function renderWriteMetrics(job: ResticJob): string {
     `    done`,
   ];
   return [
+    "# shellcheck disable=SC2317 # called from the EXIT trap",
     "write_metrics() {",
     "  local exit_status=$1 now prom tmp last_success=0",
     "  now=$(date +%s)",
