@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
@@ -378,8 +378,13 @@ async function holdLock(lab: Lab): Promise<{ child: ChildProcess; lock: string }
   });
   const locks = join(lab.repo, "locks");
   for (let i = 0; i < 500; i++) {
-    const found = readdirSync(locks);
-    if (found[0]) return { child, lock: found[0] };
+    // The local backend creates the file before writing it: wait until the lock has content.
+    const found = readdirSync(locks).find((f) => statSync(join(locks, f)).size > 0);
+    if (found) {
+      const lock = JSON.parse(lab.restic(["--no-lock", "cat", "lock", found]).stdout) as { pid: number };
+      assert.equal(lock.pid, child.pid, "the lock is the held process's");
+      return { child, lock: found };
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
   child.kill("SIGKILL");

@@ -40,6 +40,9 @@ export function checkBackup(model: Homelab): Problem[] {
     if (model.postgres.enabled && d.name === POSTGRES_DUMP_SOURCE) {
       problems.push({ path: d.configPath, message: `a backed-up dataset cannot be named '${POSTGRES_DUMP_SOURCE}': that name is the Postgres dump's in snapshots and metrics` });
     }
+  }
+  // Checked on every dataset: a pattern written now is used as soon as backup is turned on.
+  for (const d of model.datasets) {
     for (const pattern of d.excludes) {
       if (pattern.startsWith("/") || pattern.split("/").includes("..") || /[\n\r\0]/.test(pattern)) {
         problems.push({ path: `${d.configPath}.excludes`, message: `'${pattern}' must be a pattern relative to the dataset, like cache/** (no leading '/', no '..')` });
