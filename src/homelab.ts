@@ -98,7 +98,8 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
         resticPassword: secrets.resticPassword,
         b2Provider: providers.b2,
         allowDataLoss: model.allowDataLoss,
-        dependsOn: postgres ? [...ready, postgres] : ready,
+        // The host installs restic and node-exporter's textfile directory; the dump needs Postgres.
+        dependsOn: postgres ? [host, ...ready, postgres] : [host, ...ready],
       }, provider)
     : undefined;
 

@@ -1,29 +1,162 @@
-import type * as b2 from "@pulumi/b2";
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as b2 from "@pulumi/b2";
+import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { Homelab, Service } from "../../config";
-import type { HostConnection } from "../shared/connection";
+import { sshConnection, type HostConnection } from "../shared/connection";
+import { contentHash } from "../shared/hash";
 import type { ContainerPlatform } from "../shared/platform";
+import { bucketArgs, keyName, RESTIC_KEY_CAPABILITIES } from "./b2-access";
+import { renderJobScript } from "./job-scripts";
+import { HOST_LAYOUT, JOBS, scriptPath, unitName, type HostLayout } from "./layout";
+import { renderRestoreScript } from "./restore-script";
+import { b2Repository, renderInitCommand, renderResticEnv } from "./restic-env";
+import { shellQuote } from "./shell-quote";
+import { backupSources } from "./sources";
+import { renderAllUnits } from "./systemd-units";
 
 export interface ResticBackupArgs {
+  /** The `homelab:backup` section: bucket, prefix, schedules, retention, vzdump. */
   readonly settings: NonNullable<Homelab["backup"]>;
+  /** Every dataset; those with `backup: true` are snapshotted from their host path. */
   readonly datasets: Homelab["datasets"];
+  /** The storage tiers; vzdump writes to the RAID tier's Proxmox storage. */
   readonly tiers: Homelab["tiers"];
   /** The Postgres server whose dump is streamed into the repository, if any. */
   readonly postgres: Service | undefined;
+  /** Every service; vzdump backs up each one's container. */
   readonly services: readonly Service[];
+  /** SSH access to the Proxmox host, where restic runs (it sees every dataset). */
   readonly connection: HostConnection;
   readonly platform: ContainerPlatform;
+  /** Secret: the restic repository password. Without a copy of it no backup can be restored. */
   readonly resticPassword: pulumi.Output<string>;
+  /** Provider with a B2 key allowed to create buckets and keys. */
   readonly b2Provider: b2.Provider;
+  /** When true, the bucket and key are not protected (they are still retained on destroy). */
   readonly allowDataLoss: boolean;
+  /** Must exist first: the host with restic and node-exporter installed, the datasets, Postgres. */
   readonly dependsOn: readonly pulumi.Resource[];
+  /** Where scripts, credentials, units and metrics live on the host. Defaults to HOST_LAYOUT. */
+  readonly layout?: HostLayout;
+}
+
+/** Writes a file on the host atomically from stdin; `update` rewrites it in place, never deletes it. */
+function writeFileCommand(path: string, mode: string): { create: string; update: string; delete: string } {
+  const p = shellQuote(path);
+  const dir = shellQuote(path.slice(0, path.lastIndexOf("/")) || "/");
+  const write = `set -eu; umask 077; mkdir -p ${dir}; tmp=$(mktemp ${p}.XXXXXX); cat >"$tmp"; chmod ${mode} "$tmp"; mv -f "$tmp" ${p}`;
+  return { create: write, update: write, delete: `rm -f ${p}` };
 }
 
 /** Encrypted, deduplicated, verified backups to a private B2 bucket, plus vzdump to the RAID tier. */
 export class ResticBackup extends pulumi.ComponentResource {
+  public readonly bucketName: pulumi.Output<string>;
+  public readonly bucketId: pulumi.Output<string>;
+  /** `b2:<bucket>:<prefix>`, the address restic uses. */
+  public readonly repository: string;
+  /** The timers that start the backup, prune and check jobs. */
+  public readonly timers: readonly string[];
+  public readonly vzdump: proxmoxve.backup.Job | undefined;
+
   constructor(name: string, args: ResticBackupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:ResticBackup", name, {}, opts);
-    void args;
-    this.registerOutputs({});
+    const { settings } = args;
+    const layout = args.layout ?? HOST_LAYOUT;
+    const connection = sshConnection(args.connection);
+    const dataOpts = { parent: this, provider: args.b2Provider, protect: !args.allowDataLoss, retainOnDelete: true };
+
+    const bucket = new b2.Bucket(`${name}-bucket`, bucketArgs(settings), dataOpts);
+    const key = new b2.ApplicationKey(
+      `${name}-key`,
+      { keyName: keyName(settings.bucket), bucketIds: [bucket.bucketId], capabilities: [...RESTIC_KEY_CAPABILITIES] },
+      { ...dataOpts, additionalSecretOutputs: ["applicationKey", "applicationKeyId"] },
+    );
+    this.bucketName = bucket.bucketName;
+    this.bucketId = bucket.bucketId;
+    this.repository = b2Repository(settings.bucket, settings.prefix);
+
+    // Credentials reach the host only through stdin into 0600 files; nothing secret is in a command line.
+    const envContent = pulumi
+      .all([pulumi.secret(key.applicationKeyId), pulumi.secret(key.applicationKey)])
+      .apply(([id, secret]) => renderResticEnv({ repository: this.repository, passwordFile: layout.passwordFile, b2AccountId: id, b2AccountKey: secret }));
+    const hostOpts = { parent: this, dependsOn: [...args.dependsOn], deleteBeforeReplace: true };
+    const secretFile = (part: string, path: string, content: pulumi.Output<string>): command.remote.Command =>
+      new command.remote.Command(
+        `${name}-${part}`,
+        { connection, ...writeFileCommand(path, "0600"), stdin: pulumi.secret(content), logging: "none", addPreviousOutputInEnv: false },
+        { ...hostOpts, additionalSecretOutputs: ["stdout", "stderr", "stdin"] },
+      );
+    const envFile = secretFile("env", layout.envFile, envContent);
+    const passwordFile = secretFile("password", layout.passwordFile, args.resticPassword);
+
+    const init = new command.remote.Command(
+      `${name}-init`,
+      {
+        connection,
+        create: renderInitCommand(layout.envFile),
+        triggers: [this.repository],
+        logging: "stderr",
+      },
+      { ...hostOpts, dependsOn: [...args.dependsOn, envFile, passwordFile] },
+    );
+
+    const sources = backupSources(args.datasets, args.postgres);
+    const resticHost = args.platform.proxmox.nodeName;
+    const scriptInput = { settings, sources, resticHost, layout };
+    const scripts = [
+      ...JOBS.map((job) => ({ part: `script-${job}`, path: scriptPath(layout, job), content: renderJobScript(job, scriptInput) })),
+      { part: "script-restore", path: scriptPath(layout, "restore"), content: renderRestoreScript({ sources, resticHost, layout }) },
+    ].map(({ part, path, content }) =>
+      new command.remote.Command(`${name}-${part}`, { connection, ...writeFileCommand(path, "0755"), stdin: content }, hostOpts),
+    );
+
+    const units = renderAllUnits(settings, layout);
+    const unitFiles = units.flatMap((u) =>
+      (["service", "timer"] as const).map((kind) => {
+        const file = unitName(u.job, kind);
+        return new command.remote.Command(
+          `${name}-unit-${u.job}-${kind}`,
+          { connection, ...writeFileCommand(`${layout.unitDir}/${file}`, "0644"), stdin: kind === "service" ? u.service : u.timer },
+          hostOpts,
+        );
+      }),
+    );
+    this.timers = units.map((u) => unitName(u.job, "timer"));
+    const timerList = this.timers.join(" ");
+    const enable = `systemctl daemon-reload && systemctl enable --now ${timerList}`;
+    new command.remote.Command(
+      `${name}-timers`,
+      {
+        connection,
+        create: enable,
+        update: enable,
+        delete: `systemctl disable --now ${timerList} || true`,
+        // Re-run after a unit changes, so systemd reloads what was rewritten.
+        triggers: [contentHash(...units.flatMap((u) => [u.service, u.timer]))],
+      },
+      { ...hostOpts, dependsOn: [init, ...scripts, ...unitFiles] },
+    );
+
+    this.vzdump = settings.vzdump.enabled
+      ? new proxmoxve.backup.Job(
+          `${name}-vzdump`,
+          {
+            resourceId: "homelab-vzdump",
+            node: args.platform.proxmox.nodeName,
+            storage: args.tiers.raid.proxmoxStorage,
+            schedule: settings.vzdump.schedule,
+            vmids: args.services.map((s) => String(s.vmId)),
+            mode: "snapshot",
+            compress: "zstd",
+            pruneBackups: { "keep-last": String(settings.vzdump.keepLast) },
+            repeatMissed: true,
+            enabled: true,
+          },
+          { parent: this, provider: args.platform.provider, dependsOn: [...args.dependsOn] },
+        )
+      : undefined;
+
+    this.registerOutputs({ bucketName: this.bucketName, bucketId: this.bucketId, repository: this.repository, timers: this.timers });
   }
 }

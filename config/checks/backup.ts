@@ -1,16 +1,53 @@
 import type { Homelab, Problem } from "../model";
 import { isB2BucketName } from "../names";
 
-/** Backups: a valid bucket name and somewhere for vzdump to write. */
+/** The source name the Postgres dump is reported under (metrics label, plan report). */
+export const POSTGRES_DUMP_SOURCE = "postgres";
+
+/**
+ * Backups: a valid bucket and prefix, a retention that keeps something, something to back up, and
+ * excludes that stay inside their dataset.
+ */
 export function checkBackup(model: Homelab): Problem[] {
   const problems: Problem[] = [];
   const backup = model.backup;
-  if (backup?.enabled && !isB2BucketName(backup.bucket)) {
+  if (!backup?.enabled) return problems;
+  if (!isB2BucketName(backup.bucket)) {
     problems.push({ path: "homelab:backup.bucket", message: `'${backup.bucket}' must be a B2 bucket name: 6-63 letters, digits and hyphens, not starting with b2-` });
   }
-  if (backup?.enabled && backup.vzdump.enabled && !model.tiers.raid.proxmoxStorage) {
+  if (backup.prefix.endsWith("/") || backup.prefix.includes("//")) {
+    problems.push({ path: "homelab:backup.prefix", message: `'${backup.prefix}' must not end with '/' or contain '//'; restic would address a different folder than the one you expect` });
+  }
+  const r = backup.retention;
+  if (r.daily + r.weekly + r.monthly + r.yearly === 0) {
+    // restic forget with no keep policy keeps everything, so an all-zero retention never prunes.
+    problems.push({ path: "homelab:backup.retention", message: "keeps no snapshot at all; set at least one of daily, weekly, monthly, yearly above 0" });
+  }
+  if (backup.vzdump.enabled && !model.tiers.raid.proxmoxStorage) {
     problems.push({ path: "homelab:storage.tiers.raid.proxmoxStorage", message: "vzdump needs a Proxmox storage on the RAID tier" });
   }
-
+  const backedUp = model.datasets.filter((d) => d.backup);
+  if (backedUp.length === 0 && !model.postgres.enabled) {
+    problems.push({ path: "homelab:backup", message: "nothing to back up: no dataset has backup: true and homelab:postgres is disabled (set enabled: false to turn backups off)" });
+  }
+  for (const d of backedUp) {
+    if (d.content === "database") {
+      problems.push({
+        path: `${d.configPath}.backup`,
+        message: `'${d.name}' holds a live database; a file copy of it is not consistent. The Postgres dump backs it up: set backup: false`,
+      });
+    }
+    if (model.postgres.enabled && d.name === POSTGRES_DUMP_SOURCE) {
+      problems.push({ path: d.configPath, message: `a backed-up dataset cannot be named '${POSTGRES_DUMP_SOURCE}': that name is the Postgres dump's in snapshots and metrics` });
+    }
+  }
+  // Checked on every dataset: a pattern written now is used as soon as backup is turned on.
+  for (const d of model.datasets) {
+    for (const pattern of d.excludes) {
+      if (pattern.startsWith("/") || pattern.split("/").includes("..") || /[\n\r\0]/.test(pattern)) {
+        problems.push({ path: `${d.configPath}.excludes`, message: `'${pattern}' must be a pattern relative to the dataset, like cache/** (no leading '/', no '..')` });
+      }
+    }
+  }
   return problems;
 }

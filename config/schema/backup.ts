@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { calendar } from "./common";
 
+/** Snapshots `restic forget` keeps per source: the newest one of each of the last N days, weeks, ... */
 const retentionSchema = z.strictObject({
   daily: z.number().int().min(0).default(7),
   weekly: z.number().int().min(0).default(4),
@@ -35,8 +36,11 @@ export const backupSchema = z.strictObject({
   /** Proxmox-native container backups (vzdump) to the RAID tier. */
   vzdump: z
     .strictObject({
+      /** Back up every container's root disk with vzdump. Defaults to true. */
       enabled: z.boolean().default(true),
-      schedule: z.string().min(1).default("sun 01:00"),
+      /** When vzdump runs (Proxmox calendar event, the systemd OnCalendar syntax). Defaults to Sundays 01:00. */
+      schedule: calendar.default("sun 01:00"),
+      /** Dumps kept per container on the RAID tier. Defaults to 4. */
       keepLast: z.number().int().min(1).default(4),
     })
     .default({ enabled: true, schedule: "sun 01:00", keepLast: 4 }),

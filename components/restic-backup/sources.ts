@@ -1,0 +1,68 @@
+import type { Dataset, Homelab, Service } from "../../config";
+import type { TierName } from "../../config/schema";
+import { POSTGRES_DUMP_SOURCE } from "../../config/checks/backup";
+
+/** One thing the backup job snapshots: a dataset directory, or the Postgres dump stream. */
+export type BackupSource =
+  | {
+      readonly kind: "dataset";
+      readonly name: string;
+      readonly tier: TierName;
+      readonly path: string;
+      readonly excludes: readonly string[];
+      /** restic tag that marks this source's snapshots; retention is kept per tag. */
+      readonly tag: string;
+      readonly quotaGiB: number;
+    }
+  | {
+      readonly kind: "postgres";
+      readonly name: string;
+      /** Container the dump runs in (`pct exec <vmId>`). */
+      readonly vmId: number;
+      readonly service: string;
+      readonly tier: TierName;
+      readonly tag: string;
+      /** Path of the dump inside the snapshot. */
+      readonly stdinFilename: string;
+      /** Size of the Postgres data dataset: an upper bound for the dump. */
+      readonly quotaGiB: number;
+    };
+
+export const DUMP_FILENAME = "postgres/pg_dumpall.sql";
+/** Tag on every snapshot this homelab makes; forget only ever looks at these. */
+export const HOMELAB_TAG = "homelab";
+
+const datasetSource = (d: Dataset): BackupSource => ({
+  kind: "dataset",
+  name: d.name,
+  tier: d.tier,
+  path: d.hostPath,
+  excludes: d.excludes,
+  tag: `dataset=${d.name}`,
+  quotaGiB: d.quotaGiB,
+});
+
+/** Every dataset marked for backup, by name, then the Postgres dump when there is a server. */
+export function backupSources(datasets: readonly Dataset[], postgres: Service | undefined): BackupSource[] {
+  const sources = datasets.filter((d) => d.backup).map(datasetSource);
+  if (postgres) {
+    const data = datasets.filter((d) => d.owner === postgres.name);
+    sources.push({
+      kind: "postgres",
+      name: POSTGRES_DUMP_SOURCE,
+      vmId: postgres.vmId,
+      service: postgres.name,
+      tier: data[0]?.tier ?? "nvme",
+      tag: `dump=${POSTGRES_DUMP_SOURCE}`,
+      stdinFilename: DUMP_FILENAME,
+      quotaGiB: data.reduce((sum, d) => sum + d.quotaGiB, 0),
+    });
+  }
+  return sources;
+}
+
+/** The sources of a whole model (the plan report reads it without building components). */
+export function modelSources(model: Homelab): BackupSource[] {
+  const postgres = model.postgres.enabled ? model.services.find((s) => s.name === model.postgres.service) : undefined;
+  return backupSources(model.datasets, postgres);
+}

@@ -1,0 +1,432 @@
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test, type TestContext } from "node:test";
+import { exampleConfig, modelOf } from "./harness";
+import { socketArgs, startCluster, type PgCluster } from "./pg-cluster";
+import { postgresBinDir, requireTool, run } from "./tools";
+import { renderJobScript } from "../components/restic-backup/job-scripts";
+import { HOST_LAYOUT, scriptName, type ResticJob } from "../components/restic-backup/layout";
+import { renderRestoreScript } from "../components/restic-backup/restore-script";
+import { renderInitCommand, renderResticEnv } from "../components/restic-backup/restic-env";
+import { modelSources, type BackupSource } from "../components/restic-backup/sources";
+
+/**
+ * The rendered jobs against real restic, with a local directory standing in for the B2 repository
+ * (the env file is the only thing that differs) and a throwaway PostgreSQL cluster standing in for the
+ * Postgres container (a stand-in `pct` runs the rendered `pct exec ... pg_dumpall` against it).
+ */
+
+type Obj = Record<string, unknown>;
+const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
+
+interface Lab {
+  readonly dir: string;
+  readonly repo: string;
+  readonly textfileDir: string;
+  readonly scripts: Record<ResticJob | "restore", string>;
+  readonly sources: readonly BackupSource[];
+  /** Environment for the rendered scripts; `pg` points the stand-in pct at a cluster. */
+  env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+  script(job: ResticJob | "restore", args?: readonly string[], extra?: NodeJS.ProcessEnv): { status: number; stdout: string; stderr: string };
+  restic(args: readonly string[]): { status: number; stdout: string; stderr: string };
+  cleanup(): void;
+}
+
+const FAKE_PCT = `#!/usr/bin/env bash
+# Stand-in for Proxmox's pct: "pct exec <vmid> -- runuser -u postgres -- <tool> args" runs the
+# PostgreSQL tool against the test cluster, as the cluster owner.
+set -euo pipefail
+if [ "$1 $2 $3 $4 $5 $6 $7" != "exec $FAKE_VMID -- runuser -u postgres --" ]; then
+  echo "pct stand-in: unexpected arguments: $*" >&2
+  exit 64
+fi
+shift 7
+if [ "\${FAKE_DUMP_FAIL:-}" = 1 ] && [ "$1" = pg_dumpall ]; then
+  echo "-- a dump cut short"
+  exit 3
+fi
+tool="$FAKE_PG_BIN/$1"
+shift
+cd /
+if [ "$(id -u)" = 0 ]; then
+  exec runuser -u postgres -- env PGHOST="$FAKE_PG_SOCKET" PGPORT="$FAKE_PG_PORT" "$tool" "$@"
+fi
+exec env PGHOST="$FAKE_PG_SOCKET" PGPORT="$FAKE_PG_PORT" "$tool" "$@"
+`;
+
+/** A model whose tiers live in `root`, with its backup settings changed by `change`. */
+function labModel(root: string, change: (backup: Obj) => void = () => undefined) {
+  const config = exampleConfig();
+  const storage = config["homelab:storage"] as { tiers: Record<string, Obj> };
+  storage.tiers.nvme = { ...storage.tiers.nvme, path: join(root, "nvme") };
+  storage.tiers.raid = { ...storage.tiers.raid, path: join(root, "raid") };
+  change(config["homelab:backup"] as Obj);
+  return modelOf(config);
+}
+
+function makeLab(model: ReturnType<typeof modelOf>, root: string, sourceNames: readonly string[], inits = 1): Lab {
+  const settings = model.backup;
+  assert.ok(settings);
+  const repo = join(root, "repo");
+  const textfileDir = join(root, "textfile");
+  const bin = join(root, "bin");
+  mkdirSync(bin);
+  writeFileSync(join(bin, "pct"), FAKE_PCT, { mode: 0o755 });
+  const passwordFile = join(root, "password");
+  writeFileSync(passwordFile, "correct horse battery staple", { mode: 0o600 });
+  const envFile = join(root, "restic.env");
+  writeFileSync(envFile, renderResticEnv({ repository: repo, passwordFile }), { mode: 0o600 });
+  const layout = { ...HOST_LAYOUT, scriptDir: root, envFile, passwordFile, textfileDir, lockFile: join(root, "restic.lock") };
+  const sources = modelSources(model).filter((s) => sourceNames.includes(s.name));
+  assert.deepEqual(sources.map((s) => s.name), [...sourceNames]);
+  const input = { settings, sources, resticHost: model.proxmox.nodeName, layout };
+  const scripts = {} as Record<ResticJob | "restore", string>;
+  for (const job of ["backup", "prune", "check"] as const) {
+    scripts[job] = join(root, scriptName(job));
+    writeFileSync(scripts[job], renderJobScript(job, input), { mode: 0o755 });
+  }
+  scripts.restore = join(root, scriptName("restore"));
+  writeFileSync(scripts.restore, renderRestoreScript(input), { mode: 0o755 });
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env, TZ: "UTC", PATH: `${bin}:${process.env.PATH ?? ""}`, RESTIC_CACHE_DIR: join(root, "cache") };
+  for (const key of ["RESTIC_REPOSITORY", "RESTIC_PASSWORD", "RESTIC_PASSWORD_FILE", "B2_ACCOUNT_ID", "B2_ACCOUNT_KEY"]) delete baseEnv[key];
+  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    ...baseEnv,
+    HOMELAB_RESTIC_ENV: envFile,
+    HOMELAB_TEXTFILE_DIR: textfileDir,
+    HOMELAB_RESTIC_LOCK: layout.lockFile,
+    FAKE_VMID: "110",
+    ...extra,
+  });
+  // The same init command `pulumi up` runs on the host (twice where a test proves it idempotent).
+  for (let i = 0; i < inits; i++) {
+    const init = run("bash", ["-c", renderInitCommand(envFile)], { env: baseEnv });
+    assert.equal(init.status, 0, init.stderr);
+  }
+  return {
+    dir: root,
+    repo,
+    textfileDir,
+    scripts,
+    sources,
+    env,
+    script: (job, args = [], extra = {}) => run(scripts[job], args, { env: env(extra) }),
+    restic: (args) => run("restic", ["--repo", repo, "--password-file", passwordFile, ...args], { env: baseEnv }),
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+const pgEnv = (c: PgCluster): NodeJS.ProcessEnv => {
+  const [, socket, , port] = socketArgs(c);
+  return { FAKE_PG_BIN: c.bin, FAKE_PG_SOCKET: socket, FAKE_PG_PORT: port };
+};
+
+/** Prometheus text format → `name{labels}` → value. */
+function parseProm(text: string): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const match = /^(\S+) (\S+)$/.exec(line);
+    assert.ok(match, `not a sample line: ${line}`);
+    values.set(match[1] ?? "", Number(match[2]));
+  }
+  return values;
+}
+
+const readMetrics = (lab: Lab, job: ResticJob): Map<string, number> => parseProm(readFileSync(join(lab.textfileDir, `homelab_restic_${job}.prom`), "utf8"));
+
+/** Every entry below `dir`: relative path, kind, mode, owner and content hash (or link target). */
+function treeOf(dir: string): string[] {
+  const entries: string[] = [];
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const path = rel ? `${rel}/${name}` : name;
+      const full = join(dir, path);
+      const st = lstatSync(full);
+      const meta = `${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid}`;
+      if (st.isSymbolicLink()) entries.push(`${path} -> ${readlinkSync(full)}`);
+      else if (st.isDirectory()) {
+        entries.push(`${path}/ ${meta}`);
+        walk(path);
+      } else entries.push(`${path} ${meta} ${createHash("sha256").update(readFileSync(full)).digest("hex")}`);
+    }
+  };
+  walk("");
+  return entries;
+}
+
+/** Sample content of two datasets, with files their excludes and --exclude-caches must leave out. */
+function fillDatasets(model: ReturnType<typeof modelOf>): { vaultwarden: string; sync: string } {
+  const path = (name: string): string => {
+    const d = model.datasets.find((x) => x.name === name);
+    assert.ok(d);
+    return d.hostPath;
+  };
+  const vaultwarden = path("vaultwarden-data");
+  const sync = path("syncthing-sync");
+  const files: Record<string, Buffer | string> = {
+    [`${vaultwarden}/db.sqlite3`]: randomBytes(300_000),
+    [`${vaultwarden}/config.json`]: '{"domain":"https://vault.example.com"}\n',
+    [`${vaultwarden}/attachments/a1/invoice 2024 (final).pdf`]: randomBytes(50_000),
+    [`${vaultwarden}/icon_cache/example.com.png`]: randomBytes(1000),
+    [`${vaultwarden}/tmp-cache/CACHEDIR.TAG`]: "Signature: 8a477f597d28d172789f06886806bc55\n",
+    [`${vaultwarden}/tmp-cache/blob`]: randomBytes(1000),
+    [`${sync}/docs/report.pdf`]: randomBytes(700_000),
+    [`${sync}/docs/ünïcödé notes.txt`]: "übung macht den meister\n",
+    [`${sync}/.stversions/docs/report~20240101.pdf`]: randomBytes(1000),
+  };
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(file.slice(0, file.lastIndexOf("/")), { recursive: true });
+    writeFileSync(file, content);
+  }
+  writeFileSync(`${vaultwarden}/rsa_key.pem`, randomBytes(2000), { mode: 0o600 });
+  chmodSync(`${vaultwarden}/rsa_key.pem`, 0o600);
+  symlinkSync("attachments/a1", `${vaultwarden}/latest`);
+  mkdirSync(`${sync}/empty`);
+  if (asRoot) {
+    // Unprivileged containers own their data as 100000+uid on the host; a restore must keep that.
+    for (const p of [vaultwarden, `${vaultwarden}/db.sqlite3`, `${vaultwarden}/rsa_key.pem`]) chownSync(p, 101000, 101000);
+  }
+  return { vaultwarden, sync };
+}
+
+function seedDatabase(c: PgCluster): void {
+  const setup = c.psql("CREATE ROLE app LOGIN PASSWORD 'app-secret'; CREATE DATABASE app OWNER app; CREATE DATABASE other;");
+  assert.equal(setup.status, 0, setup.stderr);
+  const rows = c.psql(
+    `CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL, created timestamptz NOT NULL, blob bytea);
+     INSERT INTO notes SELECT i, 'note ' || i || ' – ünïcödé ✓', timestamptz '2024-01-01 00:00:00+00' + i * interval '1 minute', decode(md5(i::text), 'hex')
+       FROM generate_series(1, 2000) AS i;
+     ALTER TABLE notes OWNER TO app;`,
+    { database: "app" },
+  );
+  assert.equal(rows.status, 0, rows.stderr);
+  assert.equal(c.psql("CREATE TABLE t (k text); INSERT INTO t VALUES ('other database row');", { database: "other" }).status, 0);
+}
+
+const dumpOfRows = (c: PgCluster): string => {
+  const notes = c.psql("SELECT id, body, created, encode(blob, 'hex') FROM notes ORDER BY id", { database: "app" });
+  const other = c.psql("SELECT k FROM t", { database: "other" });
+  const meta = c.psql("SELECT d.datname, r.rolname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname IN ('app', 'other') ORDER BY 1");
+  assert.equal(notes.status, 0, notes.stderr);
+  return `${meta.stdout}\n${notes.stdout}\n${other.stdout}`;
+};
+
+function tools(t: TestContext): boolean {
+  return Boolean(requireTool(t, "restic", "restic") && requireTool(t, "runuser", "util-linux") && requireTool(t, "flock", "util-linux"));
+}
+
+test("backup, then restore into fresh folders and a fresh cluster: files byte-identical, rows identical", async (t) => {
+  if (!tools(t)) return;
+  const bin = postgresBinDir();
+  if (!bin) {
+    requireTool(t, "initdb", "postgresql", ["/usr/lib/postgresql/15/bin"]);
+    return;
+  }
+  const root = mkdtempSync(join(tmpdir(), "homelab-restic-e2e-"));
+  chmodSync(root, 0o755);
+  const model = labModel(root);
+  const lab = makeLab(model, root, ["syncthing-sync", "vaultwarden-data", "postgres"], 2);
+  const source = await startCluster(bin);
+  const fresh = await startCluster(bin);
+  try {
+    const { vaultwarden, sync } = fillDatasets(model);
+    seedDatabase(source);
+
+    const before = Math.floor(Date.now() / 1000);
+    const first = lab.script("backup", [], pgEnv(source));
+    const after = Math.ceil(Date.now() / 1000);
+    assert.equal(first.status, 0, first.stderr);
+
+    // The metrics file, exactly as the alerts read it.
+    assert.deepEqual(readdirSync(lab.textfileDir), ["homelab_restic_backup.prom"], "no temp file is left beside it");
+    const m = readMetrics(lab, "backup");
+    const lastRun = m.get('homelab_restic_last_run_timestamp_seconds{job="backup"}') ?? -1;
+    assert.ok(lastRun >= before && lastRun <= after, `last run ${lastRun} within [${before}, ${after}]`);
+    assert.equal(m.get('homelab_restic_last_success_timestamp_seconds{job="backup"}'), lastRun);
+    assert.equal(m.get('homelab_restic_last_exit_status{job="backup"}'), 0);
+    const duration = m.get('homelab_restic_duration_seconds{job="backup"}') ?? -1;
+    assert.ok(duration >= 0 && duration <= after - before, `duration ${duration}`);
+    for (const s of ["syncthing-sync", "vaultwarden-data", "postgres"]) {
+      assert.ok((m.get(`homelab_restic_bytes_added{job="backup",source="${s}"}`) ?? 0) > 0, `bytes added for ${s}`);
+      assert.equal(m.get(`homelab_restic_files_changed{job="backup",source="${s}"}`), 0, s);
+    }
+    // db.sqlite3, config.json, the invoice, rsa_key.pem and CACHEDIR.TAG (restic keeps the tag, and
+    // does not count the symlink as a file; the restore below shows it comes back).
+    assert.equal(m.get('homelab_restic_files_new{job="backup",source="vaultwarden-data"}'), 5);
+    assert.equal(m.get('homelab_restic_files_new{job="backup",source="syncthing-sync"}'), 2);
+    assert.equal(m.get('homelab_restic_files_new{job="backup",source="postgres"}'), 1);
+
+    const lastGood = m.get('homelab_restic_last_success_timestamp_seconds{job="backup"}');
+
+    // The next run: one file changed, and the dump fails. The job fails (pipefail), keeps the last
+    // success time, still backs up the datasets, and leaves no partial dump behind.
+    writeFileSync(`${vaultwarden}/config.json`, '{"domain":"https://vault.example.com","signups":false}\n');
+    const failed = lab.script("backup", [], { ...pgEnv(source), FAKE_DUMP_FAIL: "1" });
+    assert.equal(failed.status, 3, failed.stderr);
+    assert.match(failed.stderr, /pg_dumpall in container 110 exited 3; the partial dump is not kept/);
+    const second = readMetrics(lab, "backup");
+    assert.equal(second.get('homelab_restic_last_exit_status{job="backup"}'), 3);
+    assert.equal(second.get('homelab_restic_last_success_timestamp_seconds{job="backup"}'), lastGood);
+    assert.equal(second.get('homelab_restic_files_changed{job="backup",source="vaultwarden-data"}'), 1);
+    assert.equal(second.get('homelab_restic_files_new{job="backup",source="vaultwarden-data"}'), 0);
+    assert.equal(second.get('homelab_restic_files_changed{job="backup",source="syncthing-sync"}'), 0);
+    assert.equal(second.has('homelab_restic_bytes_added{job="backup",source="postgres"}'), false);
+
+    // Snapshots per source, under the node's name, tagged for their source; one dump, the complete one.
+    const snapshots = JSON.parse(lab.restic(["snapshots", "--json"]).stdout) as { hostname: string; tags: string[]; paths: string[] }[];
+    assert.deepEqual(
+      snapshots.map((s) => [s.hostname, s.tags.join(","), s.paths.join(",")]).sort(),
+      [
+        ["pve", "homelab,dataset=syncthing-sync", sync],
+        ["pve", "homelab,dataset=syncthing-sync", sync],
+        ["pve", "homelab,dataset=vaultwarden-data", vaultwarden],
+        ["pve", "homelab,dataset=vaultwarden-data", vaultwarden],
+        ["pve", "homelab,dump=postgres", "/postgres/pg_dumpall.sql"],
+      ].sort(),
+    );
+
+    // Restore each dataset into a fresh folder: identical but for what was excluded.
+    const restored = join(root, "restored");
+    for (const [name, original] of [["vaultwarden-data", vaultwarden], ["syncthing-sync", sync]] as const) {
+      const target = join(restored, name);
+      const result = lab.script("restore", ["dataset", name, target]);
+      assert.equal(result.status, 0, result.stderr);
+      const expected = treeOf(original).filter((e) => !/^(icon_cache|\.stversions)(\/| )/.test(e) && !e.startsWith("tmp-cache/blob"));
+      assert.deepEqual(treeOf(target), expected, name);
+      assert.equal(lstatSync(target).mode & 0o7777, lstatSync(original).mode & 0o7777);
+      assert.equal(lstatSync(target).uid, lstatSync(original).uid);
+    }
+    const refused = lab.script("restore", ["dataset", "vaultwarden-data", join(restored, "vaultwarden-data")]);
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /is not empty/);
+
+    // Restore the dump into a fresh cluster through `pct exec ... psql`: the same rows, owners and roles.
+    const load = lab.script("restore", ["postgres"], pgEnv(fresh));
+    assert.equal(load.status, 0, load.stderr);
+    assert.equal(dumpOfRows(fresh), dumpOfRows(source));
+    assert.equal(fresh.psql("SELECT count(*) FROM notes", { database: "app" }).stdout.trim(), "2000");
+    assert.equal(fresh.psql("SELECT 1", { database: "app", user: "app", password: "app-secret", host: "127.0.0.1" }).status, 0, "the app role logs in with its password");
+    // Loading twice would duplicate rows: the restore refuses unless told to drop what is there.
+    const again = lab.script("restore", ["postgres"], pgEnv(fresh));
+    assert.notEqual(again.status, 0);
+    assert.match(again.stderr, /already has databases \(app other \)/);
+    const replaced = lab.script("restore", ["postgres", "--drop-existing"], pgEnv(fresh));
+    assert.equal(replaced.status, 0, replaced.stderr);
+    assert.equal(dumpOfRows(fresh), dumpOfRows(source));
+
+    // The check job reads data back and reports success.
+    const check = lab.script("check");
+    assert.equal(check.status, 0, check.stderr);
+    const checkMetrics = readMetrics(lab, "check");
+    assert.equal(checkMetrics.get('homelab_restic_last_exit_status{job="check"}'), 0);
+    assert.ok((checkMetrics.get('homelab_restic_last_success_timestamp_seconds{job="check"}') ?? 0) >= before);
+  } finally {
+    source.stop();
+    fresh.stop();
+    lab.cleanup();
+  }
+});
+
+test("prune keeps exactly the configured retention, per source", (t) => {
+  if (!tools(t)) return;
+  const root = mkdtempSync(join(tmpdir(), "homelab-restic-prune-"));
+  const model = labModel(root, (b) => (b.retention = { daily: 2, weekly: 2, monthly: 2, yearly: 2 }));
+  const lab = makeLab(model, root, ["vaultwarden-data"]);
+  try {
+    const data = join(root, "data");
+    mkdirSync(data);
+    const snap = (tag: string, time: string): void => {
+      writeFileSync(join(data, "f"), time);
+      const r = lab.restic(["backup", "--quiet", "--host", "pve", "--tag", "homelab", "--tag", tag, "--time", time, data]);
+      assert.equal(r.status, 0, r.stderr);
+    };
+    const main = [
+      "2024-03-10 03:00:00", "2024-03-10 01:00:00", "2024-03-09 03:00:00", "2024-03-08 03:00:00", "2024-03-01 03:00:00",
+      "2024-02-20 03:00:00", "2024-02-10 03:00:00", "2023-12-31 03:00:00", "2023-06-01 03:00:00",
+    ];
+    for (const time of main) snap("dataset=vaultwarden-data", time);
+    // Another source: an old snapshot its own yearly budget keeps, however many the first one has.
+    snap("dataset=syncthing-sync", "2021-01-01 03:00:00");
+
+    const result = lab.script("prune");
+    assert.equal(result.status, 0, result.stderr);
+    const left = JSON.parse(lab.restic(["snapshots", "--json"]).stdout) as { time: string; tags: string[] }[];
+    const kept = (tag: string): string[] => left.filter((s) => s.tags.includes(tag)).map((s) => s.time.slice(0, 19).replace("T", " ")).sort().reverse();
+    assert.deepEqual(kept("dataset=vaultwarden-data"), [
+      "2024-03-10 03:00:00", // newest of its day, ISO week 10, month and year
+      "2024-03-09 03:00:00", // daily 2; 03-10 01:00 shares a day, 03-08 a week and month with kept ones
+      "2024-03-01 03:00:00", // weekly 2 (ISO week 9)
+      "2024-02-20 03:00:00", // monthly 2; 02-10 is left over
+      "2023-12-31 03:00:00", // yearly 2; 2023-06-01 is left over
+    ]);
+    assert.deepEqual(kept("dataset=syncthing-sync"), ["2021-01-01 03:00:00"]);
+    assert.equal(readMetrics(lab, "prune").get('homelab_restic_last_exit_status{job="prune"}'), 0);
+  } finally {
+    lab.cleanup();
+  }
+});
+
+/** Starts a restic backup that reads stdin until it is closed, and waits until it holds its lock. */
+async function holdLock(lab: Lab): Promise<{ child: ChildProcess; lock: string }> {
+  const child = spawn("restic", ["--repo", lab.repo, "--password-file", join(lab.dir, "password"), "backup", "--quiet", "--host", "pve", "--tag", "homelab", "--tag", "dataset=held", "--stdin", "--stdin-filename", "held"], {
+    env: lab.env(),
+    stdio: ["pipe", "ignore", "ignore"],
+  });
+  const locks = join(lab.repo, "locks");
+  for (let i = 0; i < 500; i++) {
+    // The local backend creates the file before writing it: wait until the lock has content.
+    const found = readdirSync(locks).find((f) => statSync(join(locks, f)).size > 0);
+    if (found) {
+      const lock = JSON.parse(lab.restic(["--no-lock", "cat", "lock", found]).stdout) as { pid: number };
+      assert.equal(lock.pid, child.pid, "the lock is the held process's");
+      return { child, lock: found };
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill("SIGKILL");
+  assert.fail("restic never took its lock");
+}
+
+test("a stale lock left by a killed restic does not block the next run, and a live lock survives it", async (t) => {
+  if (!tools(t)) return;
+  const root = mkdtempSync(join(tmpdir(), "homelab-restic-lock-"));
+  const model = labModel(root);
+  const lab = makeLab(model, root, ["vaultwarden-data"]);
+  try {
+    const dataset = model.datasets.find((d) => d.name === "vaultwarden-data");
+    assert.ok(dataset);
+    mkdirSync(dataset.hostPath, { recursive: true });
+    writeFileSync(join(dataset.hostPath, "db.sqlite3"), randomBytes(10_000));
+
+    // kill -9 leaves the lock of a process that no longer exists.
+    const crashed = await holdLock(lab);
+    crashed.child.kill("SIGKILL");
+    await new Promise((r) => crashed.child.once("exit", r));
+    assert.deepEqual(readdirSync(join(lab.repo, "locks")), [crashed.lock]);
+    const blocked = lab.restic(["prune"]);
+    assert.notEqual(blocked.status, 0, "without unlock, the stale lock blocks an exclusive job");
+    assert.match(blocked.stderr, /already locked/);
+    const prune = lab.script("prune");
+    assert.equal(prune.status, 0, prune.stderr);
+    assert.equal(readMetrics(lab, "prune").get('homelab_restic_last_exit_status{job="prune"}'), 0);
+    assert.deepEqual(readdirSync(join(lab.repo, "locks")), []);
+
+    // A running restic keeps its lock through the next job's unlock, and finishes its snapshot.
+    const live = await holdLock(lab);
+    const backup = lab.script("backup");
+    assert.equal(backup.status, 0, backup.stderr);
+    assert.ok(readdirSync(join(lab.repo, "locks")).includes(live.lock), "the live lock is still there");
+    const exited = new Promise<number | null>((r) => live.child.once("exit", r));
+    live.child.stdin?.end("still writing\n");
+    assert.equal(await exited, 0);
+    const held = JSON.parse(lab.restic(["snapshots", "--json", "--tag", "dataset=held"]).stdout) as unknown[];
+    assert.equal(held.length, 1);
+    assert.equal(readMetrics(lab, "backup").get('homelab_restic_last_exit_status{job="backup"}'), 0);
+  } finally {
+    lab.cleanup();
+  }
+});

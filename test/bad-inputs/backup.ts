@@ -1,0 +1,77 @@
+import { at, type BadInput } from "./types";
+
+/** Backup settings and dataset backup flags that must be rejected before anything registers. */
+export const cases: BadInput[] = [
+  {
+    name: "a bucket name starting with b2-",
+    mutate: (c) => void (at(c, "homelab:backup").bucket = "b2-homelab-backups"),
+    path: "homelab:backup.bucket",
+    message: /must be a B2 bucket name.*not starting with b2-/,
+  },
+  {
+    name: "a bucket name too short for B2",
+    mutate: (c) => void (at(c, "homelab:backup").bucket = "bkp"),
+    path: "homelab:backup.bucket",
+    message: /6-63 letters, digits and hyphens/,
+  },
+  {
+    name: "a bucket name with an underscore",
+    mutate: (c) => void (at(c, "homelab:backup").bucket = "homelab_backups"),
+    path: "homelab:backup.bucket",
+    message: /must be a B2 bucket name/,
+  },
+  {
+    name: "a repository prefix with a trailing slash",
+    mutate: (c) => void (at(c, "homelab:backup").prefix = "restic/"),
+    path: "homelab:backup.prefix",
+    message: /must not end with '\/'/,
+  },
+  {
+    name: "a retention that keeps no snapshot",
+    mutate: (c) => void (at(c, "homelab:backup").retention = { daily: 0, weekly: 0, monthly: 0, yearly: 0 }),
+    path: "homelab:backup.retention",
+    message: /keeps no snapshot at all/,
+  },
+  {
+    name: "a check subset above 100%",
+    mutate: (c) => void (at(c, "homelab:backup").checkReadDataSubset = "150%"),
+    path: "homelab:backup.checkReadDataSubset",
+    message: /must be a percentage like 5%/,
+  },
+  {
+    name: "a backup schedule that is not an OnCalendar expression",
+    mutate: (c) => void (at(c, "homelab:backup", "schedules").backup = "daily at 3am; rm -rf /"),
+    path: "homelab:backup.schedules.backup",
+    message: /must be a systemd OnCalendar expression/,
+  },
+  {
+    name: "a vzdump schedule that is not a calendar event",
+    mutate: (c) => void (at(c, "homelab:backup", "vzdump").schedule = "every sunday!"),
+    path: "homelab:backup.vzdump.schedule",
+    message: /must be a systemd OnCalendar expression/,
+  },
+  {
+    name: "hidden B2 versions kept for zero days",
+    mutate: (c) => void (at(c, "homelab:backup").daysHiddenBeforeDelete = 0),
+    path: "homelab:backup.daysHiddenBeforeDelete",
+    message: /too small|>=1/,
+  },
+  {
+    name: "a file-level backup of the live Postgres data directory",
+    mutate: (c) => void (at(c, "homelab:services", "postgres", "datasets", "data").backup = true),
+    path: "homelab:services.postgres.datasets.data.backup",
+    message: /holds a live database.*Postgres dump backs it up/,
+  },
+  {
+    name: "an exclude pattern that leaves its dataset",
+    mutate: (c) => void (at(c, "homelab:storage", "datasets", "media").excludes = ["../downloads/**"]),
+    path: "homelab:storage.datasets.media.excludes",
+    message: /relative to the dataset/,
+  },
+  {
+    name: "a backed-up dataset named like the Postgres dump",
+    mutate: (c) => void (at(c, "homelab:storage", "datasets").postgres = { tier: "raid", quotaGiB: 10, content: "documents" }),
+    path: "homelab:storage.datasets.postgres",
+    message: /cannot be named 'postgres'/,
+  },
+];
