@@ -46,11 +46,11 @@ export function renderPushFiles(account: string, files: readonly ResolvedFile[])
 }
 
 /**
- * The host command that writes one secret file: the content arrives on stdin only, lands in a 0600
- * temporary file, and replaces the target atomically. Nothing secret is on this command line.
+ * The script, run by `sh` inside the container, that writes one secret file: the content arrives on
+ * stdin only, lands in a 0600 temporary file, and replaces the target atomically.
  */
-export function secretFileCommand(vmId: number, path: string, mode: string, owner: string): string {
-  const script = [
+export function secretFileScript(path: string, mode: string, owner: string): string {
+  return [
     "set -eu",
     "umask 077",
     `path=${shellQuote(path)}`,
@@ -61,8 +61,11 @@ export function secretFileCommand(vmId: number, path: string, mode: string, owne
     `chown ${shellQuote(owner)} "$tmp"`,
     'mv -f "$tmp" "$path"',
   ].join("; ");
-  return `${shellJoin(["pct", "exec", String(vmId), "--", "sh", "-c", script])}`;
 }
+
+/** The host command for a secret file: nothing secret is on this command line. */
+export const secretFileCommand = (vmId: number, path: string, mode: string, owner: string): string =>
+  shellJoin(["pct", "exec", String(vmId), "--", "sh", "-c", secretFileScript(path, mode, owner)]);
 
 /** The host command that runs a script fed on stdin inside the container. */
 export const execStdinCommand = (vmId: number): string => shellJoin(["pct", "exec", String(vmId), "--", "bash", "-s"]);
