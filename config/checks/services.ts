@@ -52,6 +52,9 @@ export function checkServices(model: Homelab, rawServiceEntries: Readonly<Record
         message: "bind mounts and device passthrough need root@pam password authentication; set homelab:proxmox.auth to password",
       });
     }
+    if (model.proxmox.auth === "apiToken" && (s.features.keyctl || s.features.fuse)) {
+      problems.push({ path: `${s.configPath}.features`, message: "keyctl and fuse need root@pam password authentication (an API token may only set nesting); set homelab:proxmox.auth to password" });
+    }
     const known = catalog[s.app];
     if (known && s.install.method !== known.install.method) {
       problems.push({ path: `${s.configPath}.install.method`, message: `the ${s.app} recipe installs with '${known.install.method}', not '${s.install.method}'` });

@@ -13,6 +13,12 @@ export const cases: BadInput[] = [
     message: /bind mounts and device passthrough need root@pam password authentication/,
   },
   {
+    name: "keyctl for a Docker app with API-token authentication",
+    mutate: (c) => void (at(c, "homelab:proxmox").auth = "apiToken"),
+    path: "homelab:services.vaultwarden.features",
+    message: /keyctl and fuse need root@pam password authentication/,
+  },
+  {
     name: "a privileged container without a reason",
     mutate: (c) => void (service(c, "jellyfin").unprivileged = false),
     path: "homelab:services.jellyfin.unprivileged",
