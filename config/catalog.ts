@@ -12,13 +12,16 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     cores: 2,
     memoryMiB: 4096,
     diskGiB: 8,
-    user: { name: "postgres", uid: 999, gid: 999 },
+    // Outside the system id range on purpose: on Debian 12, gid 999 is systemd-journal and system ids
+    // are handed out dynamically, so a fixed 1xx-9xx id could collide. The dataset is owned by 100000+this.
+    user: { name: "postgres", uid: 5432, gid: 5432 },
     datasets: {
       // Dumped by the backup job instead of copied: a file copy of a live cluster is not consistent.
       data: { tier: "nvme", path: "/var/lib/postgresql", quotaGiB: 60, content: "database", mode: "0700" },
     },
     metrics: [{ port: 9187 }],
     statePaths: ["/var/lib/postgresql"],
+    // The PostgreSQL major from PGDG; must equal homelab:postgres.version (the config checks compare them).
     install: { method: "vendor-apt", version: "16" },
     startupOrder: 10,
     tags: ["database"],
@@ -32,7 +35,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     user: { name: "traefik", uid: 1000, gid: 1000 },
     extraRoutes: { traefik: { port: 8080, healthPath: "/ping", exposure: "protected" } },
     metrics: [{ port: 8082 }],
-    install: { method: "binary", version: "v3.4.1" },
+    install: { method: "binary", version: "v3.7.12" },
     startupOrder: 20,
     tags: ["ingress"],
   },
@@ -62,7 +65,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     extraRoutes: { alertmanager: { port: 9093, healthPath: "/-/healthy", exposure: "protected" } },
     metrics: [{ port: 9090 }, { port: 9093 }],
     statePaths: ["/var/lib/prometheus"],
-    install: { method: "debian", version: "2.42.0+ds-5+b5" },
+    install: { method: "debian", version: "2.42.0+ds-5+deb12u1" },
     startupOrder: 30,
     tags: ["monitoring"],
   },

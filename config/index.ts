@@ -1,5 +1,6 @@
 export { catalog, catalogApps } from "./catalog";
 export { budgets, type Budgets, type TierBudget } from "./checks/budget";
+export { connectionBudget, MIB_PER_CONNECTION, type ConnectionBudget } from "./checks/postgres";
 export { ConfigError, loadHomelab, type LoadInput, type LoadResult } from "./load";
 export * from "./model";
 export { UNPRIVILEGED_ID_SHIFT } from "./resolve";

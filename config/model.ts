@@ -48,6 +48,8 @@ export interface Route {
   readonly port: number;
   readonly healthPath: string;
   readonly exposure: Exposure;
+  /** Config path of its declaration: `homelab:services.<name>.web` or `...extraRoutes.<subdomain>`. */
+  readonly configPath: string;
 }
 
 export interface DatabaseNeed {

@@ -170,8 +170,10 @@ function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMa
   }
   const routes: Route[] = [];
   const subdomain = entry.subdomain ?? name;
-  if (spec.web) routes.push({ subdomain, fqdn: `${subdomain}.${domain}`, ...spec.web });
-  for (const [sub, r] of Object.entries(spec.extraRoutes)) routes.push({ subdomain: sub, fqdn: `${sub}.${domain}`, ...r });
+  if (spec.web) routes.push({ subdomain, fqdn: `${subdomain}.${domain}`, ...spec.web, configPath: configPath(["services", name, "web"]) });
+  for (const [sub, r] of Object.entries(spec.extraRoutes)) {
+    routes.push({ subdomain: sub, fqdn: `${sub}.${domain}`, ...r, configPath: configPath(["services", name, "extraRoutes", sub]) });
+  }
   const dbName = spec.database?.name ?? name.replace(/-/g, "_");
   return {
     name,

@@ -57,6 +57,7 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
         server: byName(model, model.postgres.service),
         apps: model.services.filter((s) => s.database !== undefined),
         settings: model.postgres,
+        adminCidrs: model.network.adminCidrs,
         platform,
         dependsOn: ready,
       }, provider)
@@ -109,6 +110,7 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
         prometheus: byName(model, model.monitoring.prometheusService),
         grafana: byName(model, model.monitoring.grafanaService),
         platform,
+        receiverSecrets: { ntfyToken: secrets.ntfyToken, smtpPassword: secrets.smtpPassword, webhookToken: secrets.webhookToken },
         dependsOn: ready,
       }, provider)
     : undefined;
@@ -118,6 +120,7 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
 
   return {
     urls: ingress?.urls ?? {},
+    ...(ingress ? { tunnelId: ingress.tunnelId } : {}),
     ips: Object.fromEntries(model.services.map((s) => [s.name, s.ip])),
     vmIds: Object.fromEntries(model.services.map((s) => [s.name, s.vmId])),
   };

@@ -1,5 +1,7 @@
+import { writeFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { budgets, ConfigError, loadHomelab } from "../config";
+import { mermaidMarkdown } from "./diagram";
 import { installMocks, runStack, urnName, type RecordedResource } from "./mock-runtime";
 import { budgetSection, resourceSection, type ReportSection } from "./plan-report";
 import { program, readConfig } from "./program";
@@ -14,19 +16,24 @@ import { readStackFile } from "./stack-file";
 interface PlanOptions {
   readonly stackFile: string;
   readonly json: boolean;
+  /** `--diagram` prints a Mermaid diagram; `--diagram=PATH` writes it to PATH. */
+  readonly diagram: string | boolean;
 }
 
 function parseArgs(argv: readonly string[]): PlanOptions {
   let stackFile = "Pulumi.homelab.yaml";
   let json = false;
+  let diagram: string | boolean = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--json") json = true;
     else if (arg === "--stack-file") stackFile = argv[++i] ?? stackFile;
     else if (arg?.startsWith("--stack-file=")) stackFile = arg.slice("--stack-file=".length);
-    else throw new Error(`unknown argument '${arg}' (use --stack-file PATH, --json)`);
+    else if (arg === "--diagram") diagram = true;
+    else if (arg?.startsWith("--diagram=")) diagram = arg.slice("--diagram=".length);
+    else throw new Error(`unknown argument '${arg}' (use --stack-file PATH, --json, --diagram[=PATH])`);
   }
-  return { stackFile, json };
+  return { stackFile, json, diagram };
 }
 
 /** A resource as `--json` prints it; secret inputs are shown as "[secret]". */
@@ -88,6 +95,14 @@ async function main(): Promise<void> {
   const loaded = loadHomelab(readConfig());
   if (!loaded.ok) throw new ConfigError(loaded.problems);
   const model = loaded.model;
+  if (options.diagram !== false) {
+    const text = mermaidMarkdown(model);
+    if (typeof options.diagram === "string") {
+      writeFileSync(options.diagram, text);
+      process.stdout.write(`wrote ${options.diagram}\n`);
+    } else process.stdout.write(text);
+    return;
+  }
   const names = new Map(result.resources.map((r) => [r.urn, r.name]));
   if (options.json) {
     const doc = {

@@ -61,15 +61,20 @@ export function loadModel(): Homelab {
   return result.model;
 }
 
-/** The stack program: load, validate, compose. */
-export function program(): HomelabOutputs {
-  let model: Homelab;
+/**
+ * Loads the model or ends the program with one line per problem. RunError makes Pulumi print the
+ * message alone, without a stack trace.
+ */
+export function loadModelOrExit(): Homelab {
   try {
-    model = loadModel();
+    return loadModel();
   } catch (error) {
-    // RunError ends the program with its message only, no stack trace.
     if (error instanceof ConfigError) throw new pulumi.RunError(`invalid stack configuration:\n${error.message}`);
     throw error;
   }
-  return homelab(model, readSecrets());
+}
+
+/** The stack program: load, validate, compose. */
+export function program(): HomelabOutputs {
+  return homelab(loadModelOrExit(), readSecrets());
 }

@@ -20,7 +20,7 @@ export const placeholderFor = (key: string): string => `${PLACEHOLDER_MARK}${key
  * Turns a stack file's `config:` block into runtime config. Encrypted (`secure:`) values cannot be
  * decrypted offline, so they and every secret the file lacks become marked placeholders.
  */
-export function stackConfigFromObject(doc: unknown): StackConfig {
+export function stackConfigFromObject(doc: unknown, options: { readonly fillMissingSecrets?: boolean } = {}): StackConfig {
   const block = (typeof doc === "object" && doc !== null ? (doc as { config?: unknown }).config : undefined) ?? {};
   if (typeof block !== "object" || block === null || Array.isArray(block)) throw new Error("the stack file's 'config' must be a mapping");
   const config: Record<string, string> = {};
@@ -38,7 +38,7 @@ export function stackConfigFromObject(doc: unknown): StackConfig {
     }
   }
   for (const key of SECRET_KEYS) {
-    if (!(key in config)) {
+    if (!(key in config) && options.fillMissingSecrets !== false) {
       config[key] = placeholderFor(key);
       secretKeys.push(key);
       placeholders.push(key);

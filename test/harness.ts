@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { loadHomelab, type Homelab, type LoadResult } from "../config";
 import { installMocks, runStack, type MockSession, type RecordedResource } from "../src/mock-runtime";
-import { program, readConfig } from "../src/program";
+import { homelab } from "../src/homelab";
+import { loadModelOrExit, readConfig, readSecrets } from "../src/program";
 import { PLACEHOLDER_MARK, stackConfigFromObject, type StackConfig } from "../src/stack-file";
 
 /** Test helpers: run the real program under recording mocks for a given stack file object. */
@@ -30,15 +31,17 @@ export interface RunResult {
 }
 
 /** Applies a stack config block to the Pulumi runtime, placeholders for every missing secret. */
-export function applyConfig(config: Record<string, unknown>): StackConfig {
-  const stack = stackConfigFromObject({ config });
+export function applyConfig(config: Record<string, unknown>, unsetSecrets: readonly string[] = []): StackConfig {
+  const filled = stackConfigFromObject({ config });
+  const kept = Object.fromEntries(Object.entries(filled.config).filter(([k]) => !unsetSecrets.includes(k)));
+  const stack: StackConfig = { ...filled, config: kept, secretKeys: filled.secretKeys.filter((k) => !unsetSecrets.includes(k)) };
   pulumi.runtime.setAllConfig(stack.config, stack.secretKeys);
   return stack;
 }
 
 /** Validates a stack config block as the program would. */
-export function validate(config: Record<string, unknown>): LoadResult {
-  applyConfig(config);
+export function validate(config: Record<string, unknown>, unsetSecrets: readonly string[] = []): LoadResult {
+  applyConfig(config, unsetSecrets);
   return loadHomelab(readConfig());
 }
 
@@ -49,11 +52,19 @@ export function modelOf(config: Record<string, unknown> = exampleConfig()): Home
   return result.model;
 }
 
-/** Runs the whole program under mocks. An invalid config rejects and registers nothing. */
-export async function runProgram(config: Record<string, unknown> = exampleConfig()): Promise<RunResult> {
-  const stack = applyConfig(config);
+/** Runs the whole program under mocks. An invalid config rejects with a RunError and registers nothing. */
+export async function runProgram(
+  config: Record<string, unknown> = exampleConfig(),
+  unsetSecrets: readonly string[] = [],
+  /** Receives the number of registrations, also when the run rejects. */
+  probe?: { registered: number },
+): Promise<RunResult> {
+  const stack = applyConfig(config, unsetSecrets);
   const session = installMocks();
-  const outputs = await runStack(() => program());
+  if (probe) Object.defineProperty(probe, "registered", { get: () => session.resources.length, configurable: true });
+  // The same two steps as program(): validation first, so a bad config rejects before the stack exists.
+  const model = loadModelOrExit();
+  const outputs = await runStack(() => homelab(model, readSecrets()));
   return { resources: session.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, session, stack };
 }
 

@@ -201,7 +201,7 @@ test("the account step creates the app user with its catalog uid and gid before 
   const sonarr = model.services.find((s) => s.name === "sonarr");
   assert.ok(sonarr);
   const script = renderPushFiles(renderAccount(sonarr), [{ path: "/etc/x", content: "x", mode: "0644", owner: "sonarr:sonarr" }]);
-  const user = script.indexOf("ensure_user 1000 2000 sonarr");
+  const user = script.indexOf("ensure_user 1000 2000 sonarr /var/lib/sonarr /usr/sbin/nologin");
   assert.ok(user > 0 && user < script.indexOf("put_file /etc/x"));
   const immich = model.services.find((s) => s.name === "immich");
   assert.ok(immich);

@@ -50,6 +50,8 @@ export interface StartOptions {
   readonly hba?: string;
   /** Superuser password (scram-sha-256); defaults to trust for the local socket only. */
   readonly superuserPassword?: string;
+  /** listen_addresses appended after `conf`. Defaults to 127.0.0.1; null keeps the one `conf` sets. */
+  readonly listenAddresses?: string | null;
 }
 
 /** initdb + pg_ctl start on a free loopback port, in a temp directory the cluster owner owns. */
@@ -75,7 +77,8 @@ export async function startCluster(bin: string, options: StartOptions = {}): Pro
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   rmSync(pwFile, { force: true });
   asOwner("mkdir", ["-p", socketDir]);
-  const baseConf = `\nport = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${socketDir}'\n`;
+  const listen = options.listenAddresses === undefined ? "127.0.0.1" : options.listenAddresses;
+  const baseConf = `\nport = ${port}\n${listen === null ? "" : `listen_addresses = '${listen}'\n`}unix_socket_directories = '${socketDir}'\n`;
   const confPath = join(dataDir, "postgresql.conf");
   if (options.conf !== undefined) {
     const content = options.replaceConf ? `${options.conf}\n${baseConf}` : undefined;

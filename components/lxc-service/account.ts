@@ -12,7 +12,7 @@ export const ACCOUNT_FUNCTIONS = `ensure_group() {
   groupadd --gid "$gid" "$name"
 }
 ensure_user() {
-  local uid="$1" gid="$2" name="$3"
+  local uid="$1" gid="$2" name="$3" home="$4" shell="$5"
   if id -u "$name" >/dev/null 2>&1; then
     if [ "$(id -u "$name")" != "$uid" ]; then
       echo "user $name has uid $(id -u "$name"), expected $uid: its datasets would not be its own" >&2
@@ -25,7 +25,7 @@ ensure_user() {
     echo "uid $uid is taken by $(getent passwd "$uid" | cut -d: -f1), cannot create $name" >&2
     exit 1
   fi
-  useradd --uid "$uid" --gid "$gid" --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$name"
+  useradd --uid "$uid" --gid "$gid" --no-create-home --home-dir "$home" --shell "$shell" "$name"
 }
 join_group() {
   local name="$1" gid="$2" group
@@ -34,16 +34,23 @@ join_group() {
 }
 `;
 
+/** The account's home: its first own dataset (where the app keeps state), else none. */
+const accountHome = (service: Pick<Service, "name" | "mounts">): string =>
+  service.mounts.find((m) => m.dataset.startsWith(`${service.name}-`) && !m.readOnly)?.path ?? "/nonexistent";
+
+/** Service accounts do not log in; Debian's postgres account is the exception operators `su` into. */
+const accountShell = (service: Pick<Service, "role">): string => (service.role === "postgres" ? "/bin/bash" : "/usr/sbin/nologin");
+
 /**
  * Creates the service's user with the catalog uid/gid before anything is installed, so the bind-mounted
  * datasets (owned by 100000+uid on the host) belong to it, and puts it in the groups of passed-through
  * devices (e.g. the render group of /dev/dri/renderD128).
  */
-export function renderAccount(service: Pick<Service, "user" | "devices">): string {
+export function renderAccount(service: Pick<Service, "name" | "role" | "user" | "devices" | "mounts">): string {
   const { name, uid, gid } = service.user;
   const lines: string[] = [];
   if (uid !== 0) {
-    lines.push(shellJoin(["ensure_group", String(gid), name]), shellJoin(["ensure_user", String(uid), String(gid), name]));
+    lines.push(shellJoin(["ensure_group", String(gid), name]), shellJoin(["ensure_user", String(uid), String(gid), name, accountHome(service), accountShell(service)]));
   }
   for (const gidOfDevice of [...new Set(service.devices.map((d) => d.gid).filter((g) => g !== 0))].sort((a, b) => a - b)) {
     lines.push(shellJoin(["ensure_group", String(gidOfDevice), `dev${gidOfDevice}`]));

@@ -1,35 +1,169 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import type { Homelab, Service } from "../../config";
+import { traefikSha256 } from "../../config/schema/ingress";
 import { LxcService } from "../lxc-service";
 import type { ContainerPlatform } from "../shared/platform";
+import { accessIncludes } from "./access-rules";
+import { cloudflaredRecipe, cloudflaredTokenFile } from "./cloudflared-recipe";
+import { renderCloudflaredUnit } from "./cloudflared-unit";
+import { ingressRoutes, protectedRoutes, tunnelRoutes } from "./routes";
+import { renderTraefikConfig, traefikPorts } from "./traefik-config";
+import { traefikConfigFiles, traefikRecipe } from "./traefik-recipe";
+import { renderTraefikUnit } from "./traefik-unit";
+import { tunnelRules } from "./tunnel-rules";
 
 export interface TunnelIngressArgs {
+  /** The homelab's domain; every route is `<subdomain>.<domain>` in this Cloudflare zone. */
   readonly domain: string;
+  /** The `homelab:ingress` section: account, zone, tunnel name, who Access lets in. */
   readonly settings: NonNullable<Homelab["ingress"]>;
   /** Every service; routes are derived from their `routes`. */
   readonly services: readonly Service[];
+  /** The service running Traefik (role traefik). */
   readonly traefik: Service;
+  /** The service running the tunnel connector (role cloudflared). */
   readonly cloudflared: Service;
   readonly platform: ContainerPlatform;
+  /** Provider for the tunnel, DNS records and Access; credentials never come from ambient config. */
   readonly cloudflareProvider: cloudflare.Provider;
+  /** Resources the two containers wait for (storage). */
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
-/** Cloudflare Tunnel plus Traefik: `service.<domain>` reaches its LXC with no open port. */
+/** Text of every DNS record this project owns, so an operator can tell them from hand-made ones. */
+export const DNS_COMMENT = "managed by homelab-as-code";
+
+/**
+ * Cloudflare Tunnel plus Traefik: `service.<domain>` reaches its LXC with no open port. cloudflared
+ * dials out to Cloudflare and sends every published hostname to Traefik, which routes by Host header.
+ * Protected hostnames get an Access application before their DNS record exists; `lan` hostnames get
+ * only a Traefik router limited to the admin networks.
+ */
 export class TunnelIngress extends pulumi.ComponentResource {
   public readonly traefik: LxcService;
   public readonly cloudflared: LxcService;
-  /** Public URL of each routed hostname. */
+  /** Id of the tunnel; its hostnames are CNAMEs to `<tunnelId>.cfargotunnel.com`. */
+  public readonly tunnelId: pulumi.Output<string>;
+  /** Public URL of each hostname published through the tunnel, by subdomain. */
   public readonly urls: Record<string, string>;
 
   constructor(name: string, args: TunnelIngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:TunnelIngress", name, {}, opts);
-    this.traefik = new LxcService(args.traefik.name, { service: args.traefik, platform: args.platform, dependsOn: args.dependsOn }, { parent: this });
-    this.cloudflared = new LxcService(args.cloudflared.name, { service: args.cloudflared, platform: args.platform, dependsOn: args.dependsOn }, { parent: this });
-    this.urls = Object.fromEntries(
-      args.services.flatMap((s) => s.routes.filter((r) => r.exposure !== "lan").map((r) => [r.subdomain, `https://${r.fqdn}`])),
+    const { settings, platform } = args;
+    const accountId = settings.accountId;
+    const cf = { parent: this, provider: args.cloudflareProvider };
+    const routes = ingressRoutes(args.services);
+
+    // Remote-managed tunnel: the ingress rules live in Cloudflare, the connector needs only a token.
+    const secret = new random.RandomBytes(`${name}-tunnel-secret`, { length: 32 }, { parent: this });
+    const tunnel = new cloudflare.ZeroTrustTunnelCloudflared(
+      `${name}-tunnel`,
+      { accountId, name: settings.tunnelName, configSrc: "cloudflare", tunnelSecret: pulumi.secret(secret.base64) },
+      // Tunnel names are unique per account: a replacement must free the name first.
+      { ...cf, deleteBeforeReplace: true },
     );
-    this.registerOutputs({ urls: this.urls });
+    this.tunnelId = tunnel.id;
+
+    // Access first: a protected hostname must never be routable before its guard exists.
+    const guards = new Map<string, cloudflare.ZeroTrustAccessApplication>();
+    for (const r of protectedRoutes(routes)) {
+      const policy = new cloudflare.ZeroTrustAccessPolicy(
+        `${name}-access-policy-${r.subdomain}`,
+        {
+          accountId,
+          name: `homelab operators: ${r.fqdn}`,
+          decision: "allow",
+          includes: accessIncludes(settings.access),
+          sessionDuration: settings.access.sessionDuration,
+        },
+        cf,
+      );
+      guards.set(
+        r.fqdn,
+        new cloudflare.ZeroTrustAccessApplication(
+          `${name}-access-${r.subdomain}`,
+          {
+            accountId,
+            name: r.fqdn,
+            type: "self_hosted",
+            domain: r.fqdn,
+            destinations: [{ type: "public", uri: r.fqdn }],
+            sessionDuration: settings.access.sessionDuration,
+            appLauncherVisible: true,
+            policies: [{ id: policy.id, precedence: 1 }],
+          },
+          cf,
+        ),
+      );
+    }
+
+    const tunnelConfig = new cloudflare.ZeroTrustTunnelCloudflaredConfig(
+      `${name}-tunnel-config`,
+      {
+        accountId,
+        tunnelId: tunnel.id,
+        source: "cloudflare",
+        config: { ingresses: tunnelRules(routes, args.traefik.ip, traefikPorts(args.traefik).web).map((rule) => ({ ...rule })) },
+      },
+      { ...cf, dependsOn: [...guards.values()] },
+    );
+
+    for (const r of tunnelRoutes(routes)) {
+      const guard = guards.get(r.fqdn);
+      new cloudflare.DnsRecord(
+        `${name}-dns-${r.subdomain}`,
+        {
+          zoneId: settings.zoneId,
+          name: r.fqdn,
+          type: "CNAME",
+          content: pulumi.interpolate`${tunnel.id}.cfargotunnel.com`,
+          proxied: true,
+          ttl: 1,
+          comment: DNS_COMMENT,
+        },
+        // Cloudflare refuses a second CNAME for a name, so a replaced record goes first.
+        { ...cf, dependsOn: guard ? [guard] : [], deleteBeforeReplace: true },
+      );
+    }
+
+    const { staticConfig, dynamicConfig } = renderTraefikConfig({
+      services: args.services,
+      traefik: args.traefik,
+      cloudflared: args.cloudflared,
+      network: platform.network,
+    });
+    const sha256 = traefikSha256(settings, args.traefik.install.version);
+    if (sha256 === undefined) throw new Error(`no pinned checksum for Traefik ${args.traefik.install.version}; the config checks should have caught this`);
+    this.traefik = new LxcService(
+      args.traefik.name,
+      {
+        service: args.traefik,
+        platform,
+        recipe: traefikRecipe({ version: args.traefik.install.version, sha256, user: args.traefik.user, unit: renderTraefikUnit(args.traefik.user) }),
+        files: traefikConfigFiles(staticConfig, dynamicConfig),
+        dependsOn: args.dependsOn,
+      },
+      { parent: this },
+    );
+
+    const token = cloudflare.getZeroTrustTunnelCloudflaredTokenOutput({ accountId, tunnelId: tunnel.id }, { parent: this, provider: args.cloudflareProvider });
+    const metricsPort = args.cloudflared.metrics[0]?.port ?? 2000;
+    this.cloudflared = new LxcService(
+      args.cloudflared.name,
+      {
+        service: args.cloudflared,
+        platform,
+        recipe: cloudflaredRecipe({ version: args.cloudflared.install.version, user: args.cloudflared.user, unit: renderCloudflaredUnit(args.cloudflared.user, metricsPort) }),
+        files: [cloudflaredTokenFile(pulumi.secret(token.token))],
+        // The connector starts serving as soon as it runs: Traefik and the rules must be in place.
+        dependsOn: [...args.dependsOn, this.traefik, tunnelConfig],
+      },
+      { parent: this },
+    );
+
+    this.urls = Object.fromEntries(tunnelRoutes(routes).map((r) => [r.subdomain, `https://${r.fqdn}`]));
+    this.registerOutputs({ urls: this.urls, tunnelId: this.tunnelId });
   }
 }

@@ -1,8 +1,42 @@
 import type { Homelab } from "../../config";
-import type { ReportSection } from "../../src/plan-report";
+import { table, type ReportSection } from "../../src/plan-report";
+import { backendText, ingressRoutes, protectedRoutes } from "./routes";
 
-/** Plan report of this component, from the model alone. */
+const PATH: Record<string, string> = {
+  public: "tunnel -> traefik",
+  protected: "Access -> tunnel -> traefik",
+  lan: "local DNS -> traefik (admin networks only)",
+};
+
+/** Plan report of this component, from the model alone: how each hostname is reached and who may. */
 export function ingressReport(model: Homelab): ReportSection[] {
-  void model;
-  return [];
+  const ingress = model.ingress;
+  const routes = ingressRoutes(model.services);
+  if (routes.length === 0) return [];
+  const traefik = ingress ? model.services.find((s) => s.name === ingress.traefikService) : undefined;
+  const routing: ReportSection = {
+    title: "Routes",
+    lines: [
+      ...table([
+        ["hostname", "exposure", "path", "traefik", "backend"],
+        ...routes.map((r) => [r.fqdn, r.exposure, PATH[r.exposure] ?? r.exposure, traefik ? `${traefik.ip}:80` : "-", backendText(r.backend)]),
+      ]),
+      ingress?.enabled
+        ? `${routes.filter((r) => r.exposure !== "lan").length} hostnames published through tunnel '${ingress.tunnelName}' (one proxied CNAME each); every other hostname gets the tunnel's 404`
+        : "no tunnel: nothing is published outside the LAN",
+    ],
+  };
+  const guarded = protectedRoutes(routes);
+  if (!ingress?.enabled || guarded.length === 0) return [routing];
+  const who = [...ingress.access.emails, ...ingress.access.emailDomains.map((d) => `*@${d}`)];
+  return [
+    routing,
+    {
+      title: "Cloudflare Access",
+      lines: [
+        ...table([["application", "allows", "session"], ...guarded.map((r) => [r.fqdn, who.join(", "), ingress.access.sessionDuration])]),
+        `${guarded.length} hostnames need an Access login; public ones (${routes.filter((r) => r.exposure === "public").map((r) => r.subdomain).join(", ") || "none"}) rely on the app's own login`,
+      ],
+    },
+  ];
 }

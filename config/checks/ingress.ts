@@ -1,25 +1,68 @@
 import type { Homelab, Problem } from "../model";
+import { isDomainName } from "../names";
+import { traefikSha256 } from "../schema/ingress";
 import { requireRole } from "./roles";
 
-/** Routes: the tunnel's services exist, protected routes have someone allowed in. */
+/** Traefik's configuration and routers in this project are written for v3. */
+const TRAEFIK_V3 = /^v3\.\d+\.\d+$/;
+/** cloudflared versions are calendar versions, as Cloudflare's apt repository names them. */
+const CLOUDFLARED_VERSION = /^\d{4}\.\d{1,2}\.\d+$/;
+
+/** Every value listed more than once, compared case-insensitively as Access does. */
+function repeated(values: readonly string[], path: string): Problem[] {
+  const seen = new Set<string>();
+  return values.flatMap((value, i) => {
+    const key = value.toLowerCase();
+    if (!seen.has(key)) {
+      seen.add(key);
+      return [];
+    }
+    return [{ path: `${path}.${i}`, message: `${value} is listed twice` }];
+  });
+}
+
+/**
+ * Routes: the tunnel's services exist and run what they should, every hostname is valid DNS,
+ * protected routes have someone allowed in, and the pinned releases can be verified.
+ */
 export function checkIngress(model: Homelab): Problem[] {
   const problems: Problem[] = [];
   const ingress = model.ingress;
   const routed = model.services.flatMap((s) => s.routes.map((r) => ({ s, r })));
+  for (const { r } of routed) {
+    if (!isDomainName(r.fqdn)) {
+      problems.push({ path: r.configPath, message: `hostname ${r.fqdn} is not a valid DNS name (${r.fqdn.length > 253 ? "longer than 253 characters" : "bad label"})` });
+    }
+  }
   if (ingress?.enabled) {
-    requireRole(model, ingress.traefikService, "traefik", "homelab:ingress.traefikService", problems);
-    requireRole(model, ingress.cloudflaredService, "cloudflared", "homelab:ingress.cloudflaredService", problems);
+    const traefik = requireRole(model, ingress.traefikService, "traefik", "homelab:ingress.traefikService", problems);
+    const cloudflared = requireRole(model, ingress.cloudflaredService, "cloudflared", "homelab:ingress.cloudflaredService", problems);
+    if (traefik?.role === "traefik") {
+      const version = traefik.install.version;
+      if (!TRAEFIK_V3.test(version)) {
+        problems.push({ path: `${traefik.configPath}.install.version`, message: `'${version}' must be a Traefik v3 release like v3.7.12` });
+      } else if (traefikSha256(ingress, version) === undefined) {
+        problems.push({
+          path: "homelab:ingress.traefikSha256",
+          message: `no checksum is pinned for Traefik ${version}; set it to the SHA-256 of traefik_${version}_linux_amd64.tar.gz`,
+        });
+      }
+    }
+    if (cloudflared?.role === "cloudflared" && !CLOUDFLARED_VERSION.test(cloudflared.install.version)) {
+      problems.push({ path: `${cloudflared.configPath}.install.version`, message: `'${cloudflared.install.version}' must be a cloudflared release like 2025.6.1` });
+    }
+    problems.push(...repeated(ingress.access.emails, "homelab:ingress.access.emails"));
+    problems.push(...repeated(ingress.access.emailDomains, "homelab:ingress.access.emailDomains"));
     const identities = ingress.access.emails.length + ingress.access.emailDomains.length;
     if (identities === 0) {
-      for (const { s, r } of routed.filter(({ r }) => r.exposure === "protected")) {
-        problems.push({ path: `${s.configPath}.${r.subdomain === s.name ? "web" : `extraRoutes.${r.subdomain}`}.exposure`, message: `${r.fqdn} is protected but homelab:ingress.access allows no emails or email domains` });
+      for (const { r } of routed.filter(({ r }) => r.exposure === "protected")) {
+        problems.push({ path: `${r.configPath}.exposure`, message: `${r.fqdn} is protected but homelab:ingress.access allows no emails or email domains` });
       }
     }
   } else {
-    for (const { s, r } of routed.filter(({ r }) => r.exposure !== "lan")) {
-      problems.push({ path: `${s.configPath}.web.exposure`, message: `${r.fqdn} is ${r.exposure} but homelab:ingress is not configured; use exposure: lan or configure the tunnel` });
+    for (const { r } of routed.filter(({ r }) => r.exposure !== "lan")) {
+      problems.push({ path: `${r.configPath}.exposure`, message: `${r.fqdn} is ${r.exposure} but homelab:ingress is not configured; use exposure: lan or configure the tunnel` });
     }
   }
-
   return problems;
 }

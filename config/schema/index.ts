@@ -28,7 +28,8 @@ export const sectionSchemas = {
   network: networkSchema,
   storage: storageSchema,
   services: servicesSchema,
-  postgres: postgresSchema.default({ enabled: true, service: "postgres", version: 16, adminConnections: 5, monitoringConnections: 3 }),
+  // Parsed from {} so that every default of the section applies when the key is absent.
+  postgres: postgresSchema.prefault({}),
   ingress: ingressSchema.optional(),
   backup: backupSchema.optional(),
   monitoring: monitoringSchema.default({

@@ -1,6 +1,16 @@
 import { z } from "zod";
 import { dnsLabel, domainName, email } from "./common";
 
+/**
+ * SHA-256 of `traefik_<version>_linux_amd64.tar.gz` per Traefik release the catalog has pinned. The
+ * recipe refuses a download that does not match, so a tampered or re-tagged release never runs.
+ */
+export const TRAEFIK_RELEASE_SHA256: Readonly<Record<string, string>> = {
+  "v3.7.12": "c3b2634fc5421626641e2f4256108c08078a9b2662f649d770af78e5e5d729a2",
+};
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: "must be a SHA-256 checksum: 64 lower-case hex characters" });
+
 export const ingressSchema = z.strictObject({
   /** Publish routes through a Cloudflare Tunnel. Defaults to true. */
   enabled: z.boolean().default(true),
@@ -8,10 +18,17 @@ export const ingressSchema = z.strictObject({
   accountId: z.string().regex(/^[0-9a-f]{32}$/, { message: "must be a 32-character hex Cloudflare account id" }),
   /** Cloudflare zone id of the domain (32 hex characters). */
   zoneId: z.string().regex(/^[0-9a-f]{32}$/, { message: "must be a 32-character hex Cloudflare zone id" }),
+  /** Name of the tunnel in the Cloudflare dashboard. Defaults to `homelab`. */
+  tunnelName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/, { message: "must be 1-63 letters, digits, spaces, '.', '_' or '-'" }).default("homelab"),
   /** The service running Traefik. Defaults to `traefik`. */
   traefikService: dnsLabel.default("traefik"),
   /** The service running cloudflared. Defaults to `cloudflared`. */
   cloudflaredService: dnsLabel.default("cloudflared"),
+  /**
+   * SHA-256 of the Traefik linux/amd64 release archive. Defaults to the checksum pinned here for the
+   * catalog's version; set it when overriding the Traefik version.
+   */
+  traefikSha256: sha256.optional(),
   /** Who Cloudflare Access lets through to `protected` routes. */
   access: z
     .strictObject({
@@ -22,3 +39,9 @@ export const ingressSchema = z.strictObject({
     })
     .default({ emails: [], emailDomains: [], sessionDuration: "24h" }),
 });
+
+export type IngressSettings = z.infer<typeof ingressSchema>;
+
+/** The checksum the Traefik recipe verifies: the stack file's, else the one pinned for `version`. */
+export const traefikSha256 = (settings: IngressSettings, version: string): string | undefined =>
+  settings.traefikSha256 ?? TRAEFIK_RELEASE_SHA256[version];

@@ -1,6 +1,21 @@
 import { z } from "zod";
 import { dnsLabel, email } from "./common";
 
+/** Scrape jobs that exist whatever the services are, and jobs named after the infrastructure role they scrape. */
+export const FIXED_JOBS = ["node", "pve", "probe"] as const;
+export const ROLE_JOBS = ["prometheus", "alertmanager", "grafana", "traefik", "cloudflared", "postgres"] as const;
+/** An app service's scrape job takes the service's name, so these names are taken. */
+export const RESERVED_JOB_NAMES: readonly string[] = [...FIXED_JOBS, ...ROLE_JOBS];
+/** Alertmanager's root receiver, which drops what no configured receiver gets. */
+export const NULL_RECEIVER = "discard";
+
+/** A Prometheus duration in whole units, at least 1 (0 would mean "keep nothing" or "forever"). */
+const positive = (unitPattern: string, example: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^\\d+(${unitPattern})$`), { message: `must be a number and a unit, like ${example}` })
+    .refine((v) => Number.parseInt(v, 10) > 0, { message: "must be greater than zero" });
+
 export const receiverSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("ntfy"),
@@ -36,12 +51,15 @@ export const monitoringSchema = z.strictObject({
   prometheusService: dnsLabel.default("prometheus"),
   /** Service running Grafana. Defaults to `grafana`. */
   grafanaService: dnsLabel.default("grafana"),
-  scrapeInterval: z.string().regex(/^\d+(s|m)$/).default("30s"),
+  /** How often every target is scraped and rules are evaluated, e.g. 30s. */
+  scrapeInterval: positive("s|m", "30s").default("30s"),
   /** TSDB retention by time and by size, whichever is reached first. */
   retention: z
     .strictObject({
-      time: z.string().regex(/^\d+(d|w|y)$/).default("30d"),
-      size: z.string().regex(/^\d+(MB|GB|TB)$/).default("20GB"),
+      /** Days, weeks or years of samples, e.g. 30d. */
+      time: positive("d|w|y", "30d").default("30d"),
+      /** Size cap of the TSDB, e.g. 20GB (Prometheus counts these units in powers of 1024). */
+      size: positive("MB|GB|TB", "20GB").default("20GB"),
     })
     .default({ time: "30d", size: "20GB" }),
   /** A backup older than this many hours raises BackupStale. Defaults to 26. */

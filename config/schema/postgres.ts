@@ -1,15 +1,48 @@
 import { z } from "zod";
-import { dnsLabel } from "./common";
+import { dnsLabel, pgIdentifier } from "./common";
+
+/**
+ * Extensions the shared server can provide, and what each needs from the server. An app's catalog
+ * entry may only name these: anything else would fail at `CREATE EXTENSION` on a live server.
+ */
+export interface SupportedExtension {
+  /** Where the files come from: the server's own contrib modules, PGDG's pgvector, or VectorChord's release package. */
+  readonly source: "contrib" | "pgvector" | "vectorchord";
+  /** Library that must be in `shared_preload_libraries` before the extension can be created. */
+  readonly preload?: string;
+  /** Extensions it is created on top of (`CREATE EXTENSION ... CASCADE` creates them). */
+  readonly requires: readonly string[];
+}
+
+export const SUPPORTED_EXTENSIONS: Readonly<Record<string, SupportedExtension>> = {
+  vector: { source: "pgvector", requires: [] },
+  // VectorChord's index access method must be loaded at server start.
+  vchord: { source: "vectorchord", preload: "vchord.so", requires: ["vector"] },
+  "uuid-ossp": { source: "contrib", requires: [] },
+  pgcrypto: { source: "contrib", requires: [] },
+  pg_trgm: { source: "contrib", requires: [] },
+  unaccent: { source: "contrib", requires: [] },
+  cube: { source: "contrib", requires: [] },
+  earthdistance: { source: "contrib", requires: ["cube"] },
+  citext: { source: "contrib", requires: [] },
+  hstore: { source: "contrib", requires: [] },
+  btree_gin: { source: "contrib", requires: [] },
+  btree_gist: { source: "contrib", requires: [] },
+};
 
 export const postgresSchema = z.strictObject({
   /** Run the shared PostgreSQL. Apps with a database need it. Defaults to true. */
   enabled: z.boolean().default(true),
   /** The service (a catalog `postgres` app) that hosts the cluster. Defaults to `postgres`. */
   service: dnsLabel.default("postgres"),
-  /** PostgreSQL major version; Immich supports 14 to 18. Defaults to 16. */
+  /** PostgreSQL major version from the PGDG repository; Immich supports 14 to 18. Defaults to 16. */
   version: z.number().int().min(14).max(18).default(16),
   /** Connections kept for the admin and maintenance on top of the apps' pools. Defaults to 5. */
   adminConnections: z.number().int().min(3).max(100).default(5),
   /** Connections kept for the metrics exporter. Defaults to 3. */
   monitoringConnections: z.number().int().min(1).max(20).default(3),
+  /** Login role of the metrics exporter (member of pg_monitor). Defaults to `postgres_exporter`. */
+  monitoringRole: pgIdentifier.default("postgres_exporter"),
+  /** VectorChord release installed when an app needs `vchord`; Immich v1.13x wants 0.3 to 0.4. Defaults to 0.4.3. */
+  vectorchordVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: "must be a release version like 0.4.3" }).default("0.4.3"),
 });

@@ -11,6 +11,8 @@ export interface BadInput {
   readonly path: string;
   /** What the message must say. */
   readonly message: RegExp;
+  /** Secret keys left unset (all others get placeholders, as the offline plan does). */
+  readonly unsetSecrets?: readonly string[];
 }
 
 type Obj = Record<string, unknown>;

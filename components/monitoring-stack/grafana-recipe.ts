@@ -1,0 +1,43 @@
+import type { Service } from "../../config";
+import { GRAFANA_SECRET_ENV, PROVISIONING_DIR, DASHBOARDS_DIR } from "./grafana-provisioning";
+import { PORTS } from "./targets";
+
+/** Grafana's own apt repository and its signing key. */
+export const GRAFANA_APT = { url: "https://apt.grafana.com", suite: "stable main", key: "https://apt.grafana.com/gpg.key" } as const;
+
+/**
+ * Installs the pinned Grafana from its apt repository and makes the managed admin password the real
+ * one: Grafana reads GF_SECURITY_ADMIN_PASSWORD only when it creates its database, so the recipe resets
+ * it through the CLI, from stdin, on every run.
+ */
+export function grafanaRecipeScript(service: Service): string {
+  const { uid, gid, name } = service.user;
+  return `export DEBIAN_FRONTEND=noninteractive
+# The data dataset is owned by uid ${uid} on the host side of the mapping: the package must find its user with that uid.
+getent group ${name} >/dev/null || groupadd --system --gid ${gid} ${name}
+id -u ${name} >/dev/null 2>&1 || useradd --system --uid ${uid} --gid ${gid} --home-dir /usr/share/grafana --shell /usr/sbin/nologin ${name}
+apt-get update -q
+apt-get install -y -q --no-install-recommends ca-certificates curl gnupg
+install -d -m 0755 /etc/apt/keyrings
+if [ ! -s /etc/apt/keyrings/grafana.gpg ]; then
+  curl -fsSL ${GRAFANA_APT.key} | gpg --dearmor -o /etc/apt/keyrings/grafana.gpg
+fi
+echo "deb [signed-by=/etc/apt/keyrings/grafana.gpg] ${GRAFANA_APT.url} ${GRAFANA_APT.suite}" >/etc/apt/sources.list.d/grafana.list
+apt-get update -q
+apt-get install -y -q -o Dpkg::Options::=--force-confold grafana=${service.install.version}
+apt-mark hold grafana >/dev/null
+chown -R root:${name} ${PROVISIONING_DIR} ${DASHBOARDS_DIR}
+chmod 0600 ${GRAFANA_SECRET_ENV}
+chown root:root ${GRAFANA_SECRET_ENV}
+chown -R ${name}:${name} /var/lib/grafana
+systemctl daemon-reload
+systemctl enable --quiet grafana-server
+systemctl restart grafana-server
+for _ in $(seq 1 60); do
+  if curl -fsS -o /dev/null http://127.0.0.1:${PORTS.grafana}/api/health; then break; fi
+  sleep 2
+done
+sed -n 's/^GF_SECURITY_ADMIN_PASSWORD=//p' ${GRAFANA_SECRET_ENV} |
+  grafana cli --homepath /usr/share/grafana --config /etc/grafana/grafana.ini admin reset-admin-password --password-from-stdin >/dev/null
+`;
+}

@@ -1,0 +1,62 @@
+import { stringify } from "yaml";
+import type { Homelab } from "../../config";
+import { PORTS } from "./targets";
+
+/**
+ * The Proxmox exporter: not packaged for Debian 12, so a pinned release runs from its own virtualenv
+ * under a unit of ours, as the prometheus user, reading a read-only API token from a 0600 file.
+ */
+
+export const PVE_EXPORTER_VERSION = "3.10.2";
+export const PVE_EXPORTER_VENV = "/opt/pve-exporter";
+export const PVE_EXPORTER_CONFIG = "/etc/prometheus/pve.yml";
+export const PVE_EXPORTER_UNIT = "prometheus-pve-exporter.service";
+
+/** The Proxmox identity the exporter uses; it holds PVEAuditor on / and nothing else. */
+export const MONITORING_USER = "monitoring@pve";
+export const MONITORING_TOKEN = "exporter";
+export const AUDITOR_ROLE = "PVEAuditor";
+
+/** Token id as Proxmox ACLs name it. */
+export const monitoringTokenId = (): string => `${MONITORING_USER}!${MONITORING_TOKEN}`;
+
+/** The secret part of a token value, whether the provider returns `user@realm!name=secret` or only the secret. */
+export const tokenSecret = (value: string): string => value.slice(value.lastIndexOf("=") + 1);
+
+/** pve.yml, whose content is a secret: callers pass the token secret as an Output and mark the file secret. */
+export function renderPveExporterConfig(proxmox: Homelab["proxmox"], secret: string): string {
+  const config = {
+    default: {
+      user: MONITORING_USER,
+      token_name: MONITORING_TOKEN,
+      token_value: secret,
+      // A self-signed node certificate is what `proxmox.insecure` already accepts for the provider.
+      verify_ssl: !proxmox.insecure,
+    },
+  };
+  return stringify(config);
+}
+
+export function renderPveExporterUnit(): string {
+  return [
+    "[Unit]",
+    "Description=Prometheus exporter for Proxmox VE (read-only API token)",
+    "After=network-online.target",
+    "Wants=network-online.target",
+    "",
+    "[Service]",
+    "User=prometheus",
+    "Group=prometheus",
+    `ExecStart=${PVE_EXPORTER_VENV}/bin/pve_exporter --config.file=${PVE_EXPORTER_CONFIG} --web.listen-address=127.0.0.1:${PORTS.pveExporter}`,
+    "Restart=on-failure",
+    "RestartSec=5",
+    "NoNewPrivileges=yes",
+    "ProtectSystem=strict",
+    "ProtectHome=yes",
+    "PrivateTmp=yes",
+    "",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,105 @@
+import type { Homelab, Service } from "../../config";
+import type { FIXED_JOBS, ROLE_JOBS } from "../../config/schema/monitoring";
+
+/**
+ * What Prometheus scrapes and probes, derived from the model alone: every service `metrics` endpoint is
+ * a target, every route is a probe, and the host brings its node and Proxmox exporters. Adding a service
+ * to the stack file adds its targets here, with no other line of configuration.
+ */
+
+/** Ports of the exporters and daemons the monitoring LXC runs (Debian's defaults). */
+export const PORTS = {
+  prometheus: 9090,
+  alertmanager: 9093,
+  blackbox: 9115,
+  pveExporter: 9221,
+  nodeExporter: 9100,
+  grafana: 3000,
+} as const;
+
+/** What a scrape job is, which decides the metrics it produces (see metrics.ts). */
+export type JobKind = (typeof FIXED_JOBS)[number] | (typeof ROLE_JOBS)[number] | "app";
+
+export { RESERVED_JOB_NAMES } from "../../config/schema/monitoring";
+
+export interface ScrapeTarget {
+  /** host:port, or for the probe job the URL to probe. */
+  readonly address: string;
+  /** Labels every series of the target carries: `kind`, `node`, `service` (per-service targets), `route` (probes). */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface ScrapeJob {
+  readonly name: string;
+  readonly kind: JobKind;
+  readonly metricsPath: string;
+  readonly targets: readonly ScrapeTarget[];
+}
+
+/** The kind of one of a service's metrics endpoints: its role, or `alertmanager` beside Prometheus. */
+export function endpointKind(service: Service, port: number): JobKind {
+  switch (service.role) {
+    case "prometheus":
+      return port === PORTS.alertmanager ? "alertmanager" : "prometheus";
+    case "app":
+      return "app";
+    default:
+      return service.role;
+  }
+}
+
+/** Address of the Proxmox API host, as the Proxmox exporter's `target`. */
+export const proxmoxApiHost = (model: Homelab): string => new URL(model.proxmox.endpoint).hostname;
+
+/** The `id` label the Proxmox exporter gives a container. */
+export const guestId = (service: Service): string => `lxc/${service.vmId}`;
+
+/** Every scrape job of the homelab, in a stable order: host jobs, then service endpoints in stack order. */
+export function scrapeJobs(model: Homelab): ScrapeJob[] {
+  const node = model.proxmox.nodeName;
+  const jobs: ScrapeJob[] = [
+    {
+      name: "node",
+      kind: "node",
+      metricsPath: "/metrics",
+      targets: [{ address: `${model.proxmox.sshAddress}:${PORTS.nodeExporter}`, labels: { kind: "node", node } }],
+    },
+    {
+      name: "pve",
+      kind: "pve",
+      metricsPath: "/pve",
+      targets: [{ address: proxmoxApiHost(model), labels: { kind: "pve", node } }],
+    },
+  ];
+  for (const s of model.services) {
+    s.metrics.forEach((m, i) => {
+      const kind = endpointKind(s, m.port);
+      const base = kind === "app" ? s.name : kind;
+      const name = kind === "app" && i > 0 ? `${base}-${m.port}` : base;
+      jobs.push({ name, kind, metricsPath: m.path, targets: [{ address: `${s.ip}:${m.port}`, labels: { service: s.name, kind, node } }] });
+    });
+  }
+  const probes = probeTargets(model);
+  if (probes.length > 0) jobs.push({ name: "probe", kind: "probe", metricsPath: "/probe", targets: probes });
+  return jobs;
+}
+
+/** One blackbox probe per route of every service: http_2xx on the service's internal address. */
+export function probeTargets(model: Homelab): ScrapeTarget[] {
+  return model.services.flatMap((s) =>
+    s.routes.map((r) => ({
+      address: `http://${s.ip}:${r.port}${r.healthPath}`,
+      labels: { service: s.name, route: r.subdomain, kind: "probe", node: model.proxmox.nodeName },
+    })),
+  );
+}
+
+/** Services whose container the Proxmox exporter reports, with the `id` it uses. */
+export const guests = (model: Homelab): { readonly id: string; readonly service: string }[] =>
+  model.services.map((s) => ({ id: guestId(s), service: s.name }));
+
+/** Mount points on the host whose filling up raises an alert: the tiers, and datasets that are their own filesystems. */
+export function watchedMountpoints(model: Homelab): string[] {
+  const tiers = Object.values(model.tiers).map((t) => t.path);
+  return [...new Set([...tiers, ...model.datasets.map((d) => d.hostPath)])].sort();
+}

@@ -1,0 +1,140 @@
+import { POSTGRES_DATA_PATH } from "../../config/checks/postgres";
+import type { Service } from "../../config";
+import type { ProvisionFile, Recipe } from "../lxc-service/types";
+import { ADMIN_ROLE, type DatabasePlan } from "./databases";
+import { renderExporterDropIn } from "./exporter-env";
+import { renderPgHba, type AdminSources } from "./pg-hba";
+import { renderPostgresqlConf } from "./postgresql-conf";
+
+/** Where the rendered files land before the recipe installs them into the cluster's config. */
+export const STAGING_DIR = "/etc/homelab/postgres";
+export const ADMIN_PASSWORD_PATH = `${STAGING_DIR}/admin-password`;
+/** Debian keeps every cluster under here; the server's NVMe dataset is mounted on it (config checks). */
+export const DATA_ROOT = POSTGRES_DATA_PATH;
+
+/** Fingerprint of the PGDG archive signing key (ACCC4CF8): a tampered key fails the install. */
+export const PGDG_KEY_FINGERPRINT = "B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8";
+
+export interface RecipeOptions {
+  readonly server: Service;
+  readonly plan: DatabasePlan;
+  readonly admin: AdminSources;
+  readonly vectorchordVersion: string;
+  /** Port of the metrics exporter (the catalog's metrics port). */
+  readonly exporterPort: number;
+}
+
+/**
+ * Installs PostgreSQL `<major>` from PGDG with the cluster on the mounted dataset, the extension
+ * packages the apps need, and the metrics exporter. Idempotent: a second run changes nothing and
+ * restarts the server only when its rendered configuration changed.
+ */
+export function renderRecipeScript(o: RecipeOptions): string {
+  const v = o.plan.version;
+  const user = o.server.user;
+  const packages = [`postgresql-${v}`, "prometheus-postgres-exporter"];
+  if (o.plan.sources.has("pgvector") || o.plan.sources.has("vectorchord")) packages.push(`postgresql-${v}-pgvector`);
+  const conf = `/etc/postgresql/${v}/main`;
+  const lines = [
+    `PG_MAJOR=${v}`,
+    `DATA_ROOT=${DATA_ROOT}`,
+    `CONF_DIR=${conf}`,
+    "export DEBIAN_FRONTEND=noninteractive",
+    "",
+    "# The cluster must live on the dataset, never on the container's root disk.",
+    'mountpoint -q "$DATA_ROOT" || { echo "$DATA_ROOT is not a mount: the postgres dataset is missing" >&2; exit 1; }',
+    "",
+    "# The dataset is owned by these ids on the host; create the user before any package picks others.",
+    `getent group ${user.name} >/dev/null || groupadd --system --gid ${user.gid} ${user.name}`,
+    `getent passwd ${user.name} >/dev/null || useradd --system --uid ${user.uid} --gid ${user.gid} --home-dir "$DATA_ROOT" --no-create-home --shell /bin/bash ${user.name}`,
+    `[ "$(id -u ${user.name}):$(id -g ${user.name})" = "${user.uid}:${user.gid}" ] || { echo "user ${user.name} is not ${user.uid}:${user.gid}" >&2; exit 1; }`,
+    "",
+    "# A cluster of another major on the dataset needs pg_upgradecluster, not a second empty cluster.",
+    'for version_file in "$DATA_ROOT"/*/main/PG_VERSION; do',
+    '  [ -f "$version_file" ] || continue',
+    '  found="$(cat "$version_file")"',
+    '  if [ "$found" != "$PG_MAJOR" ]; then echo "found a PostgreSQL $found cluster in $DATA_ROOT; upgrade it to $PG_MAJOR with pg_upgradecluster first" >&2; exit 1; fi',
+    "done",
+    "",
+    "# PGDG repository, its key checked against the known fingerprint.",
+    "apt-get update -q",
+    "apt-get install -y -q --no-install-recommends ca-certificates curl gnupg",
+    "install -d -m 0755 /etc/apt/keyrings",
+    "if [ ! -s /etc/apt/keyrings/pgdg.gpg ]; then",
+    "  tmp=\"$(mktemp -d)\"",
+    '  curl -fsSL https://www.postgresql.org/media/keys/ACCC4CF8.asc -o "$tmp/key.asc"',
+    `  gpg --show-keys --with-colons "$tmp/key.asc" | grep -q '^fpr:*${PGDG_KEY_FINGERPRINT}:' || { echo "PGDG key fingerprint mismatch" >&2; exit 1; }`,
+    '  gpg --dearmor -o /etc/apt/keyrings/pgdg.gpg "$tmp/key.asc"',
+    '  rm -rf "$tmp"',
+    "fi",
+    'codename="$(sed -n \'s/^VERSION_CODENAME=//p\' /etc/os-release)"',
+    'echo "deb [signed-by=/etc/apt/keyrings/pgdg.gpg] https://apt.postgresql.org/pub/repos/apt $codename-pgdg main" > /etc/apt/sources.list.d/pgdg.list',
+    "apt-get update -q",
+    "",
+    "# The cluster is created below with our options, not by the package with its defaults.",
+    "apt-get install -y -q postgresql-common",
+    "sed -i -E 's/^#?[[:space:]]*create_main_cluster[[:space:]]*=.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf",
+    `apt-get install -y -q ${packages.join(" ")}`,
+  ];
+  if (o.plan.sources.has("vectorchord")) {
+    lines.push(
+      "",
+      `# VectorChord is not in PGDG: its release package, pinned to ${o.vectorchordVersion}.`,
+      `VCHORD_VERSION=${o.vectorchordVersion}`,
+      'if [ "$(dpkg-query -W -f=\'${Version}\' "postgresql-$PG_MAJOR-vchord" 2>/dev/null || true)" != "$VCHORD_VERSION-1" ]; then',
+      '  tmp="$(mktemp -d)"',
+      '  deb="postgresql-$PG_MAJOR-vchord_$VCHORD_VERSION-1_$(dpkg --print-architecture).deb"',
+      '  curl -fsSL -o "$tmp/$deb" "https://github.com/tensorchord/VectorChord/releases/download/$VCHORD_VERSION/$deb"',
+      '  [ "$(dpkg-deb --field "$tmp/$deb" Package)" = "postgresql-$PG_MAJOR-vchord" ] || { echo "unexpected VectorChord package" >&2; exit 1; }',
+      '  apt-get install -y -q "$tmp/$deb"',
+      '  rm -rf "$tmp"',
+      "fi",
+    );
+  }
+  lines.push(
+    "",
+    "# The cluster: created once; an existing data directory on the dataset is adopted as it is.",
+    'if [ ! -d "$CONF_DIR" ]; then',
+    '  if [ -f "$DATA_ROOT/$PG_MAJOR/main/PG_VERSION" ]; then',
+    '    pg_createcluster --user=postgres "$PG_MAJOR" main',
+    "  else",
+    '    pg_createcluster --user=postgres "$PG_MAJOR" main -- --auth-local=peer --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 --data-checksums',
+    "  fi",
+    "fi",
+    "",
+    "# Rendered configuration; a restart only when it changed (shared_preload_libraries, listen_addresses need one).",
+    'before="$(cat "$CONF_DIR/conf.d/homelab.conf" "$CONF_DIR/pg_hba.conf" 2>/dev/null | sha256sum)"',
+    'install -d -o postgres -g postgres -m 0755 "$CONF_DIR/conf.d"',
+    `install -o postgres -g postgres -m 0644 ${STAGING_DIR}/postgresql.conf "$CONF_DIR/conf.d/homelab.conf"`,
+    `install -o postgres -g postgres -m 0640 ${STAGING_DIR}/pg_hba.conf "$CONF_DIR/pg_hba.conf"`,
+    'after="$(cat "$CONF_DIR/conf.d/homelab.conf" "$CONF_DIR/pg_hba.conf" | sha256sum)"',
+    'systemctl enable "postgresql@$PG_MAJOR-main"',
+    'if [ "$before" != "$after" ]; then systemctl restart "postgresql@$PG_MAJOR-main"; else systemctl start "postgresql@$PG_MAJOR-main"; fi',
+    'for _ in $(seq 1 60); do pg_isready -q -h /var/run/postgresql && break; sleep 1; done',
+    'pg_isready -h /var/run/postgresql',
+    "",
+    "# The admin password: read from its 0600 file and handed to psql on stdin, never on a command line.",
+    `admin_password="$(cat ${ADMIN_PASSWORD_PATH})"`,
+    // The generated passwords use only these characters, so the literal below needs no quoting.
+    'case "$admin_password" in *[!A-Za-z0-9._~-]*) echo "the admin password has characters outside A-Za-z0-9._~-" >&2; exit 1 ;; esac',
+    `printf "ALTER ROLE ${ADMIN_ROLE} PASSWORD '%s';\\n" "$admin_password" | runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres`,
+    "unset admin_password",
+    "",
+    "# The metrics exporter: its secret settings come from the 0600 env file through the drop-in.",
+    "systemctl daemon-reload",
+    "systemctl enable prometheus-postgres-exporter",
+    "systemctl restart prometheus-postgres-exporter",
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** The server's recipe: the script plus the rendered, non-secret files it installs. */
+export function postgresRecipe(o: RecipeOptions): Recipe {
+  const files: ProvisionFile[] = [
+    { path: `${STAGING_DIR}/postgresql.conf`, content: renderPostgresqlConf(o.plan, o.server.memoryMiB), mode: "0644" },
+    { path: `${STAGING_DIR}/pg_hba.conf`, content: renderPgHba(o.plan, o.admin), mode: "0644" },
+    { path: "/etc/systemd/system/prometheus-postgres-exporter.service.d/homelab.conf", content: renderExporterDropIn(), mode: "0644" },
+  ];
+  return { script: renderRecipeScript(o), files };
+}
+

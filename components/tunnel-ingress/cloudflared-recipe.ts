@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ProvisionFile, Recipe } from "../lxc-service";
+import { CLOUDFLARED_PATHS, renderTokenEnv } from "./cloudflared-unit";
+import { ensureUserScript, type ServiceAccount } from "./ensure-user";
+import { restartOnChangeScript } from "./restart-on-change";
+import { shellQuote } from "./shell-quote";
+
+/** Cloudflare's apt repository and its signing key. */
+export const CLOUDFLARE_APT = {
+  keyUrl: "https://pkg.cloudflare.com/cloudflare-main.gpg",
+  keyring: "/usr/share/keyrings/cloudflare-main.gpg",
+  source: "/etc/apt/sources.list.d/cloudflared.list",
+  line: "deb [signed-by=/usr/share/keyrings/cloudflare-main.gpg] https://pkg.cloudflare.com/cloudflared any main",
+} as const;
+
+export interface CloudflaredRecipeInput {
+  /** Package version pinned in the catalog, e.g. 2025.6.1. */
+  readonly version: string;
+  readonly user: ServiceAccount;
+  readonly unit: string;
+}
+
+/**
+ * Installs cloudflared from Cloudflare's apt repository at the pinned version (held, so an
+ * unattended upgrade does not move it) and runs the tunnel connector. The token is not part of the
+ * recipe: it arrives as `cloudflaredTokenFile`, pushed before the script runs.
+ */
+export function cloudflaredRecipe(input: CloudflaredRecipeInput): Recipe {
+  const p = CLOUDFLARED_PATHS;
+  const apt = CLOUDFLARE_APT;
+  const script = `# cloudflared ${input.version} from Cloudflare's apt repository, held at that version.
+version=${shellQuote(input.version)}
+
+${ensureUserScript(input.user)}
+
+installed="$(dpkg-query --show cloudflared 2>/dev/null | cut -f2)" || installed=""
+if [ "$installed" != "$version" ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y --no-install-recommends ca-certificates curl
+  install -d -m 0755 "$(dirname ${shellQuote(apt.keyring)})"
+  curl -fsSL --retry 3 -o ${shellQuote(`${apt.keyring}.new`)} ${shellQuote(apt.keyUrl)}
+  mv ${shellQuote(`${apt.keyring}.new`)} ${shellQuote(apt.keyring)}
+  printf '%s\\n' ${shellQuote(apt.line)} > ${shellQuote(apt.source)}
+  apt-get update
+  apt-get install -y --no-install-recommends --allow-downgrades --allow-change-held-packages "cloudflared=$version"
+  apt-mark hold cloudflared
+fi
+
+# The token file is root's alone; systemd reads it before dropping to the service user.
+chown root:root ${shellQuote(p.tokenEnv)}
+chmod 0600 ${shellQuote(p.tokenEnv)}
+${restartOnChangeScript("cloudflared.service", [p.tokenEnv, p.unit], "/var/lib/homelab/cloudflared.stamp")}
+`;
+  return {
+    script,
+    files: [
+      { path: p.unit, content: input.unit, mode: "0644" },
+    ],
+  };
+}
+
+/**
+ * The connector token as a secret 0600 root-only environment file: it travels through stdin, never
+ * a command line, and stays a Pulumi secret whatever the caller passed.
+ */
+export function cloudflaredTokenFile(token: pulumi.Input<string>): ProvisionFile {
+  return {
+    path: CLOUDFLARED_PATHS.tokenEnv,
+    content: pulumi.secret(pulumi.output(token).apply(renderTokenEnv)),
+    mode: "0600",
+    owner: "root:root",
+    secret: true,
+  };
+}

@@ -1,0 +1,25 @@
+import type { Homelab, Service } from "../../config";
+import { ingressRoutes } from "./routes";
+import type { TraefikPorts } from "./traefik-paths";
+import { renderTraefikRoutes } from "./traefik-routes";
+import { renderTraefikStatic } from "./traefik-static";
+
+export interface TraefikConfigInput {
+  readonly services: readonly Service[];
+  readonly traefik: Service;
+  readonly cloudflared: Service;
+  readonly network: Homelab["network"];
+}
+
+/** Traefik's ports, from its catalog entry: metrics where Prometheus scrapes, ping on its own route's port. */
+export function traefikPorts(traefik: Service): TraefikPorts {
+  return { web: 80, ping: traefik.routes[0]?.port ?? 8080, metrics: traefik.metrics[0]?.port ?? 8082 };
+}
+
+/** Both Traefik configuration files, rendered from the model. */
+export function renderTraefikConfig(input: TraefikConfigInput): { readonly staticConfig: string; readonly dynamicConfig: string } {
+  return {
+    staticConfig: renderTraefikStatic({ ports: traefikPorts(input.traefik), cloudflaredIp: input.cloudflared.ip }),
+    dynamicConfig: renderTraefikRoutes({ routes: ingressRoutes(input.services), lanSourceRanges: input.network.adminCidrs }),
+  };
+}

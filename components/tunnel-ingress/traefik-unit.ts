@@ -1,0 +1,31 @@
+import type { ServiceAccount } from "./ensure-user";
+import { TRAEFIK_PATHS } from "./traefik-paths";
+
+/**
+ * traefik.service: runs as its own user, allowed to bind port 80 and nothing more. No mount
+ * namespacing options: they fail inside an unprivileged container without nesting.
+ */
+export function renderTraefikUnit(user: ServiceAccount): string {
+  return `# Managed by homelab-as-code.
+[Unit]
+Description=Traefik reverse proxy
+Documentation=https://doc.traefik.io/traefik/
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=notify
+User=${user.name}
+Group=${user.name}
+ExecStart=${TRAEFIK_PATHS.binary} --configFile=${TRAEFIK_PATHS.staticConfig}
+AmbientCapabilities=CAP_NET_BIND_SERVICE
+CapabilityBoundingSet=CAP_NET_BIND_SERVICE
+NoNewPrivileges=true
+LimitNOFILE=1048576
+Restart=on-failure
+RestartSec=5s
+
+[Install]
+WantedBy=multi-user.target
+`;
+}

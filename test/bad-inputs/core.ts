@@ -1,0 +1,51 @@
+import { at, type BadInput } from "./types";
+
+/** Bad inputs of the foundation: domain, host, network, storage, service identity, budgets, secrets. */
+
+const services = (c: Record<string, unknown>) => at(c, "homelab:services");
+const service = (c: Record<string, unknown>, name: string) => at(c, "homelab:services", name);
+
+export const cases: BadInput[] = [
+  { name: "the domain is missing", mutate: (c) => void delete c["homelab:domain"], path: "homelab:domain", message: /is required/ },
+  { name: "the domain is not a lower-case domain name", mutate: (c) => void (c["homelab:domain"] = "Harmeet_Rai.com"), path: "homelab:domain", message: /domain name/ },
+  { name: "an unknown homelab config key", mutate: (c) => void (c["homelab:servics"] = {}), path: "homelab:servics", message: /unknown config key/ },
+  { name: "the proxmox section is missing", mutate: (c) => void delete c["homelab:proxmox"], path: "homelab:proxmox", message: /is required/ },
+  { name: "the Proxmox endpoint is not https", mutate: (c) => void (at(c, "homelab:proxmox").endpoint = "http://192.168.1.10:8006/"), path: "homelab:proxmox.endpoint", message: /https/ },
+  { name: "an SSH public key that is not OpenSSH", mutate: (c) => void (at(c, "homelab:proxmox").sshPublicKeys = ["not a key"]), path: "homelab:proxmox.sshPublicKeys.0", message: /OpenSSH public key/ },
+  { name: "a template checksum that is not hex", mutate: (c) => void (at(c, "homelab:proxmox", "templates", "debian-12").checksum = "abc"), path: "homelab:proxmox.templates.debian-12.checksum", message: /sha256 or sha512/ },
+  { name: "two services share a vmId", mutate: (c) => void (service(c, "traefik").vmId = 110), path: "homelab:services.traefik.vmId", message: /vmId 110 is also used by homelab:services\.postgres\.vmId/ },
+  { name: "two services share a hostname", mutate: (c) => void (service(c, "sonarr").hostname = "radarr"), path: "homelab:services.radarr.hostname", message: /hostname radarr is also used by homelab:services\.sonarr\.hostname/ },
+  { name: "two services share an IP", mutate: (c) => void (service(c, "radarr").ip = "192.168.1.126"), path: "homelab:services.radarr.ip", message: /IP 192\.168\.1\.126 is also used by homelab:services\.sonarr\.ip/ },
+  { name: "two services share a subdomain", mutate: (c) => void (service(c, "n8n").subdomain = "photos"), path: "homelab:services.n8n.subdomain", message: /subdomain photos\.harmeetrai\.com is also used/ },
+  { name: "an IP outside the network", mutate: (c) => void (service(c, "syncthing").ip = "192.168.2.130"), path: "homelab:services.syncthing.ip", message: /outside the network 192\.168\.1\.0\/24/ },
+  { name: "an IP equal to the gateway", mutate: (c) => void (service(c, "syncthing").ip = "192.168.1.1"), path: "homelab:services.syncthing.ip", message: /is the gateway/ },
+  { name: "an IP equal to the network address", mutate: (c) => void (service(c, "syncthing").ip = "192.168.1.0"), path: "homelab:services.syncthing.ip", message: /is the network address/ },
+  { name: "an IP equal to the broadcast address", mutate: (c) => void (service(c, "syncthing").ip = "192.168.1.255"), path: "homelab:services.syncthing.ip", message: /is the broadcast address/ },
+  { name: "an IP equal to the Proxmox host", mutate: (c) => void (service(c, "syncthing").ip = "192.168.1.10"), path: "homelab:services.syncthing.ip", message: /is the Proxmox host/ },
+  { name: "an IP that is not an IPv4 address", mutate: (c) => void (service(c, "syncthing").ip = "192.168.1.300"), path: "homelab:services.syncthing.ip", message: /must be an IPv4 address/ },
+  { name: "a network CIDR with host bits set", mutate: (c) => void (at(c, "homelab:network").cidr = "192.168.1.5/24"), path: "homelab:network.cidr", message: /CIDR form/ },
+  { name: "a gateway outside the network", mutate: (c) => void (at(c, "homelab:network").gateway = "10.0.0.1"), path: "homelab:network.gateway", message: /outside 192\.168\.1\.0\/24/ },
+  { name: "containers ask for more memory than the host has after its reserve", mutate: (c) => void (service(c, "immich").memoryMiB = 12000), path: "homelab:services", message: /ask for \d+ MiB of memory but the host has 28672 MiB .*over by/ },
+  { name: "the RAM reserve leaves nothing for containers", mutate: (c) => void (at(c, "homelab:proxmox").reservedRamMiB = 32768), path: "homelab:proxmox.reservedRamMiB", message: /leaves nothing/ },
+  { name: "a container with more cores than the host", mutate: (c) => void (service(c, "immich").cores = 16), path: "homelab:services.immich.cores", message: /more than the host's 12/ },
+  { name: "dataset quotas above the tier's capacity", mutate: (c) => void (at(c, "homelab:storage", "datasets", "media").quotaGiB = 40000), path: "homelab:storage.tiers.raid.capacityGiB", message: /need \d+ GiB but the raid tier has 43000 GiB/ },
+  { name: "a mount of an unknown dataset", mutate: (c) => void (service(c, "jellyfin").mounts = { movies: { path: "/movies" } }), path: "homelab:services.jellyfin.mounts.movies", message: /unknown dataset 'movies'/ },
+  { name: "a database for an app while Postgres is disabled", mutate: (c) => void (at(c, "homelab:postgres").enabled = false), path: "homelab:services.immich.database", message: /postgres\.enabled is false/ },
+  { name: "a hostname that is not a DNS label", mutate: (c) => void (service(c, "immich").hostname = "Immich_Box"), path: "homelab:services.immich.hostname", message: /must be a DNS label/ },
+  { name: "a subdomain that is not a DNS label", mutate: (c) => void (service(c, "immich").subdomain = "-photos"), path: "homelab:services.immich.subdomain", message: /must be a DNS label/ },
+  { name: "a database name that is not a Postgres identifier", mutate: (c) => void (service(c, "immich").database = { name: "immich-db" }), path: "homelab:services.immich.database.name", message: /PostgreSQL identifier/ },
+  { name: "two apps share a database name", mutate: (c) => void (service(c, "n8n").database = { name: "immich" }), path: "homelab:services.n8n.database.name", message: /database immich is also used/ },
+  { name: "a B2 bucket name that B2 refuses", mutate: (c) => void (at(c, "homelab:backup").bucket = "b2-backups"), path: "homelab:backup.bucket", message: /B2 bucket name/ },
+  { name: "a privileged container without a stated reason", mutate: (c) => void (service(c, "jellyfin").unprivileged = false), path: "homelab:services.jellyfin.unprivileged", message: /needs a stated reason/ },
+  { name: "a privileged container with a reason too short to mean anything", mutate: (c) => void Object.assign(service(c, "jellyfin"), { unprivileged: false, privilegedReason: "gpu" }), path: "homelab:services.jellyfin.privilegedReason", message: /at least 10 characters/ },
+  { name: "a dataset mounted by privileged and unprivileged containers", mutate: (c) => void Object.assign(service(c, "jellyfin"), { unprivileged: false, privilegedReason: "legacy NFS client inside the container" }), path: "homelab:storage.datasets.media", message: /both privileged and unprivileged/ },
+  { name: "an unknown catalog app", mutate: (c) => void (services(c).plex = { app: "plex", vmId: 140, ip: "192.168.1.140" }), path: "homelab:services.plex.app", message: /unknown catalog app 'plex'/ },
+  { name: "an app outside the catalog described only in part", mutate: (c) => void (services(c).homebox = { vmId: 140, ip: "192.168.1.140", memoryMiB: 256 }), path: "homelab:services.homebox.cores", message: /is required/ },
+  { name: "a misspelt service setting", mutate: (c) => void (service(c, "immich").memroyMiB = 4096), path: "homelab:services.immich", message: /unknown key\(s\) 'memroyMiB'/ },
+  { name: "a second Postgres service", mutate: (c) => void (services(c).postgres2 = { app: "postgres", vmId: 140, ip: "192.168.1.140" }), path: "homelab:services.postgres2", message: /a second postgres service/ },
+  { name: "the tunnel points at a service that does not exist", mutate: (c) => void (at(c, "homelab:ingress").traefikService = "nginx"), path: "homelab:ingress.traefikService", message: /names service 'nginx', which is not declared/ },
+  { name: "the monitoring points at a service of another app", mutate: (c) => void (at(c, "homelab:monitoring").grafanaService = "n8n"), path: "homelab:monitoring.grafanaService", message: /runs n8n, not grafana/ },
+  { name: "a required secret is missing", mutate: () => undefined, unsetSecrets: ["homelab:resticPassword"], path: "homelab:resticPassword", message: /missing secret .*pulumi config set --secret homelab:resticPassword <value>/ },
+  { name: "the Proxmox password is missing", mutate: () => undefined, unsetSecrets: ["proxmoxve:password"], path: "proxmoxve:password", message: /pulumi config set --secret proxmoxve:password <value>/ },
+  { name: "a secret stored in plain text", mutate: (c) => void (c["cloudflare:apiToken"] = "plain-token-in-the-stack-file"), path: "cloudflare:apiToken", message: /plain text; set it again with: pulumi config set --secret cloudflare:apiToken/ },
+];

@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { parse } from "yaml";
+import type { Homelab } from "../config";
+import { renderAlertmanagerConfig } from "../components/monitoring-stack/alertmanager-yml";
+import { alertRules, renderAlertRules } from "../components/monitoring-stack/alert-rules";
+import { grafanaRecipeScript } from "../components/monitoring-stack/grafana-recipe";
+import { prometheusRecipeScript } from "../components/monitoring-stack/prometheus-recipe";
+import { renderPrometheusConfig, RULES_FILE } from "../components/monitoring-stack/prometheus-yml";
+import { renderRuleTests, ruleCases } from "../components/monitoring-stack/rule-tests";
+import { exampleConfig, modelOf } from "./harness";
+import { requireTool, run } from "./tools";
+
+/** The example homelab's monitoring configuration, fed to the real Prometheus and Alertmanager tools. */
+
+const work = mkdtempSync(join(tmpdir(), "homelab-monitoring-"));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** Writes prometheus.yml with its rule file beside it, as in /etc/prometheus, and returns the directory. */
+function writePrometheus(model: Homelab, name: string): string {
+  const dir = join(work, name);
+  mkdirSync(join(dir, "rules"), { recursive: true });
+  writeFileSync(join(dir, "prometheus.yml"), renderPrometheusConfig(model));
+  writeFileSync(join(dir, RULES_FILE), renderAlertRules(model));
+  writeFileSync(join(dir, "rule-tests.yml"), renderRuleTests(model));
+  writeFileSync(join(dir, "alertmanager.yml"), renderAlertmanagerConfig(model));
+  return dir;
+}
+
+/** The example plus one receiver of every type, so every receiver shape meets amtool. */
+function everyReceiverModel(): Homelab {
+  const config = exampleConfig();
+  const monitoring = config["homelab:monitoring"] as Record<string, unknown>;
+  monitoring.receivers = [
+    { type: "ntfy", name: "phone", url: "https://ntfy.sh", topic: "homelab-alerts", authenticated: true },
+    { type: "ntfy", name: "public", url: "https://ntfy.example.com/", topic: "homelab" },
+    { type: "email", name: "mail", to: "ops@harmeetrai.com", from: "homelab@harmeetrai.com", smarthost: "smtp.example.com:587", username: "homelab" },
+    { type: "webhook", name: "hook", url: "https://hooks.example.com/alert", bearerToken: true },
+  ];
+  return modelOf(config);
+}
+
+const example = writePrometheus(modelOf(), "example");
+
+test("promtool accepts the rendered prometheus.yml together with the rule file beside it", (t) => {
+  const promtool = requireTool(t, "promtool", "prometheus");
+  if (!promtool) return;
+  const result = run(promtool, ["check", "config", join(example, "prometheus.yml")]);
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stdout + result.stderr, /SUCCESS: 1 rule files found/);
+});
+
+test("promtool accepts the alert rules and counts every rule of the model", (t) => {
+  const promtool = requireTool(t, "promtool", "prometheus");
+  if (!promtool) return;
+  const result = run(promtool, ["check", "rules", join(example, RULES_FILE)]);
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, new RegExp(`SUCCESS: ${alertRules(modelOf()).length} rules found`));
+});
+
+test("every alert has a promtool case where it fires and one where it stays quiet", () => {
+  const model = modelOf();
+  const names = alertRules(model).map((r) => r.alert);
+  const cases = ruleCases(model);
+  for (const name of names) {
+    assert.ok(cases.some((c) => c.alert === name && c.fires), `${name} has no firing case`);
+    assert.ok(cases.some((c) => c.alert === name && !c.fires), `${name} has no quiet case`);
+  }
+  const rendered = parse(renderRuleTests(model)) as { tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[] };
+  const checks = rendered.tests.flatMap((x) => x.alert_rule_test);
+  for (const name of names) {
+    assert.ok(checks.some((c) => c.alertname === name && c.exp_alerts.length > 0), `${name}: no rendered firing check`);
+    assert.ok(checks.some((c) => c.alertname === name && c.exp_alerts.length === 0), `${name}: no rendered quiet check`);
+  }
+});
+
+test("promtool test rules: every alert fires on its trigger with its labels and annotations, and stays quiet otherwise", (t) => {
+  const promtool = requireTool(t, "promtool", "prometheus");
+  if (!promtool) return;
+  const result = run(promtool, ["test", "rules", "rule-tests.yml"], { cwd: example });
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /SUCCESS/);
+});
+
+test("promtool test rules fails when an expected alert does not match, so the suite can catch a broken rule", (t) => {
+  const promtool = requireTool(t, "promtool", "prometheus");
+  if (!promtool) return;
+  const broken = join(work, "broken");
+  mkdirSync(join(broken, "rules"), { recursive: true });
+  writeFileSync(join(broken, RULES_FILE), renderAlertRules(modelOf()).replace('up{job="node"} == 0', 'up{job="node"} == 2'));
+  writeFileSync(join(broken, "rule-tests.yml"), renderRuleTests(modelOf()));
+  const result = run(promtool, ["test", "rules", "rule-tests.yml"], { cwd: broken });
+  assert.notEqual(result.status, 0);
+  assert.match(result.stdout + result.stderr, /HostDown fires when the node exporter stops answering/);
+});
+
+test("amtool accepts the rendered alertmanager.yml of the example and of every receiver type", (t) => {
+  const amtool = requireTool(t, "amtool", "prometheus-alertmanager");
+  if (!amtool) return;
+  const every = writePrometheus(everyReceiverModel(), "receivers");
+  for (const dir of [example, every]) {
+    const result = run(amtool, ["check-config", join(dir, "alertmanager.yml")]);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+  }
+  const result = run(amtool, ["check-config", join(every, "alertmanager.yml")]);
+  assert.match(result.stdout, /5 receivers/);
+  assert.match(result.stdout, /3 inhibit rules/);
+});
+
+test("amtool routes a critical and a warning alert to every configured receiver", (t) => {
+  const amtool = requireTool(t, "amtool", "prometheus-alertmanager");
+  if (!amtool) return;
+  const every = writePrometheus(everyReceiverModel(), "routes");
+  for (const severity of ["critical", "warning"]) {
+    const result = run(amtool, ["config", "routes", "test", `--config.file=${join(every, "alertmanager.yml")}`, `severity=${severity}`, "alertname=ContainerDown", "service=immich"]);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.equal(result.stdout.trim(), "phone,public,mail,hook");
+  }
+});
+
+test("shellcheck finds nothing in the Prometheus and Grafana recipes", (t) => {
+  const shellcheck = requireTool(t, "shellcheck", "shellcheck");
+  if (!shellcheck) return;
+  const model = modelOf();
+  const byName = (name: string) => model.services.find((s) => s.name === name);
+  const prometheus = byName("prometheus");
+  const grafana = byName("grafana");
+  assert.ok(prometheus && grafana);
+  for (const script of [prometheusRecipeScript(prometheus), grafanaRecipeScript(grafana)]) {
+    const result = run(shellcheck, ["--shell=bash", "-"], { input: `#!/usr/bin/env bash\nset -euo pipefail\n${script}` });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+  }
+});

@@ -1,0 +1,260 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { alertRules } from "../components/monitoring-stack/alert-rules";
+import { receiverSecretFile, renderAlertmanagerConfig, INHIBIT_RULES } from "../components/monitoring-stack/alertmanager-yml";
+import { dashboards, renderDashboard } from "../components/monitoring-stack/dashboards";
+import { metricNamesIn, metricsOf } from "../components/monitoring-stack/metrics";
+import { renderPrometheusConfig } from "../components/monitoring-stack/prometheus-yml";
+import { grafanaFiles, prometheusFiles } from "../components/monitoring-stack/provision-files";
+import { scrapeJobs } from "../components/monitoring-stack/targets";
+import type { Homelab } from "../config";
+import { byName, exampleConfig, modelOf, ofType, PLACEHOLDER_MARK, runProgram } from "./harness";
+
+const value = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply((v) => resolve(v)));
+const service = (model: Homelab, name: string) => {
+  const s = model.services.find((x) => x.name === name);
+  assert.ok(s, `no service ${name}`);
+  return s;
+};
+
+interface PromConfig {
+  scrape_configs: { job_name: string; static_configs: { targets: string[]; labels: Record<string, string> }[]; metric_relabel_configs?: { regex: string; replacement: string }[] }[];
+  rule_files: string[];
+  alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
+}
+
+test("every metrics endpoint of every service is one scrape target, and every route one probe", () => {
+  const model = modelOf();
+  const config = parse(renderPrometheusConfig(model)) as PromConfig;
+  const targetsOf = (name: string) => config.scrape_configs.find((j) => j.job_name === name)?.static_configs.flatMap((c) => c.targets.map((t) => ({ t, labels: c.labels }))) ?? [];
+  for (const s of model.services) {
+    const scraped = config.scrape_configs.filter((j) => j.job_name !== "probe").flatMap((j) => j.static_configs).filter((c) => c.labels.service === s.name).flatMap((c) => c.targets);
+    assert.deepEqual(scraped.sort(), s.metrics.map((m) => `${s.ip}:${m.port}`).sort(), `scrape targets of ${s.name}`);
+    const probes = targetsOf("probe").filter((p) => p.labels.service === s.name).map((p) => p.t);
+    assert.deepEqual(probes, s.routes.map((r) => `http://${s.ip}:${r.port}${r.healthPath}`), `probes of ${s.name}`);
+  }
+  assert.deepEqual(targetsOf("node").map((x) => x.t), ["192.168.1.10:9100"]);
+  assert.deepEqual(config.rule_files, ["rules/homelab.yml"]);
+  assert.deepEqual(config.alerting.alertmanagers[0]?.static_configs[0]?.targets, ["127.0.0.1:9093"]);
+});
+
+test("adding a service to the stack file adds its scrape job, probe and container name with no other change", () => {
+  const config = exampleConfig();
+  const services = config["homelab:services"] as Record<string, unknown>;
+  services.automations = { app: "n8n", vmId: 131, ip: "192.168.1.131", database: false };
+  const before = parse(renderPrometheusConfig(modelOf())) as PromConfig;
+  const after = parse(renderPrometheusConfig(modelOf(config))) as PromConfig;
+  const added = after.scrape_configs.filter((j) => !before.scrape_configs.some((b) => b.job_name === j.job_name));
+  assert.deepEqual(added.map((j) => [j.job_name, j.static_configs[0]?.targets[0]]), [["automations", "192.168.1.131:5678"]]);
+  const probe = after.scrape_configs.find((j) => j.job_name === "probe");
+  assert.ok(probe?.static_configs.some((c) => c.targets[0] === "http://192.168.1.131:5678/healthz" && c.labels.service === "automations"));
+  const pve = after.scrape_configs.find((j) => j.job_name === "pve");
+  assert.ok(pve?.metric_relabel_configs?.some((r) => r.regex === "lxc/131" && r.replacement === "automations"));
+});
+
+test("every alert has a severity, a summary and a runbook hint", () => {
+  for (const rule of alertRules(modelOf())) {
+    assert.ok(["critical", "warning"].includes(rule.severity), rule.alert);
+    assert.ok(rule.summary.length > 10, `${rule.alert} summary`);
+    assert.ok(rule.runbook.length > 20, `${rule.alert} runbook`);
+  }
+});
+
+test("the example homelab has every alert the operator needs, with backups stale after 26 hours", () => {
+  const rules = alertRules(modelOf());
+  assert.deepEqual(rules.map((r) => r.alert).sort(), [
+    "BackupFailed", "BackupStale", "ContainerDiskFull", "ContainerDown", "ContainerMemoryPressure", "HostDown", "HostMemoryPressure",
+    "PostgresConnectionsNearMax", "PostgresDown", "RepositoryCheckFailed", "ServiceProbeFailing", "TargetDown", "TierAlmostFull",
+    "TierFillingUp", "TunnelDown",
+  ]);
+  const stale = rules.find((r) => r.alert === "BackupStale");
+  assert.match(stale?.expr ?? "", / > 93600 /);
+  const filling = rules.find((r) => r.alert === "TierFillingUp");
+  assert.match(filling?.expr ?? "", /predict_linear\(node_filesystem_avail_bytes\{job="node",mountpoint=~"[^"]*\/mnt\/nvme[^"]*"\}\[6h\]/);
+  assert.match(filling?.expr ?? "", /\/mnt\/raid/);
+});
+
+test("without backups and Postgres there are no backup or Postgres alerts", () => {
+  const config = exampleConfig();
+  delete config["homelab:backup"];
+  (config["homelab:postgres"] as Record<string, unknown>).enabled = false;
+  const services = config["homelab:services"] as Record<string, unknown>;
+  for (const name of ["postgres", "immich", "nextcloud", "n8n", "vaultwarden"]) delete services[name];
+  const names = alertRules(modelOf(config)).map((r) => r.alert);
+  for (const gone of ["BackupStale", "BackupFailed", "RepositoryCheckFailed", "PostgresDown", "PostgresConnectionsNearMax"]) assert.ok(!names.includes(gone), gone);
+});
+
+test("rules and dashboards name only metrics that a configured job produces", () => {
+  const model = modelOf();
+  const available = metricsOf(scrapeJobs(model).map((j) => j.kind));
+  for (const rule of alertRules(model)) {
+    for (const name of metricNamesIn(rule.expr)) assert.ok(available.has(name), `${rule.alert} uses ${name}, which no configured job produces`);
+  }
+  const ds = dashboards(model);
+  assert.deepEqual(ds.map((d) => d.uid), ["homelab-overview", "homelab-postgres", "homelab-traffic"]);
+  for (const d of ds) {
+    const json = JSON.parse(renderDashboard(d)) as { uid: string; panels: { title: string; datasource: { uid: string }; targets: { expr: string }[] }[] };
+    assert.equal(json.uid, d.uid);
+    assert.ok(json.panels.length > 0);
+    for (const panel of json.panels) {
+      assert.ok(panel.targets.length > 0, `${d.uid}/${panel.title} has no query`);
+      assert.equal(panel.datasource.uid, "homelab-prometheus");
+      for (const t of panel.targets) {
+        const names = metricNamesIn(t.expr);
+        assert.ok(names.length > 0, `${panel.title}: no metric in ${t.expr}`);
+        for (const name of names) assert.ok(available.has(name), `${d.uid}/${panel.title} queries ${name}, which no configured job produces`);
+      }
+    }
+  }
+});
+
+test("the metric-name reader sees metrics and ignores functions, labels and durations", () => {
+  assert.deepEqual(
+    metricNamesIn('histogram_quantile(0.95, sum by (le, service) (rate(traefik_service_request_duration_seconds_bucket{job="traefik"}[5m])))'),
+    ["traefik_service_request_duration_seconds_bucket"],
+  );
+  assert.deepEqual(metricNamesIn('time() - max by (task) (homelab_restic_last_success_timestamp_seconds{task="backup"}) > 93600 or absent(x_total)'), [
+    "homelab_restic_last_success_timestamp_seconds",
+    "x_total",
+  ]);
+});
+
+test("the overview dashboard shows per-service health, CPU and memory against limits, tier usage and backup age", () => {
+  const overview = dashboards(modelOf()).find((d) => d.uid === "homelab-overview");
+  const exprs = overview?.panels.flatMap((p) => p.queries.map((q) => q.expr)).join("\n") ?? "";
+  for (const metric of ["probe_success", "pve_cpu_usage_ratio", "pve_memory_size_bytes", "node_filesystem_avail_bytes", "homelab_restic_last_success_timestamp_seconds"]) {
+    assert.ok(exprs.includes(metric), metric);
+  }
+});
+
+test("receiver credentials live only in 0600 secret files that alertmanager.yml points to", async () => {
+  const config = exampleConfig();
+  (config["homelab:monitoring"] as Record<string, unknown>).receivers = [
+    { type: "ntfy", name: "phone", url: "https://ntfy.sh", topic: "homelab-alerts", authenticated: true },
+    { type: "email", name: "mail", to: "ops@harmeetrai.com", from: "homelab@harmeetrai.com", smarthost: "smtp.example.com:587", username: "homelab" },
+    { type: "webhook", name: "hook", url: "https://hooks.example.com/alert", bearerToken: true },
+  ];
+  const model = modelOf(config);
+  const secrets = { ntfyToken: pulumi.secret("tk_NTFY_SECRET"), smtpPassword: pulumi.secret("SMTP_SECRET"), webhookToken: pulumi.secret("HOOK_SECRET") };
+  const files = prometheusFiles(model, service(model, "prometheus"), pulumi.secret("PVE_SECRET"), secrets);
+  const rendered = renderAlertmanagerConfig(model);
+  for (const r of model.monitoring.receivers) {
+    assert.ok(rendered.includes(receiverSecretFile(r)), `alertmanager.yml does not point ${r.name} at its file`);
+    const file = files.find((f) => f.path === receiverSecretFile(r));
+    assert.ok(file, `no credential file for ${r.name}`);
+    assert.equal(file.secret, true);
+    assert.equal(file.mode, "0600");
+    assert.equal(file.owner, "1000:1000");
+    assert.ok(await pulumi.isSecret(pulumi.output(file.content)));
+  }
+  for (const file of files.filter((f) => !f.secret)) {
+    const text = await value(pulumi.output(file.content));
+    for (const secret of ["NTFY_SECRET", "SMTP_SECRET", "HOOK_SECRET", "PVE_SECRET"]) assert.ok(!text.includes(secret), `${file.path} holds ${secret}`);
+  }
+  const pve = files.find((f) => f.path === "/etc/prometheus/pve.yml");
+  assert.ok(pve?.secret && pve.mode === "0600");
+  assert.ok(await pulumi.isSecret(pulumi.output(pve.content)));
+  assert.match(await value(pulumi.output(pve.content)), /token_value: PVE_SECRET/);
+});
+
+test("Grafana's admin password is only in its 0600 environment file; datasource and dashboards are provisioned", async () => {
+  const model = modelOf();
+  const files = grafanaFiles(model, service(model, "prometheus"), service(model, "grafana"), pulumi.secret("GRAFANA_ADMIN_SECRET"));
+  const env = files.find((f) => f.path === "/etc/grafana/homelab-secrets.env");
+  assert.ok(env?.secret && env.mode === "0600");
+  assert.equal(await value(pulumi.output(env.content)), "GF_SECURITY_ADMIN_PASSWORD=GRAFANA_ADMIN_SECRET\n");
+  for (const f of files.filter((x) => !x.secret)) assert.ok(!(await value(pulumi.output(f.content))).includes("GRAFANA_ADMIN_SECRET"), f.path);
+  const datasource = files.find((f) => f.path === "/etc/grafana/provisioning/datasources/homelab.yaml");
+  const ds = parse(String(datasource?.content)) as { datasources: { url: string; uid: string }[] };
+  assert.deepEqual(ds.datasources.map((d) => [d.uid, d.url]), [["homelab-prometheus", "http://192.168.1.113:9090"]]);
+  assert.deepEqual(files.filter((f) => f.path.endsWith(".json")).map((f) => f.path), [
+    "/etc/grafana/dashboards/homelab-overview.json",
+    "/etc/grafana/dashboards/homelab-postgres.json",
+    "/etc/grafana/dashboards/homelab-traffic.json",
+  ]);
+  const dropIn = files.find((f) => f.path.endsWith("grafana-server.service.d/homelab.conf"));
+  assert.match(String(dropIn?.content), /GF_SERVER_ROOT_URL=https:\/\/grafana\.harmeetrai\.com\//);
+});
+
+test("retention time and size from the stack file reach Prometheus's ARGS", () => {
+  const config = exampleConfig();
+  (config["homelab:monitoring"] as Record<string, unknown>).retention = { time: "90d", size: "25GB" };
+  const model = modelOf(config);
+  const files = prometheusFiles(model, service(model, "prometheus"), pulumi.secret("x"), { ntfyToken: pulumi.secret("y") });
+  const defaults = String(files.find((f) => f.path === "/etc/default/prometheus")?.content);
+  assert.match(defaults, /--storage\.tsdb\.retention\.time=90d/);
+  assert.match(defaults, /--storage\.tsdb\.retention\.size=25GB/);
+  assert.match(defaults, /--storage\.tsdb\.path=\/var\/lib\/prometheus\/metrics2\//);
+  assert.ok(service(model, "prometheus").mounts.some((m) => m.path === "/var/lib/prometheus" && m.tier === "nvme"));
+});
+
+test("host down silences every per-service alert of that host; a stopped container silences its own symptoms", () => {
+  const [hostDown, containerDown] = INHIBIT_RULES;
+  assert.deepEqual(hostDown?.source_matchers, ['alertname="HostDown"']);
+  assert.deepEqual(hostDown?.target_matchers, ['scope="service"']);
+  assert.deepEqual(hostDown?.equal, ["node"]);
+  assert.deepEqual(containerDown?.equal, ["service"]);
+  // Every per-service alert keeps the node label so the inhibition can match it.
+  const model = modelOf();
+  for (const job of scrapeJobs(model)) for (const t of job.targets) assert.equal(t.labels.node, "pve", `${job.name} ${t.address}`);
+  const serviceRules = alertRules(model).filter((r) => r.scope === "service");
+  assert.ok(serviceRules.length >= 6);
+  for (const r of serviceRules.filter((x) => /by \(/.test(x.expr))) assert.match(r.expr, /by \([^)]*node[^)]*\)/, r.alert);
+});
+
+test("mocks: the monitoring stack creates its two LXCs, a read-only API token and a secret Grafana password", async () => {
+  const { resources } = await runProgram();
+  const stack = byName(resources, "monitoring");
+  const children = resources.filter((r) => r.parentUrn === stack.urn);
+  assert.deepEqual(children.map((r) => r.type).sort(), [
+    "homelab:index:LxcService",
+    "homelab:index:LxcService",
+    "proxmoxve:index/acl:Acl",
+    "proxmoxve:index/acl:Acl",
+    "proxmoxve:index/userLegacy:UserLegacy",
+    "proxmoxve:user/token:Token",
+    "random:index/randomPassword:RandomPassword",
+  ]);
+  for (const name of ["prometheus", "grafana"]) {
+    const lxc = byName(resources, name);
+    assert.equal(lxc.parentUrn, stack.urn);
+    const container = byName(resources, `${name}-container`);
+    assert.equal(container.parentUrn, lxc.urn);
+  }
+  assert.equal(byName(resources, "prometheus-container").inputs.vmId, 113);
+  assert.equal(byName(resources, "grafana-container").inputs.vmId, 114);
+
+  const user = byName(resources, "monitoring-pve-user");
+  assert.equal(user.inputs.userId, "monitoring@pve");
+  assert.equal(user.inputs.password, undefined);
+  assert.equal(user.inputs.acls, undefined);
+  const token = byName(resources, "monitoring-pve-token");
+  assert.equal(token.inputs.privilegesSeparation, true);
+  assert.ok(token.additionalSecretOutputs.includes("value"));
+  const acls = ofType(resources, "proxmoxve:index/acl:Acl");
+  assert.deepEqual(
+    acls.map((a) => [a.inputs.path, a.inputs.roleId, a.inputs.userId ?? a.inputs.tokenId, a.inputs.propagate]).sort(),
+    [["/", "PVEAuditor", "monitoring@pve!exporter", true], ["/", "PVEAuditor", "monitoring@pve", true]],
+  );
+
+  const password = byName(resources, "monitoring-grafana-admin");
+  assert.ok(password.additionalSecretOutputs.includes("result"));
+  assert.equal(password.inputs.special, false);
+});
+
+test("mocks: no placeholder secret appears in any input that is not marked secret", async () => {
+  const { resources } = await runProgram();
+  for (const r of resources) {
+    const walk = (v: unknown, path: string): void => {
+      if (typeof v === "string") {
+        if (v.includes(PLACEHOLDER_MARK) || v.includes("mock-token-secret")) {
+          assert.ok(r.secretPaths.some((p) => path === p || path.startsWith(`${p}.`)), `${r.name}.${path} holds a secret in plain`);
+        }
+      } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, path ? `${path}.${i}` : String(i)));
+      else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
+    };
+    walk(r.inputs, "");
+  }
+});
