@@ -110,8 +110,9 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     features: { nesting: true, keyctl: true },
     user: { name: "www-data", uid: 33, gid: 33 },
     datasets: {
-      data: { tier: "raid", path: "/data/nextcloud/data", quotaGiB: 4000, content: "documents" },
-      html: { tier: "nvme", path: "/data/nextcloud/html", quotaGiB: 10, content: "state", excludes: ["data/appdata_*/preview/**"] },
+      // Previews are regenerated on demand; they live in the data directory's appdata folder.
+      data: { tier: "raid", path: "/data/nextcloud/data", quotaGiB: 4000, content: "documents", excludes: ["appdata_*/preview/**"] },
+      html: { tier: "nvme", path: "/data/nextcloud/html", quotaGiB: 10, content: "state" },
     },
     web: { port: 8080, healthPath: "/status.php", exposure: "public" },
     // Nextcloud's pool: php-fpm workers plus cron.

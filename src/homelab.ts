@@ -36,8 +36,10 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
   const connection: HostConnection = { host: model.proxmox.sshAddress, port: model.proxmox.sshPort, user: "root", privateKey: secrets.hostSshPrivateKey };
   const provider = { provider: providers.proxmox };
 
-  const host = new ProxmoxHost("pve", { proxmox: model.proxmox, tiers: model.tiers, connection }, provider);
-  const storage = new TieredStorage("storage", { tiers: model.tiers, datasets: model.datasets, connection, allowDataLoss: model.allowDataLoss }, { ...provider, dependsOn: [host] });
+  // Host packages follow from what is turned on: restic for backups, the node exporter for monitoring.
+  const hostPackages = [...(model.backup?.enabled ? ["restic"] : []), ...(model.monitoring.enabled ? ["prometheus-node-exporter"] : [])];
+  const host = new ProxmoxHost("pve", { proxmox: model.proxmox, tiers: model.tiers, connection, hostPackages }, provider);
+  const storage = new TieredStorage("storage", { tiers: model.tiers, datasets: model.datasets, connection, allowDataLoss: model.allowDataLoss }, provider);
   const platform: ContainerPlatform = {
     domain: model.domain,
     network: model.network,

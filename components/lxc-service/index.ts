@@ -1,16 +1,24 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { Service } from "../../config";
+import { sshConnection } from "../shared/connection";
+import { contentHash } from "../shared/hash";
 import type { ContainerPlatform } from "../shared/platform";
+import { renderAccount } from "./account";
+import { containerArgs, containerGeneration } from "./container";
+import { execStdinCommand, renderPushFiles, renderRecipeScript, secretFileCommand, type ResolvedFile } from "./push-files";
+import { appRecipe } from "./recipes";
 import type { ProvisionFile, Recipe } from "./types";
 
 export type { ProvisionFile, Recipe } from "./types";
+export { DB_ENV_KEYS, DB_ENV_PATH } from "./db-env";
 
 export interface LxcServiceArgs {
   /** The service from the model: placement, sizes, mounts, devices. */
   readonly service: Service;
   readonly platform: ContainerPlatform;
-  /** The install recipe. Defaults to the catalog recipe of the service's app. */
+  /** The install recipe. Defaults to the catalog recipe of the service's app (none for infrastructure roles). */
   readonly recipe?: Recipe;
   /** Files other components render for this service (configs, 0600 env files with secrets). */
   readonly files?: readonly ProvisionFile[];
@@ -18,49 +26,91 @@ export interface LxcServiceArgs {
   readonly dependsOn?: readonly pulumi.Resource[];
 }
 
-/** One unprivileged LXC per service: the container, its bind mounts, and its provisioning. */
+const DEFAULT_OWNER = "root:root";
+
+/**
+ * One LXC per service: the container with its bind mounts, then its provisioning through `pct` on the
+ * host: the service's account and plain files, each secret file on its own through stdin, and the
+ * recipe. Containers are cattle: every command re-runs when the container is rebuilt.
+ */
 export class LxcService extends pulumi.ComponentResource {
   public readonly vmId: pulumi.Output<number>;
   public readonly ip: string;
   public readonly container: proxmoxve.ContainerLegacy;
+  /** The last provisioning step: depend on it to wait until the app is installed and configured. */
+  public readonly provisioned: pulumi.Resource;
 
   constructor(name: string, args: LxcServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:LxcService", name, {}, opts);
     const { service: s, platform } = args;
     const lane = platform.lanes.take();
-    const prefix = platform.network.cidr.prefix;
-    this.container = new proxmoxve.ContainerLegacy(
-      `${name}-container`,
-      {
-        nodeName: platform.proxmox.nodeName,
-        vmId: s.vmId,
-        description: `${s.description}\nManaged by homelab-as-code (${s.configPath}).`,
-        unprivileged: s.unprivileged,
-        cpu: { cores: s.cores },
-        memory: { dedicated: s.memoryMiB, swap: s.swapMiB },
-        disk: { datastoreId: platform.proxmox.rootStorage, size: s.diskGiB },
-        operatingSystem: {
-          templateFileId: platform.templateIds[s.template] ?? s.template,
-          type: platform.proxmox.templates[s.template]?.osType ?? "debian",
-        },
-        initialization: {
-          hostname: s.hostname,
-          ipConfigs: [{ ipv4: { address: `${s.ip}/${prefix}`, gateway: platform.network.gateway } }],
-          dns: { domain: platform.network.searchDomain, servers: [...platform.network.dns] },
-          userAccount: { keys: [...platform.proxmox.sshPublicKeys] },
-        },
-        networkInterfaces: [{ name: "eth0", bridge: platform.network.bridge, firewall: true }],
-        mountPoints: s.mounts.map((m) => ({ volume: m.hostPath, path: m.path, readOnly: m.readOnly, backup: false })),
-        features: { nesting: s.features.nesting, keyctl: s.features.keyctl, fuse: s.features.fuse },
-        devicePassthroughs: s.devices.map((d) => ({ path: d.path, gid: d.gid, mode: d.mode })),
-        startOnBoot: true,
-        started: true,
-        startup: { order: s.startupOrder, upDelay: s.role === "postgres" ? 15 : 0 },
-        tags: [...new Set(["homelab", s.role, ...s.tags])].sort(),
-      },
-      { parent: this, provider: platform.provider, dependsOn: [...lane.after, ...(args.dependsOn ?? [])] },
-    );
+    this.container = new proxmoxve.ContainerLegacy(`${name}-container`, containerArgs(s, platform), {
+      parent: this,
+      provider: platform.provider,
+      dependsOn: [...lane.after, ...(args.dependsOn ?? [])],
+      // The vmId is fixed, so the old container must go before its replacement can take the id.
+      deleteBeforeReplace: true,
+    });
     lane.done(this.container);
+
+    const recipe = args.recipe ?? appRecipe(s, { lanCidr: platform.network.cidrText });
+    const files = [...(recipe?.files ?? []), ...(args.files ?? [])];
+    const plain = files.filter((f) => !f.secret);
+    const secrets = files.filter((f) => f.secret);
+    const connection = sshConnection(platform.connection);
+    // Commands run again whenever the container is rebuilt (a blank root disk).
+    const generation = containerGeneration(s, platform);
+
+    const pushScript = pulumi
+      .all(plain.map((f) => pulumi.output(f.content)))
+      .apply((contents) =>
+        renderPushFiles(
+          renderAccount(s),
+          plain.map((f, i): ResolvedFile => ({ path: f.path, content: contents[i] ?? "", mode: f.mode ?? "0644", owner: f.owner ?? DEFAULT_OWNER })),
+        ),
+      );
+    const pushHash = pushScript.apply((text) => contentHash(text));
+    const prepare = new command.remote.Command(
+      `${name}-files`,
+      { connection, create: execStdinCommand(s.vmId), stdin: pushScript, triggers: [generation, pushHash] },
+      { parent: this, dependsOn: [this.container] },
+    );
+
+    const secretSteps = secrets.map(
+      (f, i) =>
+        new command.remote.Command(
+          `${name}-secret-${i}`,
+          {
+            connection,
+            create: secretFileCommand(s.vmId, f.path, f.mode ?? "0600", f.owner ?? DEFAULT_OWNER),
+            stdin: pulumi.secret(f.content),
+            // The secret itself is the trigger: it stays encrypted in state, and a new value is pushed.
+            triggers: [generation, f.path, pulumi.secret(f.content)],
+            logging: "none",
+          },
+          { parent: this, dependsOn: [prepare], additionalSecretOutputs: ["stdout", "stderr"] },
+        ),
+    );
+
+    let last: pulumi.Resource = secretSteps[secretSteps.length - 1] ?? prepare;
+    if (recipe) {
+      const script = renderRecipeScript(recipe.script);
+      const hasSecrets = secrets.length > 0;
+      last = new command.remote.Command(
+        `${name}-provision`,
+        {
+          connection,
+          create: execStdinCommand(s.vmId),
+          stdin: script,
+          // Re-run when the script, a plain file or a secret file changes, and on a rebuilt container.
+          triggers: [generation, pushHash.apply((h) => contentHash(script, h)), ...secrets.map((f) => pulumi.secret(f.content))],
+          // A recipe that reads secrets could print them on failure.
+          logging: hasSecrets ? "none" : "stdoutAndStderr",
+        },
+        { parent: this, dependsOn: [prepare, ...secretSteps], additionalSecretOutputs: hasSecrets ? ["stdout", "stderr"] : [] },
+      );
+    }
+    this.provisioned = last;
     this.vmId = this.container.vmId;
     this.ip = s.ip;
     this.registerOutputs({ vmId: this.vmId, ip: this.ip });

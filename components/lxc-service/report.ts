@@ -1,8 +1,23 @@
 import type { Homelab } from "../../config";
-import type { ReportSection } from "../../src/plan-report";
+import { table, type ReportSection } from "../../src/plan-report";
 
-/** Plan report of this component, from the model alone. */
+/** Plan report: per service its container (vmid, IP, sizes) and where its mounts come from. */
 export function servicesReport(model: Homelab): ReportSection[] {
-  void model;
-  return [];
+  const containers: ReportSection = {
+    title: "Containers",
+    lines: table([
+      ["service", "vmid", "ip", "cores", "memory MiB", "swap MiB", "root GiB", "privileged", "start"],
+      ...[...model.services]
+        .sort((a, b) => a.vmId - b.vmId)
+        .map((s) => [s.name, s.vmId, s.ip, s.cores, s.memoryMiB, s.swapMiB, s.diskGiB, s.unprivileged ? "no" : "yes", s.startupOrder] as const),
+    ]),
+  };
+  const mounts: ReportSection = {
+    title: "Mounts (dataset -> path in container)",
+    lines: table([
+      ["service", "dataset", "tier", "host path", "path", "access"],
+      ...model.services.flatMap((s) => s.mounts.map((m) => [s.name, m.dataset, m.tier, m.hostPath, m.path, m.readOnly ? "ro" : "rw"] as const)),
+    ]),
+  };
+  return [containers, mounts];
 }

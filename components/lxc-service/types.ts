@@ -1,19 +1,25 @@
 import type * as pulumi from "@pulumi/pulumi";
 
-/** A file pushed into the container before its recipe runs (`pct push`). */
+/** A file pushed into the container before its recipe runs (through `pct exec` with the content on stdin). */
 export interface ProvisionFile {
-  /** Absolute path inside the container. */
+  /** Absolute path inside the container. Missing parent directories are created (existing ones keep their mode). */
   readonly path: string;
   readonly content: pulumi.Input<string>;
   /** Octal mode. Defaults to 0644, and to 0600 for secret files. */
   readonly mode?: string;
-  /** owner:group inside the container. Defaults to root:root. */
+  /**
+   * owner:group inside the container. Defaults to root:root. Names must exist before the recipe runs:
+   * root, the service's own user (created from the catalog `user` before any file is pushed), or numeric ids.
+   */
   readonly owner?: string;
   /** Holds a secret: pushed through stdin from a 0600 file, command logging off. */
   readonly secret?: boolean;
 }
 
-/** How an app is installed inside its container: an idempotent script plus the files it reads. */
+/**
+ * How an app is installed inside its container: an idempotent script plus the files it reads.
+ * When the script runs, the files are in place and the service's user exists with its catalog uid/gid.
+ */
 export interface Recipe {
   /** Bash run inside the container with `set -euo pipefail`; running it twice changes nothing. */
   readonly script: string;

@@ -1,18 +1,28 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { Homelab } from "../../config";
-import type { HostConnection } from "../shared/connection";
+import { sshConnection, type HostConnection } from "../shared/connection";
+import { hostPackagesCommand } from "./host-packages";
+import { tierStorageContents, tierStoragePath } from "./tier-storage";
 
 export interface ProxmoxHostArgs {
   readonly proxmox: Homelab["proxmox"];
+  /** The tiers; each gets a Proxmox directory storage named by its `proxmoxStorage`. */
   readonly tiers: Homelab["tiers"];
   readonly connection: HostConnection;
+  /** Debian packages other components need on the host (restic, prometheus-node-exporter); may be empty. */
+  readonly hostPackages: readonly string[];
 }
 
 /** The Proxmox node itself: pinned templates, tier storages, host packages. */
 export class ProxmoxHost extends pulumi.ComponentResource {
   /** Volume id of each downloaded template, by template key. */
   public readonly templateIds: Record<string, pulumi.Output<string>>;
+  /** The directory storage of each tier, by tier name (vzdump writes to the RAID one). */
+  public readonly storages: Record<string, proxmoxve.storage.Directory>;
+  /** The command that installed the host packages; depend on it before using them. */
+  public readonly packages: command.remote.Command;
 
   constructor(name: string, args: ProxmoxHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:ProxmoxHost", name, {}, opts);
@@ -34,6 +44,31 @@ export class ProxmoxHost extends pulumi.ComponentResource {
       );
       this.templateIds[key] = file.id;
     }
+
+    this.storages = {};
+    for (const tier of Object.values(args.tiers)) {
+      this.storages[tier.name] = new proxmoxve.storage.Directory(
+        `${name}-storage-${tier.name}`,
+        {
+          resourceId: tier.proxmoxStorage,
+          path: tierStoragePath(tier),
+          nodes: [args.proxmox.nodeName],
+          contents: tierStorageContents(tier),
+          createBasePath: true,
+          shared: false,
+        },
+        // Removing a directory storage from Proxmox keeps its files; backups on it are never deleted here.
+        { parent: this },
+      );
+    }
+
+    const install = hostPackagesCommand(args.hostPackages);
+    this.packages = new command.remote.Command(
+      `${name}-packages`,
+      // Removing a package from the list leaves it installed: other tools on the host may use it.
+      { connection: sshConnection(args.connection), create: install, update: install },
+      { parent: this },
+    );
     this.registerOutputs({ templateIds: this.templateIds });
   }
 }

@@ -1,23 +1,61 @@
+import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { Homelab } from "../../config";
-import type { HostConnection } from "../shared/connection";
+import type { Dataset, Homelab } from "../../config";
+import type { TierName } from "../../config/schema";
+import { sshConnection, type HostConnection } from "../shared/connection";
+import { datasetDirCommand } from "./dataset-dir";
 
 export interface TieredStorageArgs {
+  /** The NVMe and RAID tiers: mount point on the host and capacity. */
   readonly tiers: Homelab["tiers"];
+  /** Every dataset, shared and per-app; each becomes a directory on its tier. */
   readonly datasets: Homelab["datasets"];
   readonly connection: HostConnection;
+  /** When false (the default), the dataset resources are protected from `pulumi destroy`. */
   readonly allowDataLoss: boolean;
 }
 
-/** Dataset directories on the NVMe and RAID tiers, owned by the ids the containers map to. */
+/** A dataset as a container mounts it: where it is on the host, and what to wait for. */
+export interface DatasetMount {
+  readonly dataset: string;
+  readonly tier: TierName;
+  readonly hostPath: string;
+  /** Host owner: 100000+uid for unprivileged containers. */
+  readonly hostUid: number;
+  readonly hostGid: number;
+  /** The command that created the directory. */
+  readonly ready: pulumi.Resource;
+}
+
+/**
+ * Dataset directories on the NVMe and RAID tiers, owned by the ids the containers map to. The data is
+ * the homelab's pets: no resource here ever deletes a directory, not on replace, not on destroy.
+ */
 export class TieredStorage extends pulumi.ComponentResource {
   /** Resources a container must wait for before its bind mounts exist. */
   public readonly ready: pulumi.Resource[];
+  /** Per dataset name: its mount spec. */
+  public readonly mounts: Readonly<Record<string, DatasetMount>>;
 
   constructor(name: string, args: TieredStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:TieredStorage", name, {}, opts);
-    this.ready = [];
-    void args;
-    this.registerOutputs({});
+    const connection = sshConnection(args.connection);
+    const mounts: Record<string, DatasetMount> = {};
+    for (const d of args.datasets) mounts[d.name] = this.dataset(name, d, args, connection);
+    this.mounts = mounts;
+    this.ready = Object.values(mounts).map((m) => m.ready);
+    this.registerOutputs({ datasets: Object.keys(mounts) });
+  }
+
+  private dataset(name: string, d: Dataset, args: TieredStorageArgs, connection: ReturnType<typeof sshConnection>): DatasetMount {
+    const script = datasetDirCommand(d, args.tiers[d.tier]);
+    const dir = new command.remote.Command(
+      `${name}-${d.name}`,
+      // A changed owner or mode is applied in place (update), never by replacing the resource; and
+      // there is no delete command: removing the resource leaves the directory and its data on the host.
+      { connection, create: script, update: script },
+      { parent: this, protect: !args.allowDataLoss, retainOnDelete: true },
+    );
+    return { dataset: d.name, tier: d.tier, hostPath: d.hostPath, hostUid: d.hostUid, hostGid: d.hostGid, ready: dir };
   }
 }

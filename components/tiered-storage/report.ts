@@ -1,8 +1,24 @@
-import type { Homelab } from "../../config";
-import type { ReportSection } from "../../src/plan-report";
+import { budgets, type Homelab } from "../../config";
+import { table, type ReportSection } from "../../src/plan-report";
 
-/** Plan report of this component, from the model alone. */
+const percent = (part: number, whole: number): string => (whole > 0 ? `${Math.round((part / whole) * 100)}%` : "-");
+
+/** Plan report: use against capacity per tier, and every dataset with its owner on the host. */
 export function storageReport(model: Homelab): ReportSection[] {
-  void model;
-  return [];
+  const b = budgets(model);
+  const tiers: ReportSection = {
+    title: "Storage tiers",
+    lines: table([
+      ["tier", "path", "capacity GiB", "datasets GiB", "root disks GiB", "used GiB", "used", "headroom GiB"],
+      ...b.tiers.map((t) => [t.tier, model.tiers[t.tier].path, t.capacityGiB, t.datasetsGiB, t.rootDisksGiB, t.usedGiB, percent(t.usedGiB, t.capacityGiB), t.headroomGiB] as const),
+    ]),
+  };
+  const datasets: ReportSection = {
+    title: "Datasets (never deleted by the program)",
+    lines: table([
+      ["dataset", "tier", "host path", "quota GiB", "host owner", "mode", "backup"],
+      ...model.datasets.map((d) => [d.name, d.tier, d.hostPath, d.quotaGiB, `${d.hostUid}:${d.hostGid}`, d.mode, d.backup ? "restic" : "no"] as const),
+    ]),
+  };
+  return [tiers, datasets];
 }

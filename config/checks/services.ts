@@ -1,12 +1,26 @@
-import type { Homelab, Problem } from "../model";
+import { catalog } from "../catalog";
+import type { Homelab, Problem, Service } from "../model";
 import { isDnsLabel } from "../names";
 import { duplicates } from "./duplicates";
 
 const within = (path: string, mount: string): boolean => path === mount || path.startsWith(`${mount}/`);
 
+/** Directories a bind mount must not cover: the container's own system would vanish under it. */
+const SYSTEM_DIRS = ["/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/run", "/sbin", "/sys", "/tmp", "/usr", "/var", "/var/lib", "/var/cache", "/opt"];
+
+/** Versions that float: a rebuilt container would run something nobody tested. */
+const FLOATING_VERSIONS = /^(latest|stable|main|master|nightly|release|edge|\*)$/i;
+
+/** Config path of a mount: an own dataset is declared under `datasets.<key>`, a shared one under `mounts.<name>`. */
+const mountPath = (model: Homelab, s: Service, dataset: string): string =>
+  model.datasets.find((d) => d.name === dataset)?.owner === s.name
+    ? `${s.configPath}.datasets.${dataset.slice(s.name.length + 1)}.path`
+    : `${s.configPath}.mounts.${dataset}.path`;
+
 /** Each service: a unique identity, a known template, mounts of real datasets, state kept on datasets. */
 export function checkServices(model: Homelab, rawServiceEntries: Readonly<Record<string, { app?: string; hostname?: string; subdomain?: string }>>): Problem[] {
   const problems: Problem[] = [];
+  const postgres = model.postgres.enabled ? model.services.find((x) => x.name === model.postgres.service) : undefined;
   for (const s of model.services) {
     const entry = rawServiceEntries[s.name] ?? {};
     if (!isDnsLabel(s.name)) problems.push({ path: s.configPath, message: `service name '${s.name}' must be a DNS label (a-z, 0-9, inner hyphens)` });
@@ -21,15 +35,40 @@ export function checkServices(model: Homelab, rawServiceEntries: Readonly<Record
       problems.push({ path: `${s.configPath}.unprivileged`, message: "a privileged container needs a stated reason in 'privilegedReason'" });
     }
     problems.push(...duplicates(s.mounts, (m) => m.path, (m) => `${s.configPath}.mounts.${m.dataset}`, "mount point"));
+    for (const m of s.mounts) {
+      if (SYSTEM_DIRS.includes(m.path)) {
+        problems.push({ path: mountPath(model, s, m.dataset), message: `${m.path} is a system directory of the container; mount the dataset below it (e.g. ${m.path === "/" ? "" : m.path}/${m.dataset})` });
+      }
+    }
     for (const p of s.statePaths) {
       if (!s.mounts.some((m) => !m.readOnly && within(p, m.path))) {
         problems.push({ path: `${s.configPath}.statePaths`, message: `${p} keeps state but is not on a writable dataset mount; a replaced container would lose it` });
       }
     }
+    problems.push(...duplicates(s.devices, (d) => d.path, (d) => `${s.configPath}.devices.${s.devices.indexOf(d)}.path`, "device"));
     if (model.proxmox.auth === "apiToken" && (s.mounts.length > 0 || s.devices.length > 0)) {
       problems.push({
         path: `${s.configPath}.${s.mounts.length > 0 ? "mounts" : "devices"}`,
         message: "bind mounts and device passthrough need root@pam password authentication; set homelab:proxmox.auth to password",
+      });
+    }
+    if (model.proxmox.auth === "apiToken" && (s.features.keyctl || s.features.fuse)) {
+      problems.push({ path: `${s.configPath}.features`, message: "keyctl and fuse need root@pam password authentication (an API token may only set nesting); set homelab:proxmox.auth to password" });
+    }
+    const known = catalog[s.app];
+    if (known && s.install.method !== known.install.method) {
+      problems.push({ path: `${s.configPath}.install.method`, message: `the ${s.app} recipe installs with '${known.install.method}', not '${s.install.method}'` });
+    }
+    if (FLOATING_VERSIONS.test(s.install.version)) {
+      problems.push({ path: `${s.configPath}.install.version`, message: `'${s.install.version}' floats; pin a version (image tag, package version or release) so a rebuilt container runs what was tested` });
+    }
+    if (s.install.method === "compose" && s.unprivileged && !(s.features.nesting && s.features.keyctl)) {
+      problems.push({ path: `${s.configPath}.features`, message: "runs Docker Compose, which in an unprivileged container needs features.nesting and features.keyctl" });
+    }
+    if (postgres && s.database && s.name !== postgres.name && s.startupOrder <= postgres.startupOrder) {
+      problems.push({
+        path: `${s.configPath}.startupOrder`,
+        message: `${s.startupOrder} starts before or with its database (${postgres.name} starts at ${postgres.startupOrder}); use a higher number`,
       });
     }
   }
@@ -37,6 +76,23 @@ export function checkServices(model: Homelab, rawServiceEntries: Readonly<Record
   problems.push(...duplicates(model.services, (s) => s.hostname, (s) => `${s.configPath}.hostname`, "hostname"));
   const routes = model.services.flatMap((s) => s.routes.map((r) => ({ s, r })));
   problems.push(...duplicates(routes, ({ r }) => r.fqdn, ({ s, r }) => (r.subdomain === (rawServiceEntries[s.name]?.subdomain ?? s.name) ? `${s.configPath}.subdomain` : `${s.configPath}.extraRoutes.${r.subdomain}`), "subdomain"));
+  problems.push(...checkDatasetLayout(model));
   return problems;
 }
 
+/** Tiers are separate disks and datasets separate directories: none may lie inside another. */
+export function checkDatasetLayout(model: Homelab): Problem[] {
+  const problems: Problem[] = [];
+  const { nvme, raid } = model.tiers;
+  if (within(nvme.path, raid.path) || within(raid.path, nvme.path)) {
+    problems.push({ path: "homelab:storage.tiers.raid.path", message: `${raid.path} and the nvme tier's ${nvme.path} overlap; each tier is its own disk` });
+  }
+  const sorted = [...model.datasets].sort((a, b) => a.hostPath.localeCompare(b.hostPath));
+  for (const inner of sorted) {
+    const outer = sorted.find((o) => o !== inner && within(inner.hostPath, o.hostPath));
+    if (outer) {
+      problems.push({ path: inner.configPath, message: `${inner.hostPath} lies inside dataset '${outer.name}' (${outer.hostPath}); datasets must not nest` });
+    }
+  }
+  return problems;
+}

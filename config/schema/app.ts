@@ -78,7 +78,7 @@ export const appSpecSchema = z.strictObject({
     .default({ nesting: false, keyctl: false, fuse: false }),
   /** Devices passed through, e.g. /dev/dri/renderD128 for hardware transcoding. */
   devices: z
-    .array(z.strictObject({ path: absolutePath.startsWith("/dev/"), gid: z.number().int().min(0).max(65535).default(0), mode: z.string().regex(/^0[0-7]{3}$/).default("0660") }))
+    .array(z.strictObject({ path: absolutePath.startsWith("/dev/", { message: "must be a device under /dev/, e.g. /dev/dri/renderD128" }), gid: z.number().int().min(0).max(65535).default(0), mode: z.string().regex(/^0[0-7]{3}$/).default("0660") }))
     .default([]),
   /** The user the app runs as inside the container, owner of its datasets. */
   user: z.strictObject({ name: z.string().regex(/^[a-z_][a-z0-9_-]*$/), uid: z.number().int().min(0).max(65535), gid: z.number().int().min(0).max(65535) }),

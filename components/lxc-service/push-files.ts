@@ -1,0 +1,74 @@
+import { shellJoin, shellQuote } from "../shared/shell";
+
+/** A non-secret file with its content resolved, ready to render into the push script. */
+export interface ResolvedFile {
+  readonly path: string;
+  readonly content: string;
+  readonly mode: string;
+  readonly owner: string;
+}
+
+/**
+ * Writes a file only when its bytes differ, then (re)applies mode and owner: running it twice changes
+ * nothing. Existing parent directories keep their mode (mkdir -p, never install -d).
+ */
+export const PUT_FILE_FUNCTION = `put_file() {
+  local path="$1" mode="$2" owner="$3" tmp
+  mkdir -p "$(dirname "$path")"
+  tmp="$(mktemp "$path.XXXXXX")"
+  cat > "$tmp"
+  if cmp -s "$tmp" "$path"; then rm -f "$tmp"; else mv -f "$tmp" "$path"; fi
+  chmod "$mode" "$path"
+  chown "$owner" "$path"
+}
+`;
+
+/** Chooses a heredoc delimiter that no line of the payload equals. */
+function delimiter(payload: string): string {
+  const lines = new Set(payload.split("\n"));
+  let n = 0;
+  while (lines.has(`HOMELAB_EOF_${n}`)) n++;
+  return `HOMELAB_EOF_${n}`;
+}
+
+/**
+ * The script that prepares a container: the service's account, then every non-secret file. Contents
+ * travel base64-encoded inside quoted heredocs, so no byte of them is ever interpreted by a shell.
+ */
+export function renderPushFiles(account: string, files: readonly ResolvedFile[]): string {
+  const out = ["#!/bin/bash", "set -euo pipefail", "umask 022", account.trimEnd(), PUT_FILE_FUNCTION.trimEnd()].filter((l) => l !== "");
+  for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const encoded = Buffer.from(f.content, "utf8").toString("base64").replace(/.{1,76}/g, "$&\n");
+    const eof = delimiter(encoded);
+    out.push(`base64 -d <<'${eof}' | ${shellJoin(["put_file", f.path, f.mode, f.owner])}`, `${encoded}${eof}`);
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/**
+ * The script, run by `sh` inside the container, that writes one secret file: the content arrives on
+ * stdin only, lands in a 0600 temporary file, and replaces the target atomically.
+ */
+export function secretFileScript(path: string, mode: string, owner: string): string {
+  return [
+    "set -eu",
+    "umask 077",
+    `path=${shellQuote(path)}`,
+    'mkdir -p "$(dirname "$path")"',
+    'tmp="$(mktemp "$path.XXXXXX")"',
+    'cat > "$tmp"',
+    `chmod ${shellQuote(mode)} "$tmp"`,
+    `chown ${shellQuote(owner)} "$tmp"`,
+    'mv -f "$tmp" "$path"',
+  ].join("; ");
+}
+
+/** The host command for a secret file: nothing secret is on this command line. */
+export const secretFileCommand = (vmId: number, path: string, mode: string, owner: string): string =>
+  shellJoin(["pct", "exec", String(vmId), "--", "sh", "-c", secretFileScript(path, mode, owner)]);
+
+/** The host command that runs a script fed on stdin inside the container. */
+export const execStdinCommand = (vmId: number): string => shellJoin(["pct", "exec", String(vmId), "--", "bash", "-s"]);
+
+/** What `bash -s` receives for a recipe: strict mode first, then the recipe. */
+export const renderRecipeScript = (script: string): string => `#!/bin/bash\nset -euo pipefail\n${script.trimEnd()}\n`;

@@ -1,0 +1,84 @@
+import { stringify } from "yaml";
+import type { Service } from "../../../config";
+import type { Recipe } from "../types";
+import { dockerEngine } from "./docker-engine";
+import { PRELUDE, READ_DB_ENV } from "./shell-steps";
+import { shellJoin } from "../../shared/shell";
+
+/** The subset of a Compose service the homelab renders. */
+export interface ComposeService {
+  /** Image pinned by tag (and optionally digest); never `latest`. */
+  readonly image: string;
+  readonly entrypoint?: readonly string[];
+  readonly ports?: readonly string[];
+  /** `source:target[:ro]`; sources are dataset mount points of the container. */
+  readonly volumes?: readonly string[];
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly dependsOn?: readonly string[];
+  /** Reads the app's database settings from the 0600 env file the recipe derives. */
+  readonly database?: boolean;
+}
+
+/** A Docker Compose app: its services, and how its settings map from the shared database env file. */
+export interface ComposeApp {
+  readonly services: Readonly<Record<string, ComposeService>>;
+  /** App env var → bash word built from PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD. */
+  readonly databaseEnv?: Readonly<Record<string, string>>;
+}
+
+export const composeDir = (service: Pick<Service, "name">): string => `/opt/${service.name}`;
+const databaseEnvFile = (service: Pick<Service, "name">): string => `${composeDir(service)}/db.env`;
+
+/**
+ * The compose file, deterministic: same app, same bytes. Every value is double-quoted so no YAML 1.1
+ * reader turns a port mapping like 2283:2283 into a base-60 number.
+ */
+export function renderCompose(service: Pick<Service, "name">, app: ComposeApp): string {
+  const services: Record<string, Record<string, unknown>> = {};
+  for (const [name, s] of Object.entries(app.services)) {
+    const out: Record<string, unknown> = { image: s.image, restart: "unless-stopped" };
+    if (s.entrypoint) out.entrypoint = [...s.entrypoint];
+    if (s.ports?.length) out.ports = [...s.ports];
+    if (s.volumes?.length) out.volumes = [...s.volumes];
+    if (s.database) out.env_file = [databaseEnvFile(service)];
+    if (s.environment && Object.keys(s.environment).length > 0) {
+      out.environment = Object.fromEntries(Object.entries(s.environment).sort(([a], [b]) => a.localeCompare(b)));
+    }
+    if (s.dependsOn?.length) out.depends_on = [...s.dependsOn];
+    services[name] = out;
+  }
+  return `# Rendered by homelab-as-code for ${service.name}; edits are overwritten.\n${stringify({ name: service.name, services }, { lineWidth: 0, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" })}`;
+}
+
+/**
+ * Installs the pinned Docker Engine, derives the app's database env file (0600, root only) from the
+ * shared one, and converges the stack: `up -d` leaves unchanged containers alone.
+ */
+export function composeRecipe(service: Service, app: ComposeApp): Recipe {
+  const dir = composeDir(service);
+  const file = `${dir}/compose.yaml`;
+  const parts = [PRELUDE, dockerEngine()];
+  if (app.databaseEnv) {
+    const lines = Object.entries(app.databaseEnv)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, word]) => `  printf '%s=%s\\n' ${k} ${word}`);
+    parts.push(READ_DB_ENV, `{\n${lines.join("\n")}\n} | put_file ${databaseEnvFile(service)} 0600 root:root\n`);
+  }
+  parts.push(`${shellJoin(["docker", "compose", "--file", file, "up", "--detach", "--remove-orphans", "--quiet-pull"])}\n`);
+  return {
+    script: parts.join(""),
+    files: [{ path: file, content: renderCompose(service, app), mode: "0644", owner: "root:root" }],
+  };
+}
+
+/** Mount point of one of the service's own datasets; the recipe keeps the app's state there. */
+export function datasetPath(service: Service, key: string): string {
+  const mount = service.mounts.find((m) => m.dataset === `${service.name}-${key}`);
+  if (!mount) throw new Error(`${service.configPath}.datasets.${key}: the ${service.app} recipe keeps data on this dataset; it must be declared`);
+  return mount.path;
+}
+
+/** The service's main web port. */
+export function webPort(service: Service, fallback: number): number {
+  return service.routes[0]?.port ?? fallback;
+}

@@ -1,0 +1,32 @@
+import type { Service } from "../../../config";
+import type { Recipe } from "../types";
+import { immich, n8n, nextcloud, uptimeKuma, vaultwarden } from "./compose-apps";
+import { jellyfin, qbittorrent, servarr, syncthing } from "./native-apps";
+
+/** What an app recipe may know besides its service. */
+export interface RecipeContext {
+  /** The LAN in CIDR form: the proxies an app may trust. */
+  readonly lanCidr: string;
+}
+
+export type AppRecipe = (service: Service, context: RecipeContext) => Recipe;
+
+/** The install recipe of every catalog app with role "app", by catalog app name. */
+export const appRecipes: Readonly<Record<string, AppRecipe>> = {
+  immich: (s) => immich(s),
+  nextcloud: (s, c) => nextcloud(s, c.lanCidr),
+  n8n: (s) => n8n(s),
+  vaultwarden: (s) => vaultwarden(s),
+  "uptime-kuma": (s) => uptimeKuma(s),
+  jellyfin: (s) => jellyfin(s),
+  syncthing: (s) => syncthing(s),
+  qbittorrent: (s) => qbittorrent(s),
+  sonarr: (s) => servarr(s),
+  radarr: (s) => servarr(s),
+  prowlarr: (s) => servarr(s),
+};
+
+/** The catalog recipe of a service's app, or undefined when its app has none. */
+export function appRecipe(service: Service, context: RecipeContext): Recipe | undefined {
+  return appRecipes[service.app]?.(service, context);
+}

@@ -1,0 +1,151 @@
+import type { Service } from "../../../config";
+import { shellJoin } from "../../shared/shell";
+import type { Recipe } from "../types";
+import { datasetPath, webPort } from "./compose";
+import { aptPinned, aptRepo, PRELUDE } from "./shell-steps";
+import { renderUnit } from "./systemd-unit";
+
+/**
+ * Apps installed natively: vendor apt repositories (Jellyfin, Syncthing), Debian's own package
+ * (qBittorrent), and release tarballs (Sonarr, Radarr, Prowlarr). Versions come from the catalog.
+ */
+
+const unitPath = (unit: string): string => `/etc/systemd/system/${unit}.service`;
+
+/** Enables a unit from a pushed unit file and restarts it only when the unit or its inputs changed. */
+const enableUnit = (unit: string, inputs: readonly string[]): string =>
+  `systemctl daemon-reload\nsystemctl enable ${unit}\n${shellJoin(["restart_if_changed", unit, unitPath(unit), ...inputs])}\n`;
+
+/**
+ * Jellyfin from its apt repository. The packaged unit already keeps its data in /var/lib/jellyfin and
+ * /var/cache/jellyfin, which are the config and cache datasets.
+ */
+export function jellyfin(service: Service): Recipe {
+  const version = `${service.install.version}+*`;
+  return {
+    script: `${PRELUDE}${aptRepo({
+      name: "jellyfin",
+      keyUrl: "https://repo.jellyfin.org/jellyfin_team.gpg.key",
+      keyFile: "jellyfin.asc",
+      uri: "https://repo.jellyfin.org/debian",
+      suite: "bookworm",
+      components: ["main"],
+      pins: { "jellyfin-server": version, "jellyfin-web": version },
+    })}apt_install jellyfin-server jellyfin-web jellyfin-ffmpeg7
+systemctl enable --now jellyfin
+`,
+    files: [],
+  };
+}
+
+/** Syncthing from its apt repository, run by our unit so its home is the config dataset. */
+export function syncthing(service: Service): Recipe {
+  const home = datasetPath(service, "config");
+  const unit = renderUnit({
+    description: "Syncthing file synchronisation",
+    user: service.user.name,
+    gid: service.user.gid,
+    umask: "0007",
+    environment: { STNORESTART: "1" },
+    execStart: `/usr/bin/syncthing serve --no-browser --no-default-folder --home=${home} --gui-address=0.0.0.0:${webPort(service, 8384)}`,
+  });
+  return {
+    script: `${PRELUDE}${aptRepo({
+      name: "syncthing",
+      keyUrl: "https://syncthing.net/release-key.gpg",
+      keyFile: "syncthing.gpg",
+      uri: "https://apt.syncthing.net/",
+      suite: "syncthing",
+      components: ["stable"],
+      pins: { syncthing: `${service.install.version}*` },
+    })}apt_install syncthing
+${enableUnit("syncthing", ["/usr/bin/syncthing"])}`,
+    files: [{ path: unitPath("syncthing"), content: unit, mode: "0644", owner: "root:root" }],
+  };
+}
+
+/** qBittorrent-nox from Debian, with its profile on the config dataset and the legal notice accepted once. */
+export function qbittorrent(service: Service): Recipe {
+  const profile = datasetPath(service, "config");
+  const port = webPort(service, 8080);
+  const conf = `${profile}/qBittorrent/config/qBittorrent.conf`;
+  const owner = `${service.user.uid}:${service.user.gid}`;
+  const unit = renderUnit({
+    description: "qBittorrent (headless)",
+    user: service.user.name,
+    gid: service.user.gid,
+    umask: "0002",
+    execStart: `/usr/bin/qbittorrent-nox --profile=${profile} --webui-port=${port}`,
+  });
+  return {
+    script: `${PRELUDE}${aptPinned("qbittorrent-nox", service.install.version)}# First start only: later changes made in the web UI are the operator's.
+if [ ! -e ${conf} ]; then
+  install -d -o ${service.user.uid} -g ${service.user.gid} -m 0750 ${profile}/qBittorrent ${profile}/qBittorrent/config
+  put_file ${conf} 0640 ${owner} <<'EOF'
+[LegalNotice]
+Accepted=true
+
+[Preferences]
+Downloads\\SavePath=/downloads/
+WebUI\\Port=${port}
+EOF
+fi
+${enableUnit("qbittorrent", ["/usr/bin/qbittorrent-nox"])}`,
+    files: [{ path: unitPath("qbittorrent"), content: unit, mode: "0644", owner: "root:root" }],
+  };
+}
+
+/** The *arr family ships self-contained .NET release tarballs with the same layout. */
+interface ServarrRelease {
+  /** Directory and binary name inside the tarball. */
+  readonly product: "Sonarr" | "Radarr" | "Prowlarr";
+  /** Release branch in the asset name. */
+  readonly branch: "main" | "master";
+  /** Platform suffix of the asset name. */
+  readonly platform: "linux-x64" | "linux-core-x64";
+}
+
+const SERVARR: Readonly<Record<string, ServarrRelease>> = {
+  sonarr: { product: "Sonarr", branch: "main", platform: "linux-x64" },
+  radarr: { product: "Radarr", branch: "master", platform: "linux-core-x64" },
+  prowlarr: { product: "Prowlarr", branch: "master", platform: "linux-core-x64" },
+};
+
+/** Release URL of a pinned *arr version on GitHub. */
+export function servarrUrl(app: string, version: string): string {
+  const r = SERVARR[app];
+  if (!r) throw new Error(`no release layout for ${app}`);
+  return `https://github.com/${r.product}/${r.product}/releases/download/v${version}/${r.product}.${r.branch}.${version}.${r.platform}.tar.gz`;
+}
+
+/** Sonarr, Radarr or Prowlarr: unpacked to /opt/<app> once per version, data on the config dataset. */
+export function servarr(service: Service): Recipe {
+  const r = SERVARR[service.app];
+  if (!r) throw new Error(`no release layout for ${service.app}`);
+  const version = service.install.version;
+  const dir = `/opt/${service.app}`;
+  const data = datasetPath(service, "config");
+  const unit = renderUnit({
+    description: `${r.product} ${version}`,
+    user: service.user.name,
+    gid: service.user.gid,
+    umask: "0002",
+    execStart: `${dir}/${r.product} -nobrowser -data=${data}`,
+  });
+  return {
+    script: `${PRELUDE}apt_install libicu72 libsqlite3-0
+if [ "$(cat ${dir}/.homelab-version 2>/dev/null || true)" != ${shellJoin([version])} ]; then
+  work="$(mktemp -d)"
+  curl -fsSL ${shellJoin([servarrUrl(service.app, version)])} -o "$work/release.tar.gz"
+  tar -xzf "$work/release.tar.gz" -C "$work"
+  rm -rf ${dir}.new
+  mv "$work/${r.product}" ${dir}.new
+  printf '%s\\n' ${shellJoin([version])} > ${dir}.new/.homelab-version
+  rm -rf ${dir}
+  mv ${dir}.new ${dir}
+  rm -rf "$work"
+fi
+${enableUnit(service.app, [`${dir}/.homelab-version`])}`,
+    files: [{ path: unitPath(service.app), content: unit, mode: "0644", owner: "root:root" }],
+  };
+}

@@ -1,0 +1,115 @@
+import { DB_ENV_KEYS, DB_ENV_PATH } from "../db-env";
+import { PUT_FILE_FUNCTION } from "../push-files";
+import { shellJoin } from "../../shared/shell";
+
+/**
+ * Bash building blocks every recipe starts from. Each step is idempotent: it compares before it
+ * changes, so a second run of a recipe changes nothing.
+ */
+
+/** Non-interactive apt, the file writer, and the restart-on-change helper. */
+export const PRELUDE = `export DEBIAN_FRONTEND=noninteractive
+${PUT_FILE_FUNCTION}apt_install() {
+  apt-get install -y --no-install-recommends -o Dpkg::Options::=--force-confold "$@"
+}
+# Restarts a unit only when the files it runs from changed since the last restart.
+restart_if_changed() {
+  local unit="$1" stamp sum
+  shift
+  stamp="/var/lib/homelab/stamps/$unit"
+  mkdir -p /var/lib/homelab/stamps
+  sum="$(cat "$@" | sha256sum | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null || true)" != "$sum" ]; then
+    systemctl restart "$unit"
+    printf '%s\\n' "$sum" > "$stamp"
+  fi
+}
+apt-get update -qq
+apt_install ca-certificates curl gnupg
+`;
+
+/** A vendor apt repository: key, source and version pins. */
+export interface AptRepo {
+  /** Short name used for the key, list and preferences files. */
+  readonly name: string;
+  readonly keyUrl: string;
+  /** File name under /etc/apt/keyrings: .asc for an armored key, .gpg for a binary keyring. */
+  readonly keyFile: string;
+  /** Full fingerprint the downloaded key must have; checked with gpg when given. */
+  readonly fingerprint?: string;
+  readonly uri: string;
+  readonly suite: string;
+  readonly components: readonly string[];
+  /** Package → apt version glob, enforced by a 1001 pin so upgrades never move past it. */
+  readonly pins: Readonly<Record<string, string>>;
+}
+
+/** Adds a vendor repository once: the key is fetched only when absent, list and pins are rewritten only on change. */
+export function aptRepo(repo: AptRepo): string {
+  const key = `/etc/apt/keyrings/${repo.keyFile}`;
+  const lines = [
+    "mkdir -p /etc/apt/keyrings",
+    `if [ ! -s ${key} ]; then`,
+    `  curl -fsSL ${shellJoin([repo.keyUrl])} -o ${key}.tmp`,
+  ];
+  if (repo.fingerprint) {
+    lines.push(
+      `  if ! gpg --show-keys --with-colons ${key}.tmp | grep -q '^fpr:::::::::${repo.fingerprint}:'; then`,
+      `    echo "the ${repo.name} signing key does not have the pinned fingerprint ${repo.fingerprint}" >&2`,
+      `    rm -f ${key}.tmp`,
+      "    exit 1",
+      "  fi",
+    );
+  }
+  lines.push(`  mv ${key}.tmp ${key}`, "fi");
+  const source = `deb [signed-by=${key}] ${repo.uri} ${repo.suite} ${repo.components.join(" ")}`;
+  lines.push(`put_file /etc/apt/sources.list.d/${repo.name}.list 0644 root:root <<'EOF'`, source, "EOF");
+  const pins = Object.entries(repo.pins)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([pkg, version]) => `Package: ${pkg}\nPin: version ${version}\nPin-Priority: 1001\n`);
+  lines.push(`put_file /etc/apt/preferences.d/${repo.name} 0644 root:root <<'EOF'`, pins.join("\n").trimEnd(), "EOF");
+  lines.push("apt-get update -qq");
+  return `${lines.join("\n")}\n`;
+}
+
+/** A Debian package pinned to one exact version. */
+export const aptPinned = (pkg: string, version: string): string => `apt_install ${shellJoin([`${pkg}=${version}`])}\n`;
+
+/**
+ * Reads the database settings SharedPostgres hands over into shell variables of the same names,
+ * without sourcing the file (its values are data, not shell).
+ */
+export const READ_DB_ENV = `${DB_ENV_KEYS.map((k) => `${k}=""`).join("\n")}
+read_db_env() {
+  local key line value found
+  for key in ${DB_ENV_KEYS.join(" ")}; do
+    found=0
+    value=""
+    while IFS= read -r line || [ -n "$line" ]; do
+      case "$line" in
+        "$key="*) value="\${line#*=}"; found=1 ;;
+      esac
+    done < ${DB_ENV_PATH}
+    if [ "$found" != 1 ]; then
+      echo "${DB_ENV_PATH} has no $key" >&2
+      exit 1
+    fi
+    case "$value" in
+      \\"*\\" | \\'*\\') value="\${value:1:\${#value}-2}" ;;
+    esac
+    printf -v "$key" '%s' "$value"
+  done
+}
+urlencode() {
+  local s="$1" out="" c i
+  for ((i = 0; i < \${#s}; i++)); do
+    c="\${s:i:1}"
+    case "$c" in
+      [a-zA-Z0-9.~_-]) out+="$c" ;;
+      *) printf -v c '%%%02X' "'$c"; out+="$c" ;;
+    esac
+  done
+  printf '%s' "$out"
+}
+read_db_env
+`;

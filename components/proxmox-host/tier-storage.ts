@@ -1,0 +1,12 @@
+import type { Tier } from "../../config";
+
+/**
+ * What Proxmox may keep on a tier's directory storage: container backups (vzdump) on the RAID tier,
+ * templates, ISOs and snippets on the fast NVMe tier. Root disks stay on the root storage.
+ */
+export function tierStorageContents(tier: Pick<Tier, "name">): string[] {
+  return tier.name === "raid" ? ["backup"] : ["iso", "snippets", "vztmpl"];
+}
+
+/** A sub-directory of the tier, so Proxmox's dump/ and template/ folders never mix with datasets. */
+export const tierStoragePath = (tier: Pick<Tier, "path">): string => `${tier.path}/proxmox`;

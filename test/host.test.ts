@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { hostPackagesCommand } from "../components/proxmox-host/host-packages";
+import { servicesReport } from "../components/lxc-service/report";
+import { byName, exampleConfig, modelOf, ofType, runProgram } from "./harness";
+
+test("each tier gets a Proxmox directory storage; vzdump backups go to the RAID tier", async () => {
+  const { resources } = await runProgram();
+  const storages = ofType(resources, "proxmoxve:storage/directory:Directory");
+  assert.deepEqual(storages.map((s) => s.name).sort(), ["pve-storage-nvme", "pve-storage-raid"]);
+  assert.deepEqual(byName(resources, "pve-storage-raid").inputs, {
+    resourceId: "raid-backup", path: "/mnt/raid/proxmox", nodes: ["pve"], contents: ["backup"], createBasePath: true, shared: false,
+  });
+  assert.deepEqual(byName(resources, "pve-storage-nvme").inputs.contents, ["iso", "snippets", "vztmpl"]);
+  assert.equal(byName(resources, "pve-storage-nvme").inputs.resourceId, "nvme-dir");
+});
+
+test("templates are downloaded once, pinned by checksum, and every container uses the downloaded file", async () => {
+  const { resources } = await runProgram();
+  const [file, ...more] = ofType(resources, "proxmoxve:download/file:File");
+  assert.ok(file);
+  assert.equal(more.length, 0);
+  assert.equal(file.inputs.checksumAlgorithm, "sha512");
+  assert.match(String(file.inputs.checksum), /^[0-9a-f]{128}$/);
+  for (const c of ofType(resources, "proxmoxve:index/containerLegacy:ContainerLegacy")) {
+    assert.equal((c.inputs.operatingSystem as { templateFileId: string }).templateFileId, `${file.name}-id`);
+  }
+});
+
+test("host packages follow from what is enabled: restic for backups, the node exporter for monitoring", async () => {
+  const packagesOf = async (mutate: (c: Record<string, unknown>) => void): Promise<string> => {
+    const config = exampleConfig();
+    mutate(config);
+    const { resources } = await runProgram(config);
+    const r = byName(resources, "pve-packages");
+    assert.equal(r.inputs.delete, undefined, "packages stay when the list shrinks");
+    assert.equal(r.inputs.update, r.inputs.create);
+    return String(r.inputs.create);
+  };
+  assert.equal(
+    await packagesOf(() => undefined),
+    "set -eu; export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y --no-install-recommends prometheus-node-exporter restic",
+  );
+  const noBackup = await packagesOf((c) => void delete c["homelab:backup"]);
+  assert.match(noBackup, /install -y --no-install-recommends prometheus-node-exporter$/);
+  const neither = await packagesOf((c) => {
+    delete c["homelab:backup"];
+    c["homelab:monitoring"] = { ...(c["homelab:monitoring"] as object), enabled: false };
+  });
+  assert.equal(neither, "true");
+});
+
+test("a host package name can never smuggle a shell command", () => {
+  assert.throws(() => hostPackagesCommand(["restic; rm -rf /"]), /not Debian package names: restic; rm -rf \//);
+});
+
+test("the services report lists each container's vmid, IP, sizes and mounts", () => {
+  const [containers, mounts] = servicesReport(modelOf());
+  assert.ok(containers && mounts);
+  assert.equal(containers.lines.length, 1 + 16);
+  assert.match(containers.lines.find((l) => l.startsWith("immich ")) ?? "", /^immich\s+120\s+192\.168\.1\.120\s+4\s+6144\s+512\s+24\s+no\s+50$/);
+  assert.ok(mounts.lines.some((l) => /^jellyfin\s+media\s+raid\s+\/mnt\/raid\/media\s+\/media\s+ro$/.test(l)));
+});

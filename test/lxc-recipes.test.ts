@@ -1,0 +1,264 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { parse } from "yaml";
+import { renderAccount } from "../components/lxc-service/account";
+import { renderPushFiles, renderRecipeScript, secretFileCommand, secretFileScript } from "../components/lxc-service/push-files";
+import { DB_ENV_PATH } from "../components/lxc-service/db-env";
+import { appRecipe } from "../components/lxc-service/recipes";
+import { READ_DB_ENV } from "../components/lxc-service/recipes/shell-steps";
+import { servarrUrl } from "../components/lxc-service/recipes/native-apps";
+import type { Recipe } from "../components/lxc-service/types";
+import { datasetDirCommand } from "../components/tiered-storage/dataset-dir";
+import { hostPackagesCommand } from "../components/proxmox-host/host-packages";
+import { catalog, catalogApps, type Homelab, type Service } from "../config";
+import { exampleConfig, modelOf } from "./harness";
+import { requireTool, run } from "./tools";
+
+/**
+ * Every script the homelab sends to a shell, checked by the real shellcheck; every compose file parsed
+ * and checked for pinned images; and the promise that replacing a container loses nothing.
+ */
+
+const within = (path: string, dir: string): boolean => path === dir || path.startsWith(`${dir}/`);
+
+/** The example stack with every catalog app present (the example already runs each of them once). */
+function everyAppModel(): Homelab {
+  const model = modelOf(exampleConfig());
+  const apps = new Set(model.services.map((s) => s.app));
+  assert.deepEqual(catalogApps().filter((a) => !apps.has(a)), [], "the example stack runs every catalog app");
+  return model;
+}
+
+const recipes = (model: Homelab): [Service, Recipe][] =>
+  model.services.flatMap((s): [Service, Recipe][] => {
+    const r = appRecipe(s, { lanCidr: model.network.cidrText });
+    return r ? [[s, r]] : [];
+  });
+
+const plainFiles = (r: Recipe): { path: string; content: string }[] =>
+  r.files.map((f) => {
+    assert.equal(typeof f.content, "string", `${f.path}: recipe files are rendered text`);
+    return { path: f.path, content: f.content as string };
+  });
+
+/** Every script with a name: recipes as `bash -s` receives them, push scripts, and host command lines. */
+function allScripts(model: Homelab): [string, string][] {
+  const scripts: [string, string][] = [];
+  for (const [s, r] of recipes(model)) {
+    scripts.push([`${s.name}-recipe`, renderRecipeScript(r.script)]);
+    scripts.push([`${s.name}-files`, renderPushFiles(renderAccount(s), plainFiles(r).map((f) => ({ ...f, mode: "0644", owner: "root:root" })))]);
+  }
+  const jellyfin = model.services.find((s) => s.name === "jellyfin");
+  assert.ok(jellyfin && jellyfin.devices.length > 0, "the device group path of the account script is covered");
+  scripts.push(["secret-file", `#!/bin/sh\n${secretFileScript("/etc/homelab/db.env", "0600", "root:root")}\n`]);
+  // On the host line the inner script is single-quoted on purpose: the container's sh expands it.
+  scripts.push(["secret-file-host", `#!/bin/sh\n# shellcheck disable=SC2016\n${secretFileCommand(123, "/etc/homelab/db.env", "0600", "root:root")}\n`]);
+  for (const d of model.datasets) scripts.push([`dataset-${d.name}`, `#!/bin/sh\n${datasetDirCommand(d, model.tiers[d.tier])}\n`]);
+  scripts.push(["host-packages", `#!/bin/sh\n${hostPackagesCommand(["restic", "prometheus-node-exporter"])}\n`]);
+  return scripts;
+}
+
+test("every rendered script passes shellcheck", (t) => {
+  const shellcheck = requireTool(t, "shellcheck", "shellcheck");
+  if (!shellcheck) return;
+  const dir = mkdtempSync(join(tmpdir(), "homelab-shellcheck-"));
+  try {
+    const scripts = allScripts(everyAppModel());
+    assert.ok(scripts.length > 40);
+    const paths = scripts.map(([name, text]) => {
+      const path = join(dir, `${name}.sh`);
+      writeFileSync(path, text);
+      return path;
+    });
+    const result = run(shellcheck, ["--severity=style", ...paths]);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("shellcheck is not a rubber stamp: it rejects an unquoted expansion", (t) => {
+  const shellcheck = requireTool(t, "shellcheck", "shellcheck");
+  if (!shellcheck) return;
+  const result = run(shellcheck, ["-"], { input: "#!/bin/bash\nset -euo pipefail\nrm -rf $1/data\n" });
+  assert.notEqual(result.status, 0);
+  assert.match(result.stdout, /SC2086/);
+});
+
+const IMAGE = /^(?<name>[a-z0-9]+(?:[._\/-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(?<digest>sha256:[0-9a-f]{64}))?$/;
+
+/** An image reference is pinned when it has a tag other than latest, or a digest. */
+export function isPinnedImage(ref: string): boolean {
+  const m = IMAGE.exec(ref);
+  if (!m?.groups) return false;
+  const { tag, digest } = m.groups;
+  return digest !== undefined || (tag !== undefined && tag !== "latest");
+}
+
+test("the image pin rule accepts tags and digests and rejects latest and bare names", () => {
+  assert.ok(isPinnedImage("ghcr.io/immich-app/immich-server:v1.135.3"));
+  assert.ok(isPinnedImage(`docker.io/library/nginx@sha256:${"a".repeat(64)}`));
+  assert.ok(isPinnedImage("localhost:5000/app:1.2"));
+  assert.ok(!isPinnedImage("docker.io/library/nginx"));
+  assert.ok(!isPinnedImage("nginx:latest"));
+  assert.ok(!isPinnedImage("localhost:5000/app"));
+});
+
+test("every compose file parses, pins every image, and keeps every bind volume on a dataset", () => {
+  const model = everyAppModel();
+  const composeApps = recipes(model).filter(([s]) => s.install.method === "compose");
+  assert.deepEqual(composeApps.map(([s]) => s.name).sort(), ["immich", "n8n", "nextcloud", "uptime-kuma", "vaultwarden"]);
+  for (const [s, r] of composeApps) {
+    const file = plainFiles(r).find((f) => f.path === `/opt/${s.name}/compose.yaml`);
+    assert.ok(file, `${s.name} renders its compose file`);
+    const doc = parse(file.content) as { name: string; services: Record<string, { image: string; volumes?: string[]; restart: string; env_file?: string[] }> };
+    assert.equal(doc.name, s.name);
+    const services = Object.entries(doc.services);
+    assert.ok(services.length > 0);
+    for (const [name, svc] of services) {
+      assert.ok(isPinnedImage(svc.image), `${s.name}/${name}: ${svc.image} is not pinned`);
+      assert.equal(svc.restart, "unless-stopped", "containers come back after a reboot");
+      for (const v of svc.volumes ?? []) {
+        const source = v.split(":")[0] ?? "";
+        if (source === "/etc/localtime") continue;
+        assert.ok(s.mounts.some((m) => !m.readOnly && within(source, m.path)), `${s.name}/${name}: volume ${v} is not on a dataset`);
+      }
+      if (svc.env_file) assert.equal(s.database !== undefined, true, `${s.name}/${name} reads database settings it has no database for`);
+    }
+    // The app's own version is the tag of its main image.
+    assert.ok(services.some(([, svc]) => svc.image.endsWith(`:${s.install.version}`)), `${s.name} runs ${s.install.version}`);
+  }
+});
+
+test("a port mapping survives a YAML 1.1 reader as a string", () => {
+  const model = everyAppModel();
+  const [, r] = recipes(model).find(([s]) => s.name === "immich") ?? assert.fail("immich");
+  const content = plainFiles(r)[0]?.content ?? "";
+  assert.match(content, /- "2283:2283"/);
+  const doc = parse(content, { version: "1.1" }) as { services: Record<string, { ports?: unknown[] }> };
+  assert.deepEqual(doc.services["immich-server"]?.ports, ["2283:2283"]);
+});
+
+test("containers are cattle, datasets are pets: for every catalog app every state path is on a writable dataset", () => {
+  const model = everyAppModel();
+  for (const app of catalogApps()) {
+    const spec = catalog[app];
+    assert.ok(spec);
+    assert.ok((spec.statePaths ?? []).length > 0 || ["traefik", "cloudflared"].includes(app), `${app} declares where it keeps state`);
+    for (const s of model.services.filter((x) => x.app === app)) {
+      for (const p of s.statePaths) {
+        const mount = s.mounts.find((m) => within(p, m.path));
+        assert.ok(mount, `${s.name}: ${p} is not on a dataset`);
+        assert.equal(mount.readOnly, false, `${s.name}: ${p} is on a read-only mount`);
+        const dataset = model.datasets.find((d) => d.name === mount.dataset);
+        assert.ok(dataset && within(dataset.hostPath, model.tiers[dataset.tier].path), `${s.name}: ${p} lives on its tier`);
+      }
+    }
+  }
+});
+
+test("native apps keep their state where the catalog says: unit data flags point into state paths", () => {
+  const model = everyAppModel();
+  for (const [s, r] of recipes(model).filter(([x]) => x.install.method !== "compose")) {
+    const text = [r.script, ...plainFiles(r).map((f) => f.content)].join("\n");
+    const flags = [...text.matchAll(/--(?:home|profile)=(\S+)|-data=(\S+)/g)].map((m) => m[1] ?? m[2] ?? "");
+    for (const dir of flags) assert.ok(s.statePaths.some((p) => within(dir, p)), `${s.name}: ${dir} is not a state path`);
+    if (s.app !== "jellyfin") assert.ok(flags.length > 0, `${s.name} names its data directory`);
+  }
+});
+
+test("recipes pin versions: exact Debian versions, apt pins for vendor repos, versioned release URLs", () => {
+  const model = everyAppModel();
+  const text = (name: string): string => {
+    const found = recipes(model).find(([s]) => s.name === name);
+    assert.ok(found);
+    return found[1].script;
+  };
+  assert.match(text("qbittorrent"), /apt_install qbittorrent-nox=4\.5\.2-3\+deb12u1\n/);
+  assert.match(text("jellyfin"), /Package: jellyfin-server\nPin: version 10\.10\.7\+\*\nPin-Priority: 1001/);
+  assert.match(text("syncthing"), /Package: syncthing\nPin: version 1\.30\.0\*\nPin-Priority: 1001/);
+  assert.match(text("immich"), /Package: docker-ce\nPin: version 5:27\.5\.1-1~debian\.12~\*\nPin-Priority: 1001/);
+  assert.equal(servarrUrl("sonarr", "4.0.15.2941"), "https://github.com/Sonarr/Sonarr/releases/download/v4.0.15.2941/Sonarr.main.4.0.15.2941.linux-x64.tar.gz");
+  assert.ok(text("radarr").includes(servarrUrl("radarr", "5.26.2.10099")));
+  assert.ok(text("prowlarr").includes(servarrUrl("prowlarr", "1.37.0.5076")));
+});
+
+test("apps on the shared database read it from the 0600 db.env file, never from a rendered file", () => {
+  const model = everyAppModel();
+  for (const [s, r] of recipes(model)) {
+    const uses = r.script.includes("/etc/homelab/db.env");
+    assert.equal(uses, s.database !== undefined, `${s.name} reads db.env iff it has a database`);
+    for (const f of plainFiles(r)) assert.ok(!/PASSWORD=|PGPASSWORD/.test(f.content) || f.content.includes("_FILE"), `${f.path} holds no password`);
+    if (uses) assert.match(r.script, new RegExp(`\\| put_file /opt/${s.name}/db\\.env 0600 root:root`));
+  }
+});
+
+test("the account step creates the app user with its catalog uid and gid before any file lands", () => {
+  const model = everyAppModel();
+  const sonarr = model.services.find((s) => s.name === "sonarr");
+  assert.ok(sonarr);
+  const script = renderPushFiles(renderAccount(sonarr), [{ path: "/etc/x", content: "x", mode: "0644", owner: "sonarr:sonarr" }]);
+  const user = script.indexOf("ensure_user 1000 2000 sonarr /var/lib/sonarr /usr/sbin/nologin");
+  assert.ok(user > 0 && user < script.indexOf("put_file /etc/x"));
+  const immich = model.services.find((s) => s.name === "immich");
+  assert.ok(immich);
+  assert.equal(renderAccount(immich), "", "a root app needs no account");
+});
+
+test("the push script is idempotent: a second run rewrites nothing, a changed file is replaced atomically", (t) => {
+  const bash = requireTool(t, "bash", "bash");
+  if (!bash) return;
+  const dir = mkdtempSync(join(tmpdir(), "homelab-push-"));
+  try {
+    const owner = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
+    const tricky = "line with 'quotes' and $HOME and `ticks`\nHOMELAB_EOF_0\n";
+    const script = (content: string): string =>
+      renderPushFiles("", [
+        { path: `${dir}/etc/app/config.yaml`, content, mode: "0640", owner },
+        { path: `${dir}/etc/app/other`, content: "unchanged\n", mode: "0644", owner },
+      ]);
+    assert.equal(run(bash, ["-s"], { input: script(tricky) }).status, 0);
+    assert.equal(readFileSync(`${dir}/etc/app/config.yaml`, "utf8"), tricky);
+    assert.equal(statSync(`${dir}/etc/app/config.yaml`).mode & 0o777, 0o640);
+    const before = statSync(`${dir}/etc/app/other`).ino;
+    const configBefore = statSync(`${dir}/etc/app/config.yaml`).ino;
+    assert.equal(run(bash, ["-s"], { input: script(tricky) }).status, 0);
+    assert.equal(statSync(`${dir}/etc/app/config.yaml`).ino, configBefore, "same bytes: the file is left alone");
+    assert.equal(run(bash, ["-s"], { input: script("new\n") }).status, 0);
+    assert.equal(readFileSync(`${dir}/etc/app/config.yaml`, "utf8"), "new\n");
+    assert.equal(statSync(`${dir}/etc/app/other`).ino, before);
+    assert.deepEqual(readdirSync(`${dir}/etc/app`).sort(), ["config.yaml", "other"], "no temporary file is left behind");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the database env reader takes quoted values as data and URL-encodes a password for Vaultwarden", (t) => {
+  const bash = requireTool(t, "bash", "bash");
+  if (!bash) return;
+  const dir = mkdtempSync(join(tmpdir(), "homelab-dbenv-"));
+  try {
+    const envFile = join(dir, "db.env");
+    writeFileSync(envFile, "PGHOST=192.168.1.110\nPGPORT='5432'\nPGDATABASE=\"vaultwarden\"\nPGUSER=vaultwarden\nPGPASSWORD='p@ss w/rd$(touch pwned)'\n", { mode: 0o600 });
+    const reader = READ_DB_ENV.split(DB_ENV_PATH).join(envFile);
+    const result = run(bash, ["-s"], {
+      input: `set -euo pipefail\n${reader}printf '%s|%s|%s|%s\\n' "$PGHOST" "$PGPORT" "$PGDATABASE" "$PGPASSWORD"\nurlencode "$PGPASSWORD"\n`,
+      cwd: dir,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, "192.168.1.110|5432|vaultwarden|p@ss w/rd$(touch pwned)\np%40ss%20w%2Frd%24%28touch%20pwned%29");
+    assert.ok(!readdirSync(dir).includes("pwned"), "a value is never executed");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("recipes read the database env file where SharedPostgres writes it, with the keys it writes", async () => {
+  const pg = await import("../components/shared-postgres/db-env");
+  assert.equal(pg.DB_ENV_PATH, DB_ENV_PATH);
+  const written = pg.renderDbEnv({ host: "h", port: 5432, database: "d", user: "u", password: "p" });
+  assert.deepEqual(written.trim().split("\n").map((l) => l.split("=")[0]), ["PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD"]);
+});

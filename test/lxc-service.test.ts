@@ -1,0 +1,237 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as pulumi from "@pulumi/pulumi";
+import { LxcService } from "../components/lxc-service";
+import { appRecipes } from "../components/lxc-service/recipes";
+import { CreationLanes } from "../components/shared/lanes";
+import type { ContainerPlatform } from "../components/shared/platform";
+import { catalog } from "../config";
+import { installMocks, runStack, type RecordedResource } from "../src/mock-runtime";
+import { byName, dependencyNames, exampleConfig, modelOf, ofType, PLACEHOLDER_MARK, runProgram } from "./harness";
+
+const CONTAINER = "proxmoxve:index/containerLegacy:ContainerLegacy";
+const COMMAND = "command:remote:Command";
+
+const containersOf = (resources: readonly RecordedResource[]): RecordedResource[] => ofType(resources, CONTAINER);
+
+test("each service gets exactly one container with the inputs its model entry asks for", async () => {
+  const model = modelOf();
+  const { resources } = await runProgram();
+  const containers = containersOf(resources);
+  assert.equal(containers.length, model.services.length);
+  assert.ok(model.services.length >= 15);
+  for (const s of model.services) {
+    const c = byName(resources, `${s.name}-container`);
+    const template = model.proxmox.templates[s.template];
+    assert.deepEqual(c.inputs, {
+      nodeName: "pve",
+      vmId: s.vmId,
+      description: `${s.description}\nManaged by homelab-as-code (homelab:services.${s.name}).`,
+      unprivileged: true,
+      cpu: { cores: s.cores },
+      memory: { dedicated: s.memoryMiB, swap: 512 },
+      disk: { datastoreId: "local-lvm", size: s.diskGiB },
+      operatingSystem: { templateFileId: `pve-template-${s.template}-id`, type: template?.osType },
+      initialization: {
+        hostname: s.name,
+        ipConfigs: [{ ipv4: { address: `${s.ip}/24`, gateway: "192.168.1.1" } }],
+        dns: { domain: "harmeetrai.com", servers: ["192.168.1.1", "1.1.1.1"] },
+        userAccount: { keys: model.proxmox.sshPublicKeys },
+      },
+      networkInterfaces: [{ name: "eth0", bridge: "vmbr0", firewall: true }],
+      mountPoints: s.mounts.map((m) => ({ volume: m.hostPath, path: m.path, readOnly: m.readOnly, backup: false })),
+      ...(s.features.nesting || s.features.keyctl ? { features: { nesting: true, keyctl: true } } : {}),
+      devicePassthroughs: s.devices.map((d) => ({ path: d.path, gid: d.gid, mode: "0660" })),
+      startOnBoot: true,
+      started: true,
+      startup: { order: s.startupOrder, upDelay: s.role === "postgres" ? 15 : 0 },
+      tags: [...new Set(["homelab", s.role, ...s.tags])].sort(),
+      protection: false,
+    });
+    // Replacing a container must free its fixed vmId first.
+    assert.equal(c.deleteBeforeReplace, true, s.name);
+    assert.equal(c.protect, false, `${s.name}: containers are cattle`);
+  }
+  // Concrete spot checks of values the model derives.
+  const jellyfin = byName(resources, "jellyfin-container");
+  assert.deepEqual(jellyfin.inputs.devicePassthroughs, [{ path: "/dev/dri/renderD128", gid: 993, mode: "0660" }]);
+  assert.deepEqual(jellyfin.inputs.mountPoints, [
+    { volume: "/mnt/nvme/apps/jellyfin/config", path: "/var/lib/jellyfin", readOnly: false, backup: false },
+    { volume: "/mnt/nvme/apps/jellyfin/cache", path: "/var/cache/jellyfin", readOnly: false, backup: false },
+    { volume: "/mnt/raid/media", path: "/media", readOnly: true, backup: false },
+  ]);
+  assert.equal(byName(resources, "postgres-container").inputs.startup && (byName(resources, "postgres-container").inputs.startup as { order: number }).order, 10);
+});
+
+test("containers are unprivileged unless the service states why, and only Docker apps get nesting and keyctl", async () => {
+  const config = exampleConfig();
+  const services = config["homelab:services"] as Record<string, Record<string, unknown>>;
+  services.syncthing = { ...services.syncthing, unprivileged: false, privilegedReason: "needs to sync host-owned files with their real uids" };
+  const { resources } = await runProgram(config);
+  for (const c of containersOf(resources)) {
+    const name = c.name.replace(/-container$/, "");
+    assert.equal(c.inputs.unprivileged, name !== "syncthing", name);
+    const compose = catalog[name]?.install.method === "compose";
+    assert.deepEqual(c.inputs.features, compose ? { nesting: true, keyctl: true } : undefined, name);
+  }
+});
+
+/** Minimum number of chains (along direct dependency edges) that cover the DAG: n - maximum matching. */
+function minimumChainCover(nodes: readonly string[], edges: ReadonlyMap<string, readonly string[]>): number {
+  const matchedTo = new Map<string, string>();
+  const augment = (node: string, seen: Set<string>): boolean => {
+    for (const dep of edges.get(node) ?? []) {
+      if (seen.has(dep)) continue;
+      seen.add(dep);
+      const owner = matchedTo.get(dep);
+      if (owner === undefined || augment(owner, seen)) {
+        matchedTo.set(dep, node);
+        return true;
+      }
+    }
+    return false;
+  };
+  let matching = 0;
+  for (const n of nodes) if (augment(n, new Set())) matching++;
+  return nodes.length - matching;
+}
+
+for (const parallelCreates of [1, 2, 3]) {
+  test(`containers are created in at most ${parallelCreates} lane(s), each a chain of direct dependencies`, async () => {
+    const config = exampleConfig();
+    (config["homelab:proxmox"] as Record<string, unknown>).parallelCreates = parallelCreates;
+    const { resources } = await runProgram(config);
+    const containers = containersOf(resources);
+    const names = new Set(containers.map((c) => c.name));
+    const edges = new Map(containers.map((c) => [c.name, dependencyNames(c).filter((d) => names.has(d))]));
+    const roots = containers.filter((c) => (edges.get(c.name) ?? []).length === 0);
+    assert.ok(roots.length >= 1 && roots.length <= parallelCreates, `${roots.length} containers start at once`);
+    // Covering every container with at most N chains means no N+1 containers can be created at once.
+    assert.ok(minimumChainCover([...names], edges) <= parallelCreates);
+  });
+}
+
+test("every provisioning step depends on its own container, and the recipe runs after the files", async () => {
+  const model = modelOf();
+  const { resources } = await runProgram();
+  for (const s of model.services.filter((x) => x.role === "app")) {
+    const files = byName(resources, `${s.name}-files`);
+    const provision = byName(resources, `${s.name}-provision`);
+    assert.ok(dependencyNames(files).includes(`${s.name}-container`), s.name);
+    assert.ok(dependencyNames(provision).includes(`${s.name}-files`), s.name);
+    assert.equal(files.inputs.create, `pct exec ${s.vmId} -- bash -s`);
+    assert.equal(provision.inputs.create, `pct exec ${s.vmId} -- bash -s`);
+    assert.match(String(provision.inputs.stdin), /^#!\/bin\/bash\nset -euo pipefail\n/);
+  }
+});
+
+test("every catalog app with role app has a recipe, and every service is provisioned by a recipe", async () => {
+  const apps = Object.entries(catalog).filter(([, spec]) => (spec.role ?? "app") === "app").map(([name]) => name).sort();
+  assert.deepEqual(Object.keys(appRecipes).sort(), apps);
+  const { resources } = await runProgram();
+  const provisioned = ofType(resources, COMMAND).filter((r) => r.name.endsWith("-provision")).map((r) => r.name.replace(/-provision$/, "")).sort();
+  // App recipes come from the catalog; infrastructure components hand over their own.
+  assert.deepEqual(provisioned, modelOf().services.map((s) => s.name).sort());
+});
+
+test("a recipe runs again when its content changes and when its container is rebuilt, not otherwise", async () => {
+  const triggersOf = async (mutate: (config: Record<string, unknown>) => void): Promise<unknown[]> => {
+    const config = exampleConfig();
+    mutate(config);
+    const { resources } = await runProgram(config);
+    return byName(resources, "n8n-provision").inputs.triggers as unknown[];
+  };
+  const services = (c: Record<string, unknown>): Record<string, Record<string, unknown>> => c["homelab:services"] as Record<string, Record<string, unknown>>;
+  const base = await triggersOf(() => undefined);
+  assert.deepEqual(await triggersOf(() => undefined), base, "same config, same triggers");
+  assert.deepEqual(await triggersOf((c) => void (services(c).n8n = { ...services(c).n8n, memoryMiB: 2048 })), base, "a memory change re-runs nothing");
+  const newVersion = await triggersOf((c) => void (services(c).n8n = { ...services(c).n8n, install: { method: "compose", version: "1.98.0" } }));
+  assert.notDeepEqual(newVersion[1], base[1], "a new image tag re-runs the recipe");
+  assert.equal(newVersion[0], base[0]);
+  const rebuilt = await triggersOf((c) => void (services(c).n8n = { ...services(c).n8n, datasets: { data: { path: "/data/n8n-state" } }, statePaths: ["/data/n8n-state"] }));
+  assert.notEqual(rebuilt[0], base[0], "a changed mount (container replaced) re-runs provisioning");
+});
+
+/** Runs one LxcService on its own with a secret file, as SharedPostgres hands it the db env file. */
+async function runWithSecretFile(secretValue: string): Promise<RecordedResource[]> {
+  const model = modelOf();
+  const service = model.services.find((s) => s.name === "vaultwarden");
+  assert.ok(service);
+  const session = installMocks();
+  await runStack(() => {
+    const platform: ContainerPlatform = {
+      domain: model.domain,
+      network: model.network,
+      proxmox: model.proxmox,
+      templateIds: { "debian-12": "local:vztmpl/debian-12.tar.zst" },
+      connection: { host: "192.168.1.10", port: 22, user: "root", privateKey: pulumi.secret("ssh-private-key-value") },
+      lanes: new CreationLanes(2),
+      provider: new proxmoxve.Provider("proxmox", { endpoint: model.proxmox.endpoint }),
+      allowDataLoss: false,
+    };
+    new LxcService("vaultwarden", {
+      service,
+      platform,
+      files: [
+        { path: "/etc/homelab/db.env", content: pulumi.secret(`PGHOST=192.168.1.110\nPGPASSWORD=${secretValue}\n`), secret: true },
+        { path: "/etc/homelab/note.txt", content: "plain note" },
+      ],
+    });
+    return {};
+  });
+  return session.resources;
+}
+
+/** Every input value outside the paths that arrived marked secret. */
+function plainValues(r: RecordedResource): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, path: string): void => {
+    if (r.secretPaths.includes(path)) return;
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, path ? `${path}.${i}` : String(i)));
+    else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
+    else out.push(String(v));
+  };
+  walk(r.inputs, "");
+  return out;
+}
+
+test("a secret file reaches the container only on stdin, marked secret, with logging off", async () => {
+  const secretValue = "s3cret-Pa$$word-'quoted'";
+  const resources = await runWithSecretFile(secretValue);
+  const push = byName(resources, "vaultwarden-secret-0");
+  assert.equal(push.inputs.stdin, `PGHOST=192.168.1.110\nPGPASSWORD=${secretValue}\n`);
+  assert.ok(push.secretPaths.includes("stdin"));
+  assert.equal(push.inputs.logging, "none");
+  assert.ok(["stdout", "stderr"].every((k) => push.additionalSecretOutputs.includes(k)));
+  assert.match(String(push.inputs.create), /^pct exec 123 -- sh -c '.*umask 077.*chmod 0600 "\$tmp".*'$/);
+  assert.ok(dependencyNames(push).includes("vaultwarden-files"));
+  // The secret is a trigger, but one that stays secret.
+  const triggers = push.inputs.triggers as unknown[];
+  const secretTrigger = triggers.findIndex((t) => typeof t === "string" && t.includes(secretValue));
+  assert.ok(secretTrigger >= 0);
+  assert.ok(push.secretPaths.includes("triggers") || push.secretPaths.includes(`triggers.${secretTrigger}`));
+
+  const provision = byName(resources, "vaultwarden-provision");
+  assert.equal(provision.inputs.logging, "none", "a recipe that reads a secret file logs nothing");
+  assert.ok(dependencyNames(provision).includes("vaultwarden-secret-0"));
+  // A new password re-runs the recipe (so the app picks it up) without the password leaving the secret.
+  assert.ok((provision.inputs.triggers as unknown[]).some((t) => typeof t === "string" && t.includes(secretValue)));
+  assert.ok(provision.secretPaths.some((p) => p === "triggers" || p.startsWith("triggers.")));
+  // Plain files travel in the plain push script, secret ones never do.
+  const files = byName(resources, "vaultwarden-files");
+  assert.match(String(files.inputs.stdin), new RegExp(Buffer.from("plain note").toString("base64")));
+  for (const r of resources) {
+    for (const value of plainValues(r)) {
+      assert.ok(!value.includes(secretValue), `${r.name} has the secret in a plain input`);
+      assert.ok(!value.includes("ssh-private-key-value"), `${r.name} has the SSH key in a plain input`);
+    }
+  }
+});
+
+test("no placeholder secret of the example stack appears in any plain input", async () => {
+  const { resources } = await runProgram();
+  for (const r of resources) {
+    for (const value of plainValues(r)) assert.ok(!value.includes(PLACEHOLDER_MARK), `${r.name}: ${value.slice(0, 80)}`);
+  }
+});
