@@ -24,6 +24,12 @@ test("the foundation's corpus holds at least 30 distinct bad inputs, and no name
   assert.equal(new Set(corpus.map(({ c }) => c.name)).size, corpus.length, "case names are distinct");
 });
 
+test("the whole corpus holds at least 50 distinct bad inputs across every component", () => {
+  assert.ok(corpus.length >= 50, `only ${corpus.length} cases`);
+  const areas = new Set(corpus.map(({ area }) => area));
+  for (const area of ["core", "services", "postgres", "ingress", "backup", "monitoring"]) assert.ok(areas.has(area), `no cases for ${area}`);
+});
+
 for (const { area, c } of corpus) {
   test(`[${area}] rejected before anything registers: ${c.name}`, async () => {
     const config = exampleConfig();

@@ -1,20 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { cases } from "./bad-inputs/ingress";
 import { at } from "./bad-inputs/types";
 import { exampleConfig, modelOf, validate } from "./harness";
 
-for (const c of cases) {
-  test(`rejected with its config path: ${c.name}`, () => {
-    const config = exampleConfig();
-    c.mutate(config);
-    const result = validate(config);
-    assert.equal(result.ok, false, "the stack file is rejected");
-    if (result.ok) return;
-    const hit = result.problems.find((p) => p.path === c.path && c.message.test(p.message));
-    assert.ok(hit, `expected ${c.path}: ${c.message}; got\n${result.problems.map((p) => `${p.path}: ${p.message}`).join("\n")}`);
-  });
-}
+// The bad-input corpus in bad-inputs/ingress.ts runs with every other area's in bad-input.test.ts.
 
 test("the example stack file's routing is valid", () => {
   const model = modelOf();
