@@ -16,7 +16,7 @@ import { postgresReport } from "../components/shared-postgres/report";
 import { CreationLanes } from "../components/shared/lanes";
 import type { Homelab, Service } from "../config";
 import { installMocks, runStack, type RecordedResource } from "../src/mock-runtime";
-import { byName, dependencyNames, exampleConfig, modelOf, ofType, runProgram, validate } from "./harness";
+import { byName, dependencyNames, exampleConfig, modelOf, ofType, runProgram } from "./harness";
 import { requireTool, run } from "./tools";
 
 const ROLE = "postgresql:index/role:Role";
