@@ -57,7 +57,7 @@ test("the application key reaches only the bucket, with no key, bucket or accoun
   assert.ok(key.additionalSecretOutputs.includes("applicationKeyId"));
 });
 
-test("bucket and key are retained on destroy, and protected unless allowDataLoss", async () => {
+test("bucket and key are protected and retained on destroy; only allowDataLoss lets a destroy delete them", async () => {
   const guarded = await runProgram();
   for (const name of ["backup-bucket", "backup-key"]) {
     const r = byName(guarded.resources, name);
@@ -70,7 +70,7 @@ test("bucket and key are retained on destroy, and protected unless allowDataLoss
   for (const name of ["backup-bucket", "backup-key"]) {
     const r = byName(loose.resources, name);
     assert.equal(r.protect, false, name);
-    assert.equal(r.retainOnDelete, true, `${name}: B2 data outlives the stack even then`);
+    assert.equal(r.retainOnDelete, false, `${name}: the stack file asked for deletable data`);
   }
 });
 

@@ -111,7 +111,7 @@ test("the server is provisioned before the provider connects, the provider befor
   }
 });
 
-test("roles and databases are protected and retained; allowDataLoss lifts the protection but still retains them", async () => {
+test("roles and databases are protected and retained; only allowDataLoss lets a destroy drop them", async () => {
   const kept = await runProgram();
   for (const r of [...ofType(kept.resources, ROLE), ...ofType(kept.resources, DATABASE)]) {
     assert.deepEqual([r.name, r.protect, r.retainOnDelete], [r.name, true, true]);
@@ -120,7 +120,7 @@ test("roles and databases are protected and retained; allowDataLoss lifts the pr
   config["homelab:allowDataLoss"] = true;
   const loose = await runProgram(config);
   for (const r of [...ofType(loose.resources, ROLE), ...ofType(loose.resources, DATABASE)]) {
-    assert.deepEqual([r.name, r.protect, r.retainOnDelete], [r.name, false, true]);
+    assert.deepEqual([r.name, r.protect, r.retainOnDelete], [r.name, false, false]);
   }
 });
 

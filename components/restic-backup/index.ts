@@ -64,7 +64,7 @@ export class ResticBackup extends pulumi.ComponentResource {
     const { settings } = args;
     const layout = args.layout ?? HOST_LAYOUT;
     const connection = sshConnection(args.connection);
-    const dataOpts = { parent: this, provider: args.b2Provider, protect: !args.allowDataLoss, retainOnDelete: true };
+    const dataOpts = { parent: this, provider: args.b2Provider, protect: !args.allowDataLoss, retainOnDelete: !args.allowDataLoss };
 
     const bucket = new b2.Bucket(`${name}-bucket`, bucketArgs(settings), dataOpts);
     const key = new b2.ApplicationKey(

@@ -63,7 +63,7 @@ export class SharedPostgres extends pulumi.ComponentResource {
     this.port = plan.port;
     this.monitoringRole = plan.monitoring.role;
     // Roles and databases outlive a destroy; only allowDataLoss lets one remove them.
-    const keep = { protect: !platform.allowDataLoss, retainOnDelete: true };
+    const keep = { protect: !platform.allowDataLoss, retainOnDelete: !platform.allowDataLoss };
 
     // RandomPassword marks `result` secret through the engine; wrapping keeps it secret everywhere.
     const password = (part: string): pulumi.Output<string> =>
@@ -131,7 +131,7 @@ export class SharedPostgres extends pulumi.ComponentResource {
           name: extension,
           database: database.name,
           createCascade: true,
-        }, { ...onServer, dependsOn: previous, retainOnDelete: true });
+        }, { ...onServer, dependsOn: previous, retainOnDelete: !platform.allowDataLoss });
         previous = [created];
       }
       files[app.service] = {

@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { RecordedResource } from "../src/mock-runtime";
+import { at } from "./bad-inputs/types";
+import { exampleConfig, runProgram } from "./harness";
+
+/**
+ * Data safety: what a `pulumi destroy` would delete holds no data unless the stack file allows it, and
+ * changes that should apply in place never replace a stateful resource.
+ */
+
+const DATA_TYPES = new Set([
+  "postgresql:index/database:Database",
+  "postgresql:index/role:Role",
+  "b2:index/bucket:Bucket",
+  "b2:index/applicationKey:ApplicationKey",
+]);
+
+const isDatasetDir = (r: RecordedResource): boolean => r.type === "command:remote:Command" && (r.parentUrn ?? "").includes("homelab:index:TieredStorage");
+const isData = (r: RecordedResource): boolean => DATA_TYPES.has(r.type) || isDatasetDir(r);
+
+/** A protected resource makes destroy stop; a retained one is left in place. Everything else goes. */
+const destroyWouldDelete = (resources: readonly RecordedResource[]): RecordedResource[] =>
+  resources.filter((r) => r.custom && !r.protect && !r.retainOnDelete);
+
+test("a destroy of the example homelab deletes no data: only containers, configuration and credentials go", async () => {
+  const { resources } = await runProgram();
+  const data = resources.filter(isData);
+  assert.ok(data.filter(isDatasetDir).length >= 20, "every dataset directory is a resource");
+  assert.ok(data.some((r) => r.name === "storage-postgres-data"), "the Postgres data dataset is among them");
+  assert.equal(data.filter((r) => r.type === "postgresql:index/database:Database").length, 4);
+  const deleted = destroyWouldDelete(resources);
+  assert.deepEqual(deleted.filter(isData).map((r) => r.name), []);
+  assert.ok(deleted.some((r) => r.type === "proxmoxve:index/containerLegacy:ContainerLegacy"), "containers are cattle and may go");
+});
+
+test("a destroyed container takes only its root disk: every other volume is a bind mount of a dataset", async () => {
+  const { resources } = await runProgram();
+  const datasetPaths = new Set(resources.filter(isDatasetDir).map((r) => String(r.inputs.create).match(/mkdir -p '?([^' ;]+)/)?.[1]));
+  for (const c of resources.filter((r) => r.type === "proxmoxve:index/containerLegacy:ContainerLegacy")) {
+    const mounts = (c.inputs.mountPoints ?? []) as { volume: string }[];
+    for (const m of mounts) assert.ok(datasetPaths.has(m.volume), `${c.name} mounts ${m.volume}, which is not a dataset directory`);
+  }
+});
+
+test("with allowDataLoss: true a destroy may drop databases and the bucket, yet never a dataset directory", async () => {
+  const config = exampleConfig();
+  config["homelab:allowDataLoss"] = true;
+  const { resources } = await runProgram(config);
+  const deleted = destroyWouldDelete(resources);
+  assert.ok(deleted.some((r) => r.type === "postgresql:index/database:Database"));
+  assert.ok(deleted.some((r) => r.type === "b2:index/bucket:Bucket"));
+  assert.deepEqual(deleted.filter(isDatasetDir).map((r) => r.name), []);
+});
+
+/** Inputs whose change makes the provider replace the resource (DESIGN.md for the container). */
+const REPLACE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  "proxmoxve:index/containerLegacy:ContainerLegacy": ["mountPoints", "operatingSystem", "unprivileged", "nodeName", "vmId"],
+  "postgresql:index/database:Database": ["name"],
+  "postgresql:index/role:Role": ["name"],
+  "b2:index/bucket:Bucket": ["bucketName"],
+  "b2:index/applicationKey:ApplicationKey": ["keyName", "capabilities", "bucketIds", "namePrefix"],
+  "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": ["accountId", "name"],
+};
+
+/** Stateful resources of `before` that `after` would replace or drop, with the reason. */
+export function replacements(before: readonly RecordedResource[], after: readonly RecordedResource[]): string[] {
+  const next = new Map(after.map((r) => [r.urn, r]));
+  const found: string[] = [];
+  for (const r of before) {
+    const fields = REPLACE_FIELDS[r.type] ?? (isDatasetDir(r) ? [] : undefined);
+    if (fields === undefined) continue;
+    const same = next.get(r.urn);
+    if (!same) {
+      found.push(`${r.name} would be deleted`);
+      continue;
+    }
+    for (const f of fields) {
+      if (JSON.stringify(r.inputs[f]) !== JSON.stringify(same.inputs[f])) found.push(`${r.name} would be replaced: ${f} changes`);
+    }
+  }
+  return found;
+}
+
+const service = (c: Record<string, unknown>, name: string) => at(c, "homelab:services", name);
+
+const inPlaceChanges: { name: string; change: (c: Record<string, unknown>) => void }[] = [
+  { name: "more memory and cores for a container", change: (c) => Object.assign(service(c, "immich"), { memoryMiB: 7168, cores: 6 }) },
+  { name: "more swap and a bigger root disk", change: (c) => Object.assign(service(c, "n8n"), { swapMiB: 1024, diskGiB: 12 }) },
+  { name: "a new service", change: (c) => void (at(c, "homelab:services").homarr = { app: "uptime-kuma", vmId: 131, ip: "192.168.1.131", subdomain: "homarr" }) },
+  { name: "a route made public", change: (c) => void (service(c, "n8n").web = { exposure: "public" }) },
+  { name: "a larger connection pool", change: (c) => void (service(c, "n8n").database = { pool: 15 }) },
+  { name: "a bigger dataset quota", change: (c) => void (service(c, "immich").datasets = { library: { quotaGiB: 6000 } }) },
+  { name: "another backup retention", change: (c) => void (at(c, "homelab:backup").retention = { daily: 14, weekly: 8, monthly: 24, yearly: 5 }) },
+  { name: "another alert receiver", change: (c) => void (at(c, "homelab:monitoring").receivers = [{ type: "webhook", name: "hook", url: "https://hooks.example.com/alert" }]) },
+  { name: "three creation lanes", change: (c) => void (at(c, "homelab:proxmox").parallelCreates = 3) },
+  { name: "an extra Access identity", change: (c) => void (at(c, "homelab:ingress", "access").emailDomains = ["harmeetrai.com"]) },
+];
+
+test("changes that should apply in place replace no stateful resource", async () => {
+  const base = (await runProgram()).resources;
+  for (const { name, change } of inPlaceChanges) {
+    const config = exampleConfig();
+    change(config);
+    const after = (await runProgram(config)).resources;
+    assert.deepEqual(replacements(base, after), [], name);
+  }
+});
+
+test("the replacement guard catches a change that would replace a container or a database", async () => {
+  const base = (await runProgram()).resources;
+  const config = exampleConfig();
+  Object.assign(service(config, "immich"), { datasets: { library: { path: "/photos" } }, statePaths: ["/photos"] });
+  service(config, "n8n").database = { name: "workflows" };
+  const found = replacements(base, (await runProgram(config)).resources);
+  assert.ok(found.includes("immich-container would be replaced: mountPoints changes"), found.join("\n"));
+  assert.ok(found.some((f) => /n8n.* would be (replaced: name changes|deleted)/.test(f)), found.join("\n"));
+});
