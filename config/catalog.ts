@@ -97,7 +97,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
       cache: { tier: "nvme", path: "/data/immich/cache", quotaGiB: 50, content: "cache" },
     },
     web: { port: 2283, healthPath: "/api/server/ping", exposure: "public" },
-    database: { pool: 10, extensions: ["vector", "vchord"] },
+    // Immich creates these as superuser unless they exist; the admin creates them first.
+    database: { pool: 10, extensions: ["vector", "vchord", "cube", "earthdistance"] },
     statePaths: ["/data/immich/library"],
     install: { method: "compose", version: "v1.135.3" },
     tags: ["photos"],

@@ -63,9 +63,11 @@ test("CONNECT is revoked from PUBLIC on every app database, and the exporter is 
 test("extensions from the catalog are created by the admin in the app's own database, prerequisites first", async () => {
   const { resources } = await runProgram();
   const extensions = ofType(resources, EXTENSION).map((e) => [e.inputs.database, e.inputs.name]);
-  assert.deepEqual(extensions.sort(), [["immich", "vchord"], ["immich", "vector"], ["n8n", "uuid-ossp"]]);
+  assert.deepEqual(extensions.sort(), [["immich", "cube"], ["immich", "earthdistance"], ["immich", "vchord"], ["immich", "vector"], ["n8n", "uuid-ossp"]]);
   const vchord = byName(resources, "postgres-immich-vchord");
   assert.ok(dependencyNames(vchord).includes("postgres-immich-vector"), "vchord waits for vector");
+  const earthdistance = byName(resources, "postgres-immich-earthdistance");
+  assert.ok(dependencyNames(earthdistance).includes("postgres-immich-cube"), "earthdistance waits for cube");
   const provider = byName(resources, "postgres-provider");
   for (const e of ofType(resources, EXTENSION)) assert.ok(e.provider.startsWith(provider.urn), `${e.name} is created through the admin provider`);
   assert.deepEqual(orderExtensions(["vchord"]), ["vector", "vchord"]);
@@ -271,7 +273,7 @@ test("the plan report lists databases, owners, extensions and the pools against 
   const [section] = postgresReport(modelOf());
   assert.ok(section);
   const text = section.lines.join("\n");
-  assert.match(text, /^immich\s+immich\s+192\.168\.1\.120\s+vector, vchord\s+10$/m);
+  assert.match(text, /^immich\s+immich\s+192\.168\.1\.120\s+vector, vchord, cube, earthdistance\s+10$/m);
   assert.match(text, /^n8n\s+n8n\s+192\.168\.1\.122\s+uuid-ossp\s+10$/m);
   assert.match(text, /max_connections = 58: app pools 50 \+ admin 5 \(superuser-reserved\) \+ monitoring 3/);
 });

@@ -14,7 +14,9 @@ export function backupReport(model: Homelab): ReportSection[] {
   if (!settings?.enabled) return [{ title: "Backups", lines: ["restic backups to B2 are off (homelab:backup.enabled is false or unset)"] }];
   const sources = modelSources(model);
   const cost = estimateMonthlyCost(sources, settings.pricePerTbMonthUsd);
-  const skipped = model.datasets.filter((d) => !d.backup).map((d) => d.name);
+  // A live database directory is not copied as files; the dump above covers it.
+  const dumped = (d: Homelab["datasets"][number]): boolean => d.content === "database" && model.postgres.enabled;
+  const skipped = model.datasets.filter((d) => !d.backup && !dumped(d)).map((d) => d.name);
   const what = table([
     ["source", "tier", "from", "quota GiB", "excludes"],
     ...sources.map((s) =>
