@@ -86,7 +86,7 @@ function main(): void {
   process.stdout.write(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ${reps} repetition(s), medians\n`);
   const loads = Array.from({ length: reps }, () => worker("load"));
   process.stdout.write(`floor 1 (load SDKs + program modules, register nothing): ${median(loads.map((s) => s.ms)).toFixed(0)} ms, ${median(loads.map((s) => s.maxRssMiB)).toFixed(0)} MiB peak RSS\n`);
-  process.stdout.write("floor 2 is the replay column: the same registrations (types, names, inputs, parents, dependencies) with no program logic\n\n");
+  process.stdout.write("floor 2 is the replay column: the same registrations (types, names, inputs, parents, dependencies) through the SDK classes, with no program logic\n\n");
   const exampleServices = Object.keys(example["homelab:services"] as object).length;
   const rows = [measure("example", example, exampleServices), ...sizes.map((n) => measure(`synthetic-${n}`, syntheticConfig(example, n), n))];
   printTable(rows);

@@ -22,6 +22,9 @@ export function syntheticConfig(example: Record<string, unknown>, count: number)
     if (app === "jellyfin") entry.devices = [];
     services[name] = entry;
   }
+  // The shared server grows with the pools it serves (16 MiB per connection).
+  const postgres = services.postgres;
+  if (postgres) postgres.memoryMiB = 4096 + count * 96;
   config["homelab:services"] = services;
   config["homelab:network"] = { ...(config["homelab:network"] as object), cidr: "10.20.0.0/16", gateway: "10.20.0.1", dns: ["10.20.0.1"], adminCidrs: ["10.20.0.0/16"] };
   const proxmox = config["homelab:proxmox"] as Record<string, unknown>;

@@ -42,7 +42,28 @@ const report = (ms: number, resources: number): void => {
 };
 
 class ReplayCustom extends pulumi.CustomResource {}
-class ReplayProvider extends pulumi.ProviderResource {}
+
+type SdkClass = new (name: string, args: pulumi.Inputs, opts: pulumi.CustomResourceOptions) => pulumi.Resource;
+
+/**
+ * The SDK classes by type token, found by walking the packages' namespaces. Replaying through the
+ * real classes costs exactly what the SDK costs for each resource (every declared output property
+ * gets its promises), with none of our logic.
+ */
+function sdkClasses(): Map<string, SdkClass> {
+  const found = new Map<string, SdkClass>();
+  const walk = (ns: object, depth: number): void => {
+    for (const key of Object.keys(ns)) {
+      const value = (ns as Record<string, unknown>)[key];
+      if (typeof value === "function") {
+        const token = (value as { __pulumiType?: unknown }).__pulumiType;
+        if (typeof token === "string") found.set(token === "proxmoxve" || token === "cloudflare" || token === "command" || token === "postgresql" || token === "random" || token === "b2" ? `pulumi:providers:${token}` : token, value as SdkClass);
+      } else if (depth > 0 && typeof value === "object" && value !== null && /^[a-z]/.test(key)) walk(value, depth - 1);
+    }
+  };
+  for (const ns of [proxmoxve, b2, cloudflare, command, postgresql, random]) walk(ns, 2);
+  return found;
+}
 class ReplayComponent extends pulumi.ComponentResource {
   constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions) {
     super(type, name, {}, opts);
@@ -59,6 +80,8 @@ function replayInputs(r: RecordedResource): pulumi.Inputs {
 }
 
 async function replay(recorded: readonly RecordedResource[]): Promise<number> {
+  const classes = sdkClasses();
+  const missing = new Set<string>();
   const session = installMocks();
   await runStack(() => {
     const objects = new Map<string, pulumi.Resource>();
@@ -70,19 +93,26 @@ async function replay(recorded: readonly RecordedResource[]): Promise<number> {
         retainOnDelete: r.retainOnDelete,
         ignoreChanges: [...r.ignoreChanges],
       };
+      const Sdk = classes.get(r.type);
       let resource: pulumi.Resource;
-      if (r.type.startsWith("pulumi:providers:")) resource = new ReplayProvider(r.type.slice("pulumi:providers:".length), r.name, replayInputs(r), opts);
-      else if (r.custom) resource = new ReplayCustom(r.type, r.name, replayInputs(r), { ...opts, additionalSecretOutputs: [...r.additionalSecretOutputs] });
-      else resource = new ReplayComponent(r.type, r.name, opts);
+      if (!r.custom) resource = new ReplayComponent(r.type, r.name, opts);
+      else if (Sdk) resource = new Sdk(r.name, replayInputs(r), opts);
+      else {
+        missing.add(r.type);
+        resource = new ReplayCustom(r.type, r.name, replayInputs(r), { ...opts, additionalSecretOutputs: [...r.additionalSecretOutputs] });
+      }
       objects.set(r.urn, resource);
     }
     return {};
   });
+  // A type without its SDK class would be replayed cheaper than the program registers it.
+  if (missing.size > 0) throw new Error(`no SDK class found for ${[...missing].join(", ")}`);
   return session.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").length;
 }
 
 async function main(): Promise<void> {
   const [mode, first, second] = process.argv.slice(2);
+  if (process.env.BENCH_SOURCE_MAPS === "off") process.setSourceMapsEnabled(false);
   preloadResourceModules();
   if (mode === "load") {
     installMocks();
