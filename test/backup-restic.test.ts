@@ -377,7 +377,7 @@ async function holdLock(lab: Lab): Promise<{ child: ChildProcess; lock: string }
     stdio: ["pipe", "ignore", "ignore"],
   });
   const locks = join(lab.repo, "locks");
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 3000; i++) {
     // The local backend creates the file before writing it: wait until the lock has content.
     const found = readdirSync(locks).find((f) => statSync(join(locks, f)).size > 0);
     if (found) {
