@@ -197,5 +197,6 @@ test("a stack with allowDataLoss passes only when the policy's allowDataLoss con
   assert.ok(data.every((r) => !r.protect && r.retainOnDelete), "allowDataLoss drops protect and keeps retainOnDelete");
   const reported = (await runPolicies(policies, resources)).filter((v) => v.policy === "data-resources-retained-or-protected");
   assert.deepEqual(reported.map((v) => v.name).sort(), data.map((r) => r.name).sort(), "the policy cannot see retainOnDelete");
-  assert.deepEqual(await runPolicies(policies, resources, { "data-resources-retained-or-protected": { allowDataLoss: true } }), []);
+  const allowDataLoss = JSON.parse(readFileSync(join(__dirname, "allow-data-loss.json"), "utf8")) as Record<string, Record<string, unknown>>;
+  assert.deepEqual(await runPolicies(policies, resources, allowDataLoss), [], "the shipped --policy-pack-config file accepts it");
 });
