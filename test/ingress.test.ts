@@ -3,7 +3,7 @@ import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { cloudflaredRecipe, cloudflaredTokenFile } from "../components/tunnel-ingress/cloudflared-recipe";
 import { CLOUDFLARED_PATHS, renderCloudflaredUnit } from "../components/tunnel-ingress/cloudflared-unit";
-import { DNS_COMMENT } from "../components/tunnel-ingress";
+import { dnsComment } from "../components/tunnel-ingress";
 import type { RecordedResource } from "../src/mock-runtime";
 import { byName, dependencyNames, exampleConfig, modelOf, ofType, PLACEHOLDER_MARK, runProgram, type RunResult } from "./harness";
 import { at } from "./bad-inputs/types";
@@ -57,7 +57,8 @@ test("one proxied CNAME to the tunnel per public or protected route, none for la
     assert.equal(r.inputs.content, `${tunnelId}.cfargotunnel.com`);
     assert.equal(r.inputs.proxied, true);
     assert.equal(r.inputs.ttl, 1);
-    assert.equal(r.inputs.comment, DNS_COMMENT);
+    const route = published.find(({ route }) => route.fqdn === r.inputs.name)?.route;
+    assert.equal(r.inputs.comment, dnsComment(route?.exposure ?? "lan"), "the comment states the route's exposure");
     assert.equal(r.inputs.zoneId, "fedcba9876543210fedcba9876543210");
     assert.equal(r.deleteBeforeReplace, true, "a replacement never collides with the record it replaces");
   }

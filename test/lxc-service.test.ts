@@ -74,6 +74,9 @@ test("containers are unprivileged unless the service states why, and only Docker
     assert.equal(c.inputs.unprivileged, name !== "syncthing", name);
     const compose = catalog[name]?.install.method === "compose";
     assert.deepEqual(c.inputs.features, compose ? { nesting: true, keyctl: true } : undefined, name);
+    // The stated reason travels in the description, where the policy pack can see it.
+    const reasonLines = String(c.inputs.description).split("\n").filter((l) => l.startsWith("Privileged because: "));
+    assert.deepEqual(reasonLines, name === "syncthing" ? ["Privileged because: needs to sync host-owned files with their real uids"] : [], name);
   }
 });
 

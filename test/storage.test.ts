@@ -22,6 +22,7 @@ test("each dataset is one host command that creates its directory with mapped ow
     assert.ok(create.includes(`mkdir -p ${d.hostPath};`), d.name);
     assert.ok(create.includes(`chown ${d.hostUid}:${d.hostGid} ${d.hostPath};`), d.name);
     assert.ok(create.endsWith(`chmod ${d.mode} ${d.hostPath}`), d.name);
+    assert.ok(create.startsWith(`# dataset ${d.name}: content=${d.content} backup=${d.backup ? "yes" : "no"}\n`), `${d.name} states its content for the policy pack`);
     assert.equal(r.inputs.update, create, "a changed owner or mode is applied in place");
     assert.equal(r.inputs.delete, undefined, `${d.name} has a delete command`);
     assert.doesNotMatch(create, /\brm\b|rmdir|-R\b/, "nothing removes or recurses");
@@ -29,7 +30,7 @@ test("each dataset is one host command that creates its directory with mapped ow
     assert.equal(r.protect, true, `${d.name} is protected while allowDataLoss is false`);
   }
   const media = byName(resources, "storage-media");
-  assert.equal(media.inputs.create, "set -eu; if [ ! -d /mnt/raid ]; then echo \"tier raid is not mounted at /mnt/raid\" >&2; exit 1; fi; mkdir -p /mnt/raid/media; chown 101000:102000 /mnt/raid/media; chmod 2775 /mnt/raid/media");
+  assert.equal(media.inputs.create, "# dataset media: content=media backup=no\nset -eu; if [ ! -d /mnt/raid ]; then echo \"tier raid is not mounted at /mnt/raid\" >&2; exit 1; fi; mkdir -p /mnt/raid/media; chown 101000:102000 /mnt/raid/media; chmod 2775 /mnt/raid/media");
 });
 
 test("allowDataLoss lifts the protection but still never deletes a directory", async () => {

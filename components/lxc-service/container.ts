@@ -15,6 +15,15 @@ export function containerFeatures(s: Pick<Service, "features">): proxmoxve.types
 /** Seconds the next container waits after this one starts: the database gets time to accept connections. */
 const upDelay = (s: Pick<Service, "role">): number => (s.role === "postgres" ? 15 : 0);
 
+/**
+ * The description Proxmox shows. A privileged container carries its stated reason as a
+ * `Privileged because: <reason>` line, which is what the policy pack reads to accept it.
+ */
+export function containerDescription(s: Pick<Service, "description" | "configPath" | "unprivileged" | "privilegedReason">): string {
+  const why = !s.unprivileged && s.privilegedReason !== undefined ? [`Privileged because: ${s.privilegedReason}`] : [];
+  return [s.description, ...why, `Managed by homelab-as-code (${s.configPath}).`].join("\n");
+}
+
 /** The container's inputs, from the model alone (plus the downloaded template's volume id). */
 export function containerArgs(s: Service, platform: ContainerPlatform): proxmoxve.ContainerLegacyArgs {
   const prefix = platform.network.cidr.prefix;
@@ -22,7 +31,7 @@ export function containerArgs(s: Service, platform: ContainerPlatform): proxmoxv
   return {
     nodeName: platform.proxmox.nodeName,
     vmId: s.vmId,
-    description: `${s.description}\nManaged by homelab-as-code (${s.configPath}).`,
+    description: containerDescription(s),
     // Stated explicitly: the provider's default is privileged.
     unprivileged: s.unprivileged,
     cpu: { cores: s.cores },

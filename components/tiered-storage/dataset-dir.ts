@@ -9,11 +9,18 @@ import { shellQuote } from "../shared/shell";
 export function datasetDirCommand(dataset: Dataset, tier: Tier): string {
   const dir = shellQuote(dataset.hostPath);
   const root = shellQuote(tier.path);
-  return [
+  return `${datasetMarker(dataset)}\n${[
     "set -eu",
     `if [ ! -d ${root} ]; then echo "tier ${tier.name} is not mounted at ${tier.path}" >&2; exit 1; fi`,
     `mkdir -p ${dir}`,
     `chown ${dataset.hostUid}:${dataset.hostGid} ${dir}`,
     `chmod ${dataset.mode} ${dir}`,
-  ].join("; ");
+  ].join("; ")}`;
 }
+
+/**
+ * A comment line that states what the directory holds and whether restic backs it up, so the
+ * policy pack can check backup coverage from the resource alone. Dataset names are `[a-z0-9-]`.
+ */
+export const datasetMarker = (dataset: Pick<Dataset, "name" | "content" | "backup">): string =>
+  `# dataset ${dataset.name}: content=${dataset.content} backup=${dataset.backup ? "yes" : "no"}`;

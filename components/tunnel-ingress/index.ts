@@ -2,6 +2,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Homelab, Service } from "../../config";
+import type { Exposure } from "../../config/schema";
 import { traefikSha256 } from "../../config/schema/ingress";
 import { LxcService } from "../lxc-service";
 import type { ContainerPlatform } from "../shared/platform";
@@ -32,8 +33,11 @@ export interface TunnelIngressArgs {
   readonly dependsOn: readonly pulumi.Resource[];
 }
 
-/** Text of every DNS record this project owns, so an operator can tell them from hand-made ones. */
-export const DNS_COMMENT = "managed by homelab-as-code";
+/**
+ * Comment of every DNS record this project owns, so an operator can tell them from hand-made ones;
+ * it also states the route's exposure, which the policy pack reads to tell public-by-choice from unguarded.
+ */
+export const dnsComment = (exposure: Exposure): string => `managed by homelab-as-code; exposure=${exposure}`;
 
 /**
  * Cloudflare Tunnel plus Traefik: `service.<domain>` reaches its LXC with no open port. cloudflared
@@ -121,7 +125,7 @@ export class TunnelIngress extends pulumi.ComponentResource {
           content: pulumi.interpolate`${tunnel.id}.cfargotunnel.com`,
           proxied: true,
           ttl: 1,
-          comment: DNS_COMMENT,
+          comment: dnsComment(r.exposure),
         },
         // Cloudflare refuses a second CNAME for a name, so a replaced record goes first.
         { ...cf, dependsOn: guard ? [guard] : [], deleteBeforeReplace: true },

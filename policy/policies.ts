@@ -1,0 +1,8 @@
+import type { Policies } from "@pulumi/policy";
+import { statefulDatasetsBackedUp } from "./backups";
+import { containersUnprivileged } from "./containers";
+import { dataResourcesRetainedOrProtected } from "./data-retention";
+import { hostnamesPublicOrBehindAccess } from "./hostnames";
+
+/** Every rule of the homelab policy pack, all mandatory. */
+export const policies: Policies = [containersUnprivileged, statefulDatasetsBackedUp, hostnamesPublicOrBehindAccess, dataResourcesRetainedOrProtected];
