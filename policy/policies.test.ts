@@ -194,7 +194,8 @@ test("a stack with allowDataLoss passes only when the policy's allowDataLoss con
   const { resources } = await runProgram(config);
   const dataTypes: string[] = [T.pgDatabase, T.pgRole, T.b2Bucket, T.b2ApplicationKey];
   const data = resources.filter((r) => dataTypes.includes(r.type) || (r.type === T.command && r.parentUrn?.includes(T.tieredStorage)));
-  assert.ok(data.every((r) => !r.protect && r.retainOnDelete), "allowDataLoss drops protect and keeps retainOnDelete");
+  const isDir = (r: (typeof data)[number]): boolean => r.type === T.command;
+  assert.ok(data.every((r) => !r.protect && r.retainOnDelete === isDir(r)), "allowDataLoss drops protect; only dataset directories stay retained");
   const reported = (await runPolicies(policies, resources)).filter((v) => v.policy === "data-resources-retained-or-protected");
   assert.deepEqual(reported.map((v) => v.name).sort(), data.map((r) => r.name).sort(), "the policy cannot see retainOnDelete");
   const allowDataLoss = JSON.parse(readFileSync(join(__dirname, "allow-data-loss.json"), "utf8")) as Record<string, Record<string, unknown>>;
