@@ -371,19 +371,34 @@ test("prune keeps exactly the configured retention, per source", (t) => {
 });
 
 /** Starts a restic backup that reads stdin until it is closed, and waits until it holds its lock. */
+/** restic processes a test started; killed at the end of the test whatever happened, so none hangs the run. */
+const heldChildren = new Set<ChildProcess>();
+
 async function holdLock(lab: Lab): Promise<{ child: ChildProcess; lock: string }> {
   const child = spawn("restic", ["--repo", lab.repo, "--password-file", join(lab.dir, "password"), "backup", "--quiet", "--host", "pve", "--tag", "homelab", "--tag", "dataset=held", "--stdin", "--stdin-filename", "held"], {
     env: lab.env(),
     stdio: ["pipe", "ignore", "ignore"],
   });
+  heldChildren.add(child);
+  child.once("exit", () => heldChildren.delete(child));
   const locks = join(lab.repo, "locks");
   for (let i = 0; i < 3000; i++) {
     // The local backend creates the file before writing it: wait until the lock has content.
     const found = readdirSync(locks).find((f) => statSync(join(locks, f)).size > 0);
     if (found) {
-      const lock = JSON.parse(lab.restic(["--no-lock", "cat", "lock", found]).stdout) as { pid: number };
-      assert.equal(lock.pid, child.pid, "the lock is the held process's");
-      return { child, lock: found };
+      // The file can still be half written: read it again until it decrypts and parses.
+      const read = lab.restic(["--no-lock", "cat", "lock", found]);
+      let lock: { pid: number } | undefined;
+      try {
+        lock = JSON.parse(read.stdout) as { pid: number };
+      } catch {
+        lock = undefined;
+      }
+      if (lock) {
+        if (lock.pid !== child.pid) child.kill("SIGKILL");
+        assert.equal(lock.pid, child.pid, "the lock is the held process's");
+        return { child, lock: found };
+      }
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -427,6 +442,7 @@ test("a stale lock left by a killed restic does not block the next run, and a li
     assert.equal(held.length, 1);
     assert.equal(readMetrics(lab, "backup").get('homelab_restic_last_exit_status{job="backup"}'), 0);
   } finally {
+    for (const child of heldChildren) child.kill("SIGKILL");
     lab.cleanup();
   }
 });
