@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { renderAccount } from "../components/lxc-service/account";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -229,7 +230,7 @@ test("pg_hba.conf lets each app role in only from its own container to its own d
   ]);
 });
 
-test("the server recipe pins the major, creates the postgres user with the catalog ids (outside the system range) first, and passes shellcheck", (t) => {
+test("the postgres user has the catalog ids (outside the system range) before the recipe installs anything; the recipe pins the major and passes shellcheck", (t) => {
   const model = modelOf();
   const s = server(model);
   const plan = planDatabases(s, model.services, model.postgres);
@@ -239,8 +240,10 @@ test("the server recipe pins the major, creates the postgres user with the catal
     assert.ok(i >= 0, `recipe has: ${needle}`);
     return i;
   };
-  assert.ok(at("groupadd --system --gid 5432 postgres") < at("apt-get install -y -q postgresql-common"));
-  assert.ok(at("useradd --system --uid 5432 --gid 5432") < at("apt-get install -y -q postgresql-16 prometheus-postgres-exporter postgresql-16-pgvector"));
+  // LxcService's file step creates the account before any recipe runs; the recipe refuses other ids.
+  assert.match(renderAccount(s), /^ensure_user 5432 5432 postgres \/var\/lib\/postgresql \/bin\/bash$/m);
+  assert.ok(at('[ "$(id -u postgres):$(id -g postgres)" = "5432:5432" ]') < at("apt-get install -y -q postgresql-common"));
+  assert.ok(at("apt-get install -y -q postgresql-common") < at("apt-get install -y -q postgresql-16 prometheus-postgres-exporter postgresql-16-pgvector"));
   at("mountpoint -q \"$DATA_ROOT\"");
   at("VCHORD_VERSION=0.4.3");
   at("B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8");

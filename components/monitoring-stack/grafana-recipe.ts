@@ -11,11 +11,8 @@ export const GRAFANA_APT = { url: "https://apt.grafana.com", suite: "stable main
  * it through the CLI, from stdin, on every run.
  */
 export function grafanaRecipeScript(service: Service): string {
-  const { uid, gid, name } = service.user;
+  const { name } = service.user;
   return `export DEBIAN_FRONTEND=noninteractive
-# The data dataset is owned by uid ${uid} on the host side of the mapping: the package must find its user with that uid.
-getent group ${name} >/dev/null || groupadd --system --gid ${gid} ${name}
-id -u ${name} >/dev/null 2>&1 || useradd --system --uid ${uid} --gid ${gid} --home-dir /usr/share/grafana --shell /usr/sbin/nologin ${name}
 apt-get update -q
 apt-get install -y -q --no-install-recommends ca-certificates curl gnupg
 install -d -m 0755 /etc/apt/keyrings

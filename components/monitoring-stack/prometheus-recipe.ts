@@ -12,11 +12,8 @@ export const BLACKBOX_VERSION = "0.23.0-4+b4";
  * Running it again changes nothing but restarting the daemons on the same configuration.
  */
 export function prometheusRecipeScript(service: Service): string {
-  const { uid, gid, name } = service.user;
+  const { name } = service.user;
   return `export DEBIAN_FRONTEND=noninteractive
-# The TSDB dataset is owned by uid ${uid} on the host side of the mapping: the package must find its user with that uid.
-getent group ${name} >/dev/null || groupadd --system --gid ${gid} ${name}
-id -u ${name} >/dev/null 2>&1 || useradd --system --uid ${uid} --gid ${gid} --home-dir /var/lib/prometheus --shell /usr/sbin/nologin ${name}
 apt-get update -q
 apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold \\
   prometheus=${service.install.version} prometheus-alertmanager=${ALERTMANAGER_VERSION} \\

@@ -11,7 +11,7 @@ import { renderJobScript } from "./job-scripts";
 import { HOST_LAYOUT, JOBS, scriptPath, unitName, type HostLayout } from "./layout";
 import { renderRestoreScript } from "./restore-script";
 import { b2Repository, renderInitCommand, renderResticEnv } from "./restic-env";
-import { shellQuote } from "./shell-quote";
+import { shellQuote } from "../shared/shell";
 import { backupSources } from "./sources";
 import { renderAllUnits } from "./systemd-units";
 

@@ -1,6 +1,6 @@
 import type { Homelab } from "../../config";
 import type { HostLayout, ResticJob } from "./layout";
-import { shellQuote } from "./shell-quote";
+import { shellQuote } from "../shared/shell";
 import { HOMELAB_TAG, type BackupSource } from "./sources";
 import { renderWriteMetrics } from "./textfile-metrics";
 

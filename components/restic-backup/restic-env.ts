@@ -1,4 +1,4 @@
-import { shellQuote } from "./shell-quote";
+import { shellQuote } from "../shared/shell";
 
 /** What the jobs need to reach the repository. */
 export interface ResticEnv {

@@ -1,5 +1,5 @@
 import type { HostLayout } from "./layout";
-import { shellQuote } from "./shell-quote";
+import { shellQuote } from "../shared/shell";
 import { HOMELAB_TAG, type BackupSource } from "./sources";
 
 export interface RestoreScriptInput {

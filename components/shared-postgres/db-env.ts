@@ -7,8 +7,8 @@ export interface DbConnection {
   readonly password: string;
 }
 
-/** Path of the env file inside each app's container. */
-export const DB_ENV_PATH = "/etc/homelab/db.env";
+/** Path of the env file inside each app's container: where the app recipes read it. */
+export { DB_ENV_PATH } from "../lxc-service/db-env";
 
 /** The app's db.env: one KEY=value per line, readable by systemd, Docker Compose and a shell. */
 export function renderDbEnv(c: DbConnection): string {

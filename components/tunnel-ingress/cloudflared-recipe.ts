@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ProvisionFile, Recipe } from "../lxc-service";
 import { CLOUDFLARED_PATHS, renderTokenEnv } from "./cloudflared-unit";
-import { ensureUserScript, type ServiceAccount } from "./ensure-user";
+import type { Service } from "../../config";
 import { restartOnChangeScript } from "./restart-on-change";
-import { shellQuote } from "./shell-quote";
+import { shellLiteral } from "../shared/shell";
 
 /** Cloudflare's apt repository and its signing key. */
 export const CLOUDFLARE_APT = {
@@ -16,7 +16,7 @@ export const CLOUDFLARE_APT = {
 export interface CloudflaredRecipeInput {
   /** Package version pinned in the catalog, e.g. 2025.6.1. */
   readonly version: string;
-  readonly user: ServiceAccount;
+  readonly user: Service["user"];
   readonly unit: string;
 }
 
@@ -29,27 +29,25 @@ export function cloudflaredRecipe(input: CloudflaredRecipeInput): Recipe {
   const p = CLOUDFLARED_PATHS;
   const apt = CLOUDFLARE_APT;
   const script = `# cloudflared ${input.version} from Cloudflare's apt repository, held at that version.
-version=${shellQuote(input.version)}
-
-${ensureUserScript(input.user)}
+version=${shellLiteral(input.version)}
 
 installed="$(dpkg-query --show cloudflared 2>/dev/null | cut -f2)" || installed=""
 if [ "$installed" != "$version" ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
   apt-get install -y --no-install-recommends ca-certificates curl
-  install -d -m 0755 "$(dirname ${shellQuote(apt.keyring)})"
-  curl -fsSL --retry 3 -o ${shellQuote(`${apt.keyring}.new`)} ${shellQuote(apt.keyUrl)}
-  mv ${shellQuote(`${apt.keyring}.new`)} ${shellQuote(apt.keyring)}
-  printf '%s\\n' ${shellQuote(apt.line)} > ${shellQuote(apt.source)}
+  install -d -m 0755 "$(dirname ${shellLiteral(apt.keyring)})"
+  curl -fsSL --retry 3 -o ${shellLiteral(`${apt.keyring}.new`)} ${shellLiteral(apt.keyUrl)}
+  mv ${shellLiteral(`${apt.keyring}.new`)} ${shellLiteral(apt.keyring)}
+  printf '%s\\n' ${shellLiteral(apt.line)} > ${shellLiteral(apt.source)}
   apt-get update
   apt-get install -y --no-install-recommends --allow-downgrades --allow-change-held-packages "cloudflared=$version"
   apt-mark hold cloudflared
 fi
 
 # The token file is root's alone; systemd reads it before dropping to the service user.
-chown root:root ${shellQuote(p.tokenEnv)}
-chmod 0600 ${shellQuote(p.tokenEnv)}
+chown root:root ${shellLiteral(p.tokenEnv)}
+chmod 0600 ${shellLiteral(p.tokenEnv)}
 ${restartOnChangeScript("cloudflared.service", [p.tokenEnv, p.unit], "/var/lib/homelab/cloudflared.stamp")}
 `;
   return {

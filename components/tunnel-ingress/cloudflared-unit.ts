@@ -1,4 +1,4 @@
-import type { ServiceAccount } from "./ensure-user";
+import type { Service } from "../../config";
 
 /** Where cloudflared's files live inside its container. */
 export const CLOUDFLARED_PATHS = {
@@ -12,7 +12,7 @@ export const CLOUDFLARED_PATHS = {
  * cloudflared.service: `tunnel run` of the remote-managed tunnel. The connector token reaches it
  * only through the environment file, never the command line, where any local user could read it.
  */
-export function renderCloudflaredUnit(user: ServiceAccount, metricsPort: number): string {
+export function renderCloudflaredUnit(user: Service["user"], metricsPort: number): string {
   return `# Managed by homelab-as-code.
 [Unit]
 Description=Cloudflare Tunnel connector

@@ -1,4 +1,4 @@
-import { shellQuote } from "./shell-quote";
+import { shellLiteral } from "../shared/shell";
 
 /**
  * Bash that (re)starts a unit: always enabled, restarted only when the files it reads at start
@@ -6,13 +6,13 @@ import { shellQuote } from "./shell-quote";
  */
 export function restartOnChangeScript(unit: string, inputs: readonly string[], stamp: string): string {
   return `systemctl daemon-reload
-systemctl enable ${shellQuote(unit)}
-want="$(cat ${inputs.map(shellQuote).join(" ")} | sha256sum | cut -d' ' -f1)"
-if [ "$(cat ${shellQuote(stamp)} 2>/dev/null || true)" != "$want" ]; then
-  systemctl restart ${shellQuote(unit)}
-  install -d -m 0700 "$(dirname ${shellQuote(stamp)})"
-  (umask 077 && printf '%s\\n' "$want" > ${shellQuote(stamp)})
+systemctl enable ${shellLiteral(unit)}
+want="$(cat ${inputs.map(shellLiteral).join(" ")} | sha256sum | cut -d' ' -f1)"
+if [ "$(cat ${shellLiteral(stamp)} 2>/dev/null || true)" != "$want" ]; then
+  systemctl restart ${shellLiteral(unit)}
+  install -d -m 0700 "$(dirname ${shellLiteral(stamp)})"
+  (umask 077 && printf '%s\\n' "$want" > ${shellLiteral(stamp)})
 else
-  systemctl start ${shellQuote(unit)}
+  systemctl start ${shellLiteral(unit)}
 fi`;
 }

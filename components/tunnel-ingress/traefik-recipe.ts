@@ -1,7 +1,7 @@
 import type { ProvisionFile, Recipe } from "../lxc-service";
-import { ensureUserScript, type ServiceAccount } from "./ensure-user";
+import type { Service } from "../../config";
 import { restartOnChangeScript } from "./restart-on-change";
-import { shellQuote } from "./shell-quote";
+import { shellLiteral } from "../shared/shell";
 import { TRAEFIK_PATHS } from "./traefik-paths";
 
 export interface TraefikRecipeInput {
@@ -9,7 +9,7 @@ export interface TraefikRecipeInput {
   readonly version: string;
   /** SHA-256 of the release's linux/amd64 archive. */
   readonly sha256: string;
-  readonly user: ServiceAccount;
+  readonly user: Service["user"];
   readonly unit: string;
 }
 
@@ -25,13 +25,11 @@ export const traefikArchiveUrl = (version: string): string =>
 export function traefikRecipe(input: TraefikRecipeInput): Recipe {
   const p = TRAEFIK_PATHS;
   const script = `# Traefik ${input.version} from its release archive, verified against a pinned SHA-256.
-version=${shellQuote(input.version)}
-sha256=${shellQuote(input.sha256)}
-url=${shellQuote(traefikArchiveUrl(input.version))}
+version=${shellLiteral(input.version)}
+sha256=${shellLiteral(input.sha256)}
+url=${shellLiteral(traefikArchiveUrl(input.version))}
 
-${ensureUserScript(input.user)}
-
-if [ "$(cat ${shellQuote(p.release)} 2>/dev/null || true)" != "$version $sha256" ]; then
+if [ "$(cat ${shellLiteral(p.release)} 2>/dev/null || true)" != "$version $sha256" ]; then
   if ! command -v curl >/dev/null; then
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates curl
@@ -41,12 +39,12 @@ if [ "$(cat ${shellQuote(p.release)} 2>/dev/null || true)" != "$version $sha256"
   curl -fsSL --retry 3 -o "$tmp/traefik.tar.gz" "$url"
   printf '%s  %s\\n' "$sha256" "$tmp/traefik.tar.gz" | sha256sum --check --strict --quiet
   tar -xzf "$tmp/traefik.tar.gz" -C "$tmp" traefik
-  install -m 0755 -o root -g root "$tmp/traefik" ${shellQuote(p.binary)}
-  install -d -m 0755 "$(dirname ${shellQuote(p.release)})"
-  printf '%s\\n' "$version $sha256" > ${shellQuote(p.release)}
+  install -m 0755 -o root -g root "$tmp/traefik" ${shellLiteral(p.binary)}
+  install -d -m 0755 "$(dirname ${shellLiteral(p.release)})"
+  printf '%s\\n' "$version $sha256" > ${shellLiteral(p.release)}
 fi
 
-install -d -m 0755 ${shellQuote(p.dynamicDir)}
+install -d -m 0755 ${shellLiteral(p.dynamicDir)}
 ${restartOnChangeScript("traefik.service", [p.staticConfig, p.unit, p.release], "/var/lib/homelab/traefik.stamp")}
 `;
   return {

@@ -1,11 +1,11 @@
-import type { ServiceAccount } from "./ensure-user";
+import type { Service } from "../../config";
 import { TRAEFIK_PATHS } from "./traefik-paths";
 
 /**
  * traefik.service: runs as its own user, allowed to bind port 80 and nothing more. No mount
  * namespacing options: they fail inside an unprivileged container without nesting.
  */
-export function renderTraefikUnit(user: ServiceAccount): string {
+export function renderTraefikUnit(user: Service["user"]): string {
   return `# Managed by homelab-as-code.
 [Unit]
 Description=Traefik reverse proxy
