@@ -63,17 +63,15 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
       }, provider)
     : undefined;
 
-  const apps = model.services
-    .filter((s) => s.role === "app")
-    .map((s) => {
-      const connectionFile = postgres?.connectionFiles[s.name];
-      return new LxcService(s.name, {
-        service: s,
-        platform,
-        files: connectionFile ? [{ ...connectionFile, secret: true }] : [],
-        dependsOn: postgres && s.database ? [...ready, postgres] : ready,
-      }, provider);
-    });
+  for (const s of model.services.filter((x) => x.role === "app")) {
+    const connectionFile = postgres?.connectionFiles[s.name];
+    new LxcService(s.name, {
+      service: s,
+      platform,
+      files: connectionFile ? [{ ...connectionFile, secret: true }] : [],
+      dependsOn: postgres && s.database ? [...ready, postgres] : ready,
+    }, provider);
+  }
 
   const ingress = model.ingress?.enabled && providers.cloudflare
     ? new TunnelIngress("ingress", {
@@ -115,13 +113,12 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
         dependsOn: ready,
       }, provider)
     : undefined;
-  void apps;
-  void backup;
-  void monitoring;
-
   return {
     urls: ingress?.urls ?? {},
     ...(ingress ? { tunnelId: ingress.tunnelId } : {}),
+    ...(backup ? { backupRepository: backup.repository, backupBucket: backup.bucketName } : {}),
+    // Secret: `pulumi stack output grafanaAdminPassword --show-secrets` for the first login.
+    ...(monitoring ? { grafanaAdminPassword: monitoring.grafanaAdminPassword } : {}),
     ips: Object.fromEntries(model.services.map((s) => [s.name, s.ip])),
     vmIds: Object.fromEntries(model.services.map((s) => [s.name, s.vmId])),
   };

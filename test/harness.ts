@@ -25,7 +25,10 @@ export function exampleConfig(): Record<string, unknown> {
 
 export interface RunResult {
   readonly resources: RecordedResource[];
+  /** Stack outputs as the engine receives them, resolved (secrets unwrapped). */
   readonly outputs: Record<string, unknown>;
+  /** Stack outputs as the program returned them, Outputs with their secretness. */
+  readonly rawOutputs: Record<string, unknown>;
   readonly session: MockSession;
   readonly stack: StackConfig;
 }
@@ -64,8 +67,9 @@ export async function runProgram(
   if (probe) Object.defineProperty(probe, "registered", { get: () => session.resources.length, configurable: true });
   // The same two steps as program(): validation first, so a bad config rejects before the stack exists.
   const model = loadModelOrExit();
-  const outputs = await runStack(() => homelab(model, readSecrets()));
-  return { resources: session.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, session, stack };
+  let rawOutputs: Record<string, unknown> = {};
+  const outputs = await runStack(() => (rawOutputs = homelab(model, readSecrets())));
+  return { resources: session.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, rawOutputs, session, stack };
 }
 
 export const ofType = (resources: readonly RecordedResource[], type: string): RecordedResource[] => resources.filter((r) => r.type === type);
