@@ -88,9 +88,6 @@ export const defaultOutputs: MockOutputs = (args) => {
       return { base64: Buffer.from(`mock-random-bytes-${name}`.padEnd(32, "x")).toString("base64") };
     case "proxmoxve:user/token:Token":
       return { value: `${String(args.inputs.userId)}!${String(args.inputs.tokenName)}=mock-token-secret-${name}` };
-    case "proxmoxve:index/user/token:Token":
-    case "proxmoxve:Permission/userToken:UserToken":
-      return { value: `mock-token-value-${name}` };
     default:
       return {};
   }

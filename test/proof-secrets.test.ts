@@ -11,7 +11,7 @@ import { PLACEHOLDER_MARK, runProgram } from "./harness";
  */
 
 /** Values that only ever exist as secrets: the placeholders and what the mocks return for secret outputs. */
-const SECRET_MARKERS = [PLACEHOLDER_MARK, "mock-random-password-", "mock-application-key-", "mock-connector-token-", "mock-token-value-", Buffer.from("mock-random-bytes-").toString("base64").slice(0, 16)];
+const SECRET_MARKERS = [PLACEHOLDER_MARK, "mock-random-password-", "mock-application-key-", "mock-connector-token-", "mock-token-secret-", Buffer.from("mock-random-bytes-").toString("base64").slice(0, 16)];
 
 const isUnder = (path: string, secretPaths: readonly string[]): boolean =>
   secretPaths.some((s) => s === "" || path === s || path.startsWith(`${s}.`));
