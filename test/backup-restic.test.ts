@@ -383,8 +383,8 @@ async function holdLock(lab: Lab): Promise<{ child: ChildProcess; lock: string }
   child.once("exit", () => heldChildren.delete(child));
   const locks = join(lab.repo, "locks");
   for (let i = 0; i < 3000; i++) {
-    // The local backend creates the file before writing it: wait until the lock has content.
-    const found = readdirSync(locks).find((f) => statSync(join(locks, f)).size > 0);
+    // The local backend writes a `-tmp-` file and renames it into place: wait for the final name with content.
+    const found = readdirSync(locks).find((f) => !f.includes("-tmp-") && (statSync(join(locks, f), { throwIfNoEntry: false })?.size ?? 0) > 0);
     if (found) {
       // The file can still be half written: read it again until it decrypts and parses.
       const read = lab.restic(["--no-lock", "cat", "lock", found]);
