@@ -21,8 +21,9 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     },
     metrics: [{ port: 9187 }],
     statePaths: ["/var/lib/postgresql"],
-    // The PostgreSQL major from PGDG; must equal homelab:postgres.version (the config checks compare them).
-    install: { method: "vendor-apt", version: "16" },
+    // The PostgreSQL major: Debian's own where the release packages it (Debian 13: 17), else PGDG's.
+    // Must equal homelab:postgres.version (the config checks compare them).
+    install: { method: "debian", version: "17" },
     startupOrder: 10,
     tags: ["database"],
   },
@@ -65,7 +66,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     extraRoutes: { alertmanager: { port: 9093, healthPath: "/-/healthy", exposure: "protected" } },
     metrics: [{ port: 9090 }, { port: 9093 }],
     statePaths: ["/var/lib/prometheus"],
-    install: { method: "debian", version: "2.42.0+ds-5+deb12u1" },
+    // Debian 13's prometheus is 2.53.3: an upstream glob, so a point release's rebuild still matches.
+    install: { method: "debian", version: "2.53.*" },
     startupOrder: 30,
     tags: ["monitoring"],
   },
@@ -178,7 +180,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     mounts: { downloads: { path: "/downloads", readOnly: false } },
     web: { port: 8080, healthPath: "/", exposure: "lan" },
     statePaths: ["/var/lib/qbittorrent"],
-    install: { method: "debian", version: "4.5.2-3+deb12u1" },
+    // Debian 13's qbittorrent-nox is 5.1.0.
+    install: { method: "debian", version: "5.1.*" },
     tags: ["media"],
   },
   sonarr: {
@@ -244,7 +247,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     },
     web: { port: 8384, healthPath: "/rest/noauth/health", exposure: "lan" },
     statePaths: ["/var/lib/syncthing", "/data/sync"],
-    install: { method: "vendor-apt", version: "1.30.0" },
+    // Debian 13 packages Syncthing 1.29.5 itself; no vendor repository needed.
+    install: { method: "debian", version: "1.29.*" },
     tags: ["files"],
   },
 };

@@ -170,17 +170,22 @@ test("native apps keep their state where the catalog says: unit data flags point
   }
 });
 
-test("recipes pin versions: exact Debian versions, apt pins for vendor repos, versioned release URLs", () => {
+test("recipes pin versions: upstream globs for Debian packages, checked after install; apt pins for vendor repos; versioned release URLs", () => {
   const model = everyAppModel();
   const text = (name: string): string => {
     const found = recipes(model).find(([s]) => s.name === name);
     assert.ok(found);
     return found[1].script;
   };
-  assert.match(text("qbittorrent"), /apt_install qbittorrent-nox=4\.5\.2-3\+deb12u1\n/);
+  assert.match(text("qbittorrent"), /Package: qbittorrent-nox\nPin: version 5\.1\.\*\nPin-Priority: 1001/);
+  assert.match(text("qbittorrent"), /\ncheck_version qbittorrent-nox '5\.1\.\*'\n/);
   assert.match(text("jellyfin"), /Package: jellyfin-server\nPin: version 10\.10\.7\+\*\nPin-Priority: 1001/);
-  assert.match(text("syncthing"), /Package: syncthing\nPin: version 1\.30\.0\*\nPin-Priority: 1001/);
-  assert.match(text("immich"), /Package: docker-ce\nPin: version 5:27\.5\.1-1~debian\.12~\*\nPin-Priority: 1001/);
+  assert.match(text("syncthing"), /Package: syncthing\nPin: version 1\.29\.\*\nPin-Priority: 1001/);
+  for (const [pkg, glob] of [["docker.io", "26.1.*"], ["docker-compose", "2.26.*"], ["containerd", "1.7.*"], ["runc", "1.1.*"]]) {
+    assert.ok(text("immich").includes(`Package: ${pkg}\nPin: version ${glob}\nPin-Priority: 1001`), `${pkg} pinned to ${glob}`);
+  }
+  // No exact Debian revision anywhere: those leave the archive at the next point release.
+  for (const [, r] of recipes(model)) assert.doesNotMatch(r.script, /\+deb1[23]u\d|\+b\d+\b/);
   assert.equal(servarrUrl("sonarr", "4.0.15.2941"), "https://github.com/Sonarr/Sonarr/releases/download/v4.0.15.2941/Sonarr.main.4.0.15.2941.linux-x64.tar.gz");
   assert.ok(text("radarr").includes(servarrUrl("radarr", "5.26.2.10099")));
   assert.ok(text("prowlarr").includes(servarrUrl("prowlarr", "1.37.0.5076")));

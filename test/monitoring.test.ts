@@ -10,7 +10,7 @@ import { renderPrometheusConfig } from "../components/monitoring-stack/prometheu
 import { grafanaFiles, prometheusFiles } from "../components/monitoring-stack/provision-files";
 import { scrapeJobs } from "../components/monitoring-stack/targets";
 import type { Homelab } from "../config";
-import { byName, exampleConfig, modelOf, ofType, PLACEHOLDER_MARK, runProgram } from "./harness";
+import { byName, exampleConfig, modelOf, ofType, PLACEHOLDER_MARK, runProgram, dependencyNames } from "./harness";
 
 const value = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply((v) => resolve(v)));
 const service = (model: Homelab, name: string) => {
@@ -209,6 +209,7 @@ test("mocks: the monitoring stack creates its two LXCs, a read-only API token an
   const stack = byName(resources, "monitoring");
   const children = resources.filter((r) => r.parentUrn === stack.urn);
   assert.deepEqual(children.map((r) => r.type).sort(), [
+    "command:remote:Command",
     "homelab:index:LxcService",
     "homelab:index:LxcService",
     "proxmoxve:index/acl:Acl",
@@ -224,6 +225,11 @@ test("mocks: the monitoring stack creates its two LXCs, a read-only API token an
     assert.equal(container.parentUrn, lxc.urn);
   }
   assert.equal(byName(resources, "prometheus-container").inputs.vmId, 113);
+  // The Proxmox exporter (PyPI) installs after the Debian-packaged daemons, in their container.
+  const pveExporter = byName(resources, "monitoring-pve-exporter");
+  assert.match(String(pveExporter.inputs.create), /^pct exec 113 -- bash -s$/);
+  assert.match(String(pveExporter.inputs.stdin), /prometheus-pve-exporter==3\.10\.0/);
+  assert.ok(dependencyNames(pveExporter).includes("prometheus-provision"), "after the prometheus recipe");
   assert.equal(byName(resources, "grafana-container").inputs.vmId, 114);
 
   const user = byName(resources, "monitoring-pve-user");

@@ -13,6 +13,7 @@ import { SharedPostgres } from "../components/shared-postgres";
 import { renderPgHba } from "../components/shared-postgres/pg-hba";
 import { memorySettings, renderPostgresqlConf } from "../components/shared-postgres/postgresql-conf";
 import { renderRecipeScript } from "../components/shared-postgres/recipe";
+import { renderPreloadScript, vectorchordUrl } from "../components/shared-postgres/vectorchord";
 import { postgresReport } from "../components/shared-postgres/report";
 import { CreationLanes } from "../components/shared/lanes";
 import type { Homelab, Service } from "../config";
@@ -184,7 +185,6 @@ test("postgresql.conf sizes memory from the container and counts every connectio
     effective_cache_size: "'3072MB'",
     work_mem: "'17MB'",
     maintenance_work_mem: "'256MB'",
-    shared_preload_libraries: "'vchord.so'",
   });
   // Every connection running three sorts still fits beside shared buffers.
   for (const [mem, conns] of [[1024, 64], [4096, 58], [16384, 200], [65536, 500]] as const) {
@@ -202,7 +202,9 @@ test("without an app that needs VectorChord nothing is preloaded and no extensio
   assert.doesNotMatch(renderPostgresqlConf(plan, 4096), /shared_preload_libraries/);
   const script = renderRecipeScript({ server: server(model), plan, admin: adminOf(model), vectorchordVersion: "0.4.3", exporterPort: 9187 });
   assert.doesNotMatch(script, /pgvector|vchord/);
-  assert.match(script, /apt-get install -y -q postgresql-16 prometheus-postgres-exporter\n/);
+  assert.match(script, /apt-get install -y -q --no-install-recommends postgresql-17 prometheus-postgres-exporter\n/);
+  // Without pgvector, Debian 13's own PostgreSQL 17 serves; only other majors or releases need PGDG.
+  assert.match(script, /\n  trixie:17\) ;;\n/);
   assert.equal(plan.budget.maxConnections, 48);
 });
 
@@ -242,20 +244,26 @@ test("the postgres user has the catalog ids (outside the system range) before th
   };
   // LxcService's file step creates the account before any recipe runs; the recipe refuses other ids.
   assert.match(renderAccount(s), /^ensure_user 5432 5432 postgres \/var\/lib\/postgresql \/bin\/bash$/m);
-  assert.ok(at('[ "$(id -u postgres):$(id -g postgres)" = "5432:5432" ]') < at("apt-get install -y -q postgresql-common"));
-  assert.ok(at("apt-get install -y -q postgresql-common") < at("apt-get install -y -q postgresql-16 prometheus-postgres-exporter postgresql-16-pgvector"));
+  assert.ok(at('[ "$(id -u postgres):$(id -g postgres)" = "5432:5432" ]') < at("apt-get install -y -q --no-install-recommends postgresql-common"));
+  assert.ok(at("apt-get install -y -q --no-install-recommends postgresql-common") < at("apt-get install -y -q --no-install-recommends postgresql-17 prometheus-postgres-exporter postgresql-17-pgvector"));
   at("mountpoint -q \"$DATA_ROOT\"");
-  at("VCHORD_VERSION=0.4.3");
-  at("B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8");
+  // Debian 13 packages PostgreSQL 17 and its pgvector; PGDG (key pinned) only for anything else.
+  assert.ok(at("  trixie:17) ;;") < at("B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8"));
+  assert.doesNotMatch(script, /vchord|VCHORD/, "VectorChord is its own step");
+  const preload = renderPreloadScript(plan, "0.4.3");
+  assert.ok(preload.indexOf("VCHORD_VERSION=0.4.3") < preload.indexOf("shared_preload_libraries = 'vchord.so'"), "the library is installed before it is preloaded");
+  assert.ok(preload.includes(vectorchordUrl(17, "$VCHORD_VERSION").replace("postgresql-17-", "postgresql-$PG_MAJOR-")));
   assert.doesNotMatch(script, /mock-random-password|__plan_secret__/);
   const shellcheck = requireTool(t, "shellcheck", "shellcheck");
   if (!shellcheck) return;
   const dir = mkdtempSync(join(tmpdir(), "homelab-pg-recipe-"));
   try {
     const file = join(dir, "recipe.sh");
-    writeFileSync(file, `#!/usr/bin/env bash\nset -euo pipefail\n${script}`);
-    const result = run(shellcheck, ["--severity=style", file]);
-    assert.equal(result.status, 0, result.stdout);
+    for (const text of [script, preload]) {
+      writeFileSync(file, `#!/usr/bin/env bash\nset -euo pipefail\n${text}`);
+      const result = run(shellcheck, ["--severity=style", file]);
+      assert.equal(result.status, 0, result.stdout);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

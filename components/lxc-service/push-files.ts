@@ -70,5 +70,21 @@ export const secretFileCommand = (vmId: number, path: string, mode: string, owne
 /** The host command that runs a script fed on stdin inside the container. */
 export const execStdinCommand = (vmId: number): string => shellJoin(["pct", "exec", String(vmId), "--", "bash", "-s"]);
 
-/** What `bash -s` receives for a recipe: strict mode first, then the recipe. */
-export const renderRecipeScript = (script: string): string => `#!/bin/bash\nset -euo pipefail\n${script.trimEnd()}\n`;
+/**
+ * A container on its first boot may still be starting systemd and its network when its recipe
+ * arrives: wait, bounded, for systemd to finish booting and for the apt sources' host to resolve.
+ */
+export const WAIT_FOR_BOOT = `for _ in $(seq 1 90); do
+  case "$(systemctl is-system-running 2>/dev/null || true)" in running|degraded) break ;; esac
+  sleep 1
+done
+apt_host="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | sed -nE 's#^[^#]*(deb|URIs:)[^h]*https?://([^/ ]+).*#\\2#p' | head -n 1 || true)"
+for _ in $(seq 1 60); do
+  getent hosts "\${apt_host:-deb.debian.org}" >/dev/null && break
+  sleep 1
+done
+getent hosts "\${apt_host:-deb.debian.org}" >/dev/null || { echo "\${apt_host:-deb.debian.org} does not resolve after 60 s: check the container's DNS (homelab:network.dns)" >&2; exit 1; }
+`;
+
+/** What `bash -s` receives for a recipe: strict mode, the wait for a booted container, then the recipe. */
+export const renderRecipeScript = (script: string): string => `#!/bin/bash\nset -euo pipefail\n${WAIT_FOR_BOOT}${script.trimEnd()}\n`;

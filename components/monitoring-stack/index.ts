@@ -1,13 +1,16 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Homelab, Service } from "../../config";
 import { LxcService, type ProvisionFile } from "../lxc-service";
+import { execStdinCommand, renderRecipeScript } from "../lxc-service/push-files";
+import { sshConnection } from "../shared/connection";
 import type { ContainerPlatform } from "../shared/platform";
 import { grafanaRecipeScript } from "./grafana-recipe";
 import { prometheusRecipeScript } from "./prometheus-recipe";
 import { grafanaFiles, prometheusFiles, type ReceiverSecrets } from "./provision-files";
-import { AUDITOR_ROLE, MONITORING_TOKEN, MONITORING_USER, monitoringTokenId, tokenSecret } from "./pve-exporter";
+import { AUDITOR_ROLE, MONITORING_TOKEN, MONITORING_USER, monitoringTokenId, pveExporterInstallScript, tokenSecret } from "./pve-exporter";
 
 export type { ReceiverSecrets } from "./provision-files";
 
@@ -73,6 +76,13 @@ export class MonitoringStack extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // Its own step after the Debian-packaged daemons: the exporter comes from PyPI.
+    new command.remote.Command(`${name}-pve-exporter`, {
+      connection: sshConnection(platform.connection),
+      create: execStdinCommand(args.prometheus.vmId),
+      stdin: renderRecipeScript(pveExporterInstallScript()),
+      triggers: [pveExporterInstallScript()],
+    }, { parent: this, dependsOn: [this.prometheus] });
     this.grafana = new LxcService(
       args.grafana.name,
       {

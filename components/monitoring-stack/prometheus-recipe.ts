@@ -1,40 +1,45 @@
 import type { Service } from "../../config";
-import { PVE_EXPORTER_UNIT, PVE_EXPORTER_VENV, PVE_EXPORTER_VERSION } from "./pve-exporter";
+import { debianPinned, PRELUDE } from "../lxc-service/recipes/shell-steps";
+import { shellJoin } from "../shared/shell";
+import { PVE_EXPORTER_CONFIG } from "./pve-exporter";
 import { SECRETS_DIR } from "./alertmanager-yml";
+import { RULES_FILE } from "./prometheus-yml";
 
-/** Debian 12 versions the recipe pins beside the catalog's Prometheus version. */
-export const ALERTMANAGER_VERSION = "0.25.0-1+b4";
-export const BLACKBOX_VERSION = "0.23.0-4+b4";
+/** Each daemon with the files it runs from: a change to one restarts it, and nothing else does. */
+const UNITS: readonly { readonly unit: string; readonly inputs: readonly string[] }[] = [
+  { unit: "prometheus", inputs: ["/etc/prometheus/prometheus.yml", `/etc/prometheus/${RULES_FILE}`, "/etc/default/prometheus", "/usr/bin/prometheus"] },
+  { unit: "prometheus-alertmanager", inputs: ["/etc/prometheus/alertmanager.yml", "/etc/default/prometheus-alertmanager", "/usr/bin/prometheus-alertmanager"] },
+  { unit: "prometheus-blackbox-exporter", inputs: ["/etc/prometheus/blackbox.yml", "/etc/default/prometheus-blackbox-exporter", "/usr/bin/prometheus-blackbox-exporter"] },
+];
+
+/** Debian 13's versions beside the catalog's Prometheus version, as upstream globs that survive point releases. */
+export const ALERTMANAGER_VERSION = "0.28.*";
+export const BLACKBOX_VERSION = "0.26.*";
 
 /**
- * Installs Prometheus, Alertmanager, the blackbox exporter and the Proxmox exporter. The rendered files
- * are already in place when it runs; dpkg keeps them (`--force-confold`) instead of its own defaults.
- * Running it again changes nothing but restarting the daemons on the same configuration.
+ * Installs Prometheus, Alertmanager and the blackbox exporter from Debian (the Proxmox
+ * exporter, which Debian does not package, is a step of its own: pve-exporter.ts). The
+ * rendered files are already in place when it runs; dpkg keeps them (`--force-confold`) instead of its
+ * own defaults. The account exists before the packages, as a system account with the catalog's ids,
+ * which is what their `adduser --system` accepts. Running it again changes nothing and restarts a
+ * daemon only when its files changed.
  */
 export function prometheusRecipeScript(service: Service): string {
   const { name } = service.user;
-  return `export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold \\
-  prometheus=${service.install.version} prometheus-alertmanager=${ALERTMANAGER_VERSION} \\
-  prometheus-blackbox-exporter=${BLACKBOX_VERSION} python3-venv ca-certificates
-apt-mark hold prometheus prometheus-alertmanager prometheus-blackbox-exporter >/dev/null
-# Not packaged for Debian 12: a pinned release in its own virtualenv.
-if ! "${PVE_EXPORTER_VENV}/bin/pip" show prometheus-pve-exporter 2>/dev/null | grep -qx "Version: ${PVE_EXPORTER_VERSION}"; then
-  python3 -m venv "${PVE_EXPORTER_VENV}"
-  "${PVE_EXPORTER_VENV}/bin/pip" install --quiet --no-cache-dir "prometheus-pve-exporter==${PVE_EXPORTER_VERSION}"
-fi
-install -d -o ${name} -g ${name} -m 0750 /var/lib/prometheus/metrics2 /var/lib/prometheus/alertmanager
-chown -R ${name}:${name} ${SECRETS_DIR} /etc/prometheus/pve.yml
-chmod 0700 ${SECRETS_DIR}
-chmod 0600 /etc/prometheus/pve.yml
+  return `${PRELUDE}${debianPinned("prometheus", {
+    prometheus: service.install.version,
+    "prometheus-alertmanager": ALERTMANAGER_VERSION,
+    "prometheus-blackbox-exporter": BLACKBOX_VERSION,
+  })}install -d -o ${name} -g ${name} -m 0750 /var/lib/prometheus/metrics2 /var/lib/prometheus/alertmanager
+# Credentials exist only for receivers that have one; the directory is there either way.
+install -d -o ${name} -g ${name} -m 0700 ${SECRETS_DIR}
+chown ${name}:${name} ${PVE_EXPORTER_CONFIG}
+chmod 0600 ${PVE_EXPORTER_CONFIG}
 # Refuse to restart onto a configuration the daemons would reject.
 promtool check config /etc/prometheus/prometheus.yml
 amtool check-config /etc/prometheus/alertmanager.yml
 systemctl daemon-reload
-for unit in prometheus prometheus-alertmanager prometheus-blackbox-exporter ${PVE_EXPORTER_UNIT}; do
-  systemctl enable --quiet "$unit"
-  systemctl restart "$unit"
-done
+${UNITS.map((u) => `systemctl enable --quiet ${u.unit}\n${shellJoin(["restart_if_changed", u.unit, ...u.inputs])}`).join("\n")}
+${shellJoin(["ensure_active", ...UNITS.map((u) => u.unit)])}
 `;
 }

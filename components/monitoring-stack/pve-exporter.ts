@@ -1,13 +1,18 @@
 import { stringify } from "yaml";
 import type { Homelab } from "../../config";
+import { PRELUDE } from "../lxc-service/recipes/shell-steps";
+import { shellJoin } from "../shared/shell";
 import { PORTS } from "./targets";
 
 /**
- * The Proxmox exporter: not packaged for Debian 12, so a pinned release runs from its own virtualenv
- * under a unit of ours, as the prometheus user, reading a read-only API token from a 0600 file.
+ * The Proxmox exporter: Debian packages it in neither 12 nor 13, so a pinned PyPI release runs from
+ * its own virtualenv under a unit of ours, as the prometheus user, reading a read-only API token from
+ * a 0600 file. Its install is a step of its own after the Debian-packaged daemons, so Prometheus and
+ * Alertmanager converge even when PyPI cannot be reached.
  */
 
-export const PVE_EXPORTER_VERSION = "3.10.2";
+/** 3.10.0 is the newest release (prometheus-pve/prometheus-pve-exporter#493); 3.10.2 was never released. */
+export const PVE_EXPORTER_VERSION = "3.10.0";
 export const PVE_EXPORTER_VENV = "/opt/pve-exporter";
 export const PVE_EXPORTER_CONFIG = "/etc/prometheus/pve.yml";
 export const PVE_EXPORTER_UNIT = "prometheus-pve-exporter.service";
@@ -59,4 +64,19 @@ export function renderPveExporterUnit(): string {
     "WantedBy=multi-user.target",
     "",
   ].join("\n");
+}
+
+/** Installs the pinned exporter into its virtualenv once per version, then runs it under our unit. */
+export function pveExporterInstallScript(): string {
+  const pip = `${PVE_EXPORTER_VENV}/bin/pip`;
+  return `${PRELUDE}apt_install python3-venv
+if ! ${pip} show prometheus-pve-exporter 2>/dev/null | grep -qx ${shellJoin([`Version: ${PVE_EXPORTER_VERSION}`])}; then
+  python3 -m venv ${PVE_EXPORTER_VENV}
+  ${pip} install --quiet --no-cache-dir ${shellJoin([`prometheus-pve-exporter==${PVE_EXPORTER_VERSION}`])}
+fi
+systemctl daemon-reload
+systemctl enable --quiet ${PVE_EXPORTER_UNIT}
+${shellJoin(["restart_if_changed", PVE_EXPORTER_UNIT, PVE_EXPORTER_CONFIG, `/etc/systemd/system/${PVE_EXPORTER_UNIT}`, `${PVE_EXPORTER_VENV}/bin/pve_exporter`])}
+${shellJoin(["ensure_active", PVE_EXPORTER_UNIT])}
+`;
 }

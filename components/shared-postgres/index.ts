@@ -1,14 +1,19 @@
+import * as command from "@pulumi/command";
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Homelab, Service } from "../../config";
 import { LxcService } from "../lxc-service";
+import { execStdinCommand, renderRecipeScript } from "../lxc-service/push-files";
 import type { ProvisionFile } from "../lxc-service/types";
+import { sshConnection } from "../shared/connection";
+import { SUPPORTED_EXTENSIONS } from "../../config/schema/postgres";
 import type { ContainerPlatform } from "../shared/platform";
 import { ADMIN_ROLE, APP_ROLE_ATTRIBUTES, DATABASE_DEFAULTS, planDatabases, type DatabasePlan } from "./databases";
 import { DB_ENV_PATH, renderDbEnv } from "./db-env";
 import { EXPORTER_ENV_PATH, renderExporterEnv } from "./exporter-env";
 import { ADMIN_PASSWORD_PATH, postgresRecipe } from "./recipe";
+import { renderPreloadScript } from "./vectorchord";
 
 export interface SharedPostgresArgs {
   /** The service hosting the cluster (role postgres); its NVMe dataset holds the data directory. */
@@ -89,6 +94,17 @@ export class SharedPostgres extends pulumi.ComponentResource {
       dependsOn: args.dependsOn,
     }, { parent: this });
 
+    // Preloaded libraries (VectorChord) come in their own step, so the server serves every other app
+    // even when that download fails; only the extensions that need the library wait for it.
+    const preload = plan.preloadLibraries.length > 0
+      ? new command.remote.Command(`${name}-preload`, {
+          connection: sshConnection(platform.connection),
+          create: execStdinCommand(server.vmId),
+          stdin: renderRecipeScript(renderPreloadScript(plan, settings.vectorchordVersion)),
+          triggers: [renderPreloadScript(plan, settings.vectorchordVersion)],
+        }, { parent: this, dependsOn: [this.server] })
+      : undefined;
+
     // Only once the server is provisioned (the whole LxcService, its recipe included) can anyone log in.
     this.provider = new postgresql.Provider(`${name}-provider`, {
       host: plan.host,
@@ -131,7 +147,7 @@ export class SharedPostgres extends pulumi.ComponentResource {
           name: extension,
           database: database.name,
           createCascade: true,
-        }, { ...onServer, dependsOn: previous, retainOnDelete: !platform.allowDataLoss });
+        }, { ...onServer, dependsOn: [...previous, ...(preload && SUPPORTED_EXTENSIONS[extension]?.preload ? [preload] : [])], retainOnDelete: !platform.allowDataLoss });
         previous = [created];
       }
       files[app.service] = {

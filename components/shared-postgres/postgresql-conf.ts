@@ -39,7 +39,7 @@ export function postgresqlSettings(plan: DatabasePlan, memoryMiB: number): [stri
     ["work_mem", `'${m.workMemMiB}MB'`],
     ["maintenance_work_mem", `'${m.maintenanceWorkMemMiB}MB'`],
   ];
-  if (plan.preloadLibraries.length > 0) settings.push(["shared_preload_libraries", `'${plan.preloadLibraries.join(",")}'`]);
+  // shared_preload_libraries is written by the preload step once the libraries are installed (vectorchord.ts).
   return settings;
 }
 

@@ -12,6 +12,15 @@ export const ADMIN_PASSWORD_PATH = `${STAGING_DIR}/admin-password`;
 /** Debian keeps every cluster under here; the server's NVMe dataset is mounted on it (config checks). */
 export const DATA_ROOT = POSTGRES_DATA_PATH;
 
+/**
+ * The PostgreSQL major each Debian release packages itself, and whether it packages pgvector for it
+ * (Debian 13: postgresql-17 and postgresql-17-pgvector; Debian 12: postgresql-15, no pgvector).
+ */
+export const DEBIAN_POSTGRES: Readonly<Record<string, { readonly major: number; readonly pgvector: boolean }>> = {
+  trixie: { major: 17, pgvector: true },
+  bookworm: { major: 15, pgvector: false },
+};
+
 /** Fingerprint of the PGDG archive signing key (ACCC4CF8): a tampered key fails the install. */
 export const PGDG_KEY_FINGERPRINT = "B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8";
 
@@ -25,7 +34,7 @@ export interface RecipeOptions {
 }
 
 /**
- * Installs PostgreSQL `<major>` from PGDG with the cluster on the mounted dataset, the extension
+ * Installs PostgreSQL `<major>` (Debian's where it packages it, else PGDG's) with the cluster on the mounted dataset, the extension
  * packages the apps need, and the metrics exporter. Idempotent: a second run changes nothing and
  * restarts the server only when its rendered configuration changed.
  */
@@ -35,6 +44,10 @@ export function renderRecipeScript(o: RecipeOptions): string {
   const packages = [`postgresql-${v}`, "prometheus-postgres-exporter"];
   if (o.plan.sources.has("pgvector") || o.plan.sources.has("vectorchord")) packages.push(`postgresql-${v}-pgvector`);
   const conf = `/etc/postgresql/${v}/main`;
+  const needsPgvector = o.plan.sources.has("pgvector") || o.plan.sources.has("vectorchord");
+  const debianPairs = Object.entries(DEBIAN_POSTGRES)
+    .filter(([, d]) => d.major === v && (!needsPgvector || d.pgvector))
+    .map(([codename]) => `${codename}:${v}`);
   const lines = [
     `PG_MAJOR=${v}`,
     `DATA_ROOT=${DATA_ROOT}`,
@@ -54,41 +67,31 @@ export function renderRecipeScript(o: RecipeOptions): string {
     '  if [ "$found" != "$PG_MAJOR" ]; then echo "found a PostgreSQL $found cluster in $DATA_ROOT; upgrade it to $PG_MAJOR with pg_upgradecluster first" >&2; exit 1; fi',
     "done",
     "",
-    "# PGDG repository, its key checked against the known fingerprint.",
     "apt-get update -q",
     "apt-get install -y -q --no-install-recommends ca-certificates curl gnupg",
-    "install -d -m 0755 /etc/apt/keyrings",
-    "if [ ! -s /etc/apt/keyrings/pgdg.gpg ]; then",
-    "  tmp=\"$(mktemp -d)\"",
-    '  curl -fsSL https://www.postgresql.org/media/keys/ACCC4CF8.asc -o "$tmp/key.asc"',
-    `  gpg --show-keys --with-colons "$tmp/key.asc" | grep -q '^fpr:*${PGDG_KEY_FINGERPRINT}:' || { echo "PGDG key fingerprint mismatch" >&2; exit 1; }`,
-    '  gpg --dearmor -o /etc/apt/keyrings/pgdg.gpg "$tmp/key.asc"',
-    '  rm -rf "$tmp"',
-    "fi",
     'codename="$(sed -n \'s/^VERSION_CODENAME=//p\' /etc/os-release)"',
-    'echo "deb [signed-by=/etc/apt/keyrings/pgdg.gpg] https://apt.postgresql.org/pub/repos/apt $codename-pgdg main" > /etc/apt/sources.list.d/pgdg.list',
-    "apt-get update -q",
+    `# Debian's own PostgreSQL where this release packages the major${needsPgvector ? " and pgvector" : ""}; PGDG otherwise.`,
+    `case "$codename:$PG_MAJOR" in`,
+    ...(debianPairs.length > 0 ? [`  ${debianPairs.join("|")}) ;;`] : []),
+    "  *)",
+    "    install -d -m 0755 /etc/apt/keyrings",
+    "    if [ ! -s /etc/apt/keyrings/pgdg.gpg ]; then",
+    '      tmp="$(mktemp -d)"',
+    '      curl -fsSL https://www.postgresql.org/media/keys/ACCC4CF8.asc -o "$tmp/key.asc"',
+    `      gpg --show-keys --with-colons "$tmp/key.asc" | grep -q '^fpr:*${PGDG_KEY_FINGERPRINT}:' || { echo "PGDG key fingerprint mismatch" >&2; exit 1; }`,
+    '      gpg --dearmor -o /etc/apt/keyrings/pgdg.gpg "$tmp/key.asc"',
+    '      rm -rf "$tmp"',
+    "    fi",
+    '    echo "deb [signed-by=/etc/apt/keyrings/pgdg.gpg] https://apt.postgresql.org/pub/repos/apt $codename-pgdg main" > /etc/apt/sources.list.d/pgdg.list',
+    "    apt-get update -q",
+    "    ;;",
+    "esac",
     "",
     "# The cluster is created below with our options, not by the package with its defaults.",
-    "apt-get install -y -q postgresql-common",
+    "apt-get install -y -q --no-install-recommends postgresql-common",
     "sed -i -E 's/^#?[[:space:]]*create_main_cluster[[:space:]]*=.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf",
-    `apt-get install -y -q ${packages.join(" ")}`,
+    `apt-get install -y -q --no-install-recommends ${packages.join(" ")}`,
   ];
-  if (o.plan.sources.has("vectorchord")) {
-    lines.push(
-      "",
-      `# VectorChord is not in PGDG: its release package, pinned to ${o.vectorchordVersion}.`,
-      `VCHORD_VERSION=${o.vectorchordVersion}`,
-      'if [ "$(dpkg-query -W -f=\'${Version}\' "postgresql-$PG_MAJOR-vchord" 2>/dev/null || true)" != "$VCHORD_VERSION-1" ]; then',
-      '  tmp="$(mktemp -d)"',
-      '  deb="postgresql-$PG_MAJOR-vchord_$VCHORD_VERSION-1_$(dpkg --print-architecture).deb"',
-      '  curl -fsSL -o "$tmp/$deb" "https://github.com/tensorchord/VectorChord/releases/download/$VCHORD_VERSION/$deb"',
-      '  [ "$(dpkg-deb --field "$tmp/$deb" Package)" = "postgresql-$PG_MAJOR-vchord" ] || { echo "unexpected VectorChord package" >&2; exit 1; }',
-      '  apt-get install -y -q "$tmp/$deb"',
-      '  rm -rf "$tmp"',
-      "fi",
-    );
-  }
   lines.push(
     "",
     "# The cluster: created once; an existing data directory on the dataset is adopted as it is.",
@@ -101,7 +104,8 @@ export function renderRecipeScript(o: RecipeOptions): string {
     "fi",
     "",
     "# Rendered configuration; a restart only when it changed (shared_preload_libraries, listen_addresses need one).",
-    'before="$(cat "$CONF_DIR/conf.d/homelab.conf" "$CONF_DIR/pg_hba.conf" 2>/dev/null | sha256sum)"',
+    // On the first run neither file exists yet: under pipefail a bare `cat` would end the script here.
+    'before="$({ cat "$CONF_DIR/conf.d/homelab.conf" "$CONF_DIR/pg_hba.conf" 2>/dev/null || true; } | sha256sum)"',
     'install -d -o postgres -g postgres -m 0755 "$CONF_DIR/conf.d"',
     `install -o postgres -g postgres -m 0644 ${STAGING_DIR}/postgresql.conf "$CONF_DIR/conf.d/homelab.conf"`,
     `install -o postgres -g postgres -m 0640 ${STAGING_DIR}/pg_hba.conf "$CONF_DIR/pg_hba.conf"`,

@@ -60,8 +60,8 @@ export const installSchema = z.strictObject({
 export const appSpecSchema = z.strictObject({
   description: z.string().default(""),
   role: serviceRole.default("app"),
-  /** Key of a template in `proxmox.templates`. Defaults to debian-12. */
-  template: dnsLabel.default("debian-12"),
+  /** Key of a template in `proxmox.templates`. Defaults to debian-13 (Proxmox VE 9); debian-12 stays selectable per service. */
+  template: dnsLabel.default("debian-13"),
   cores: z.number().int().min(1).max(64),
   /** Memory limit in MiB. */
   memoryMiB: z.number().int().min(64),

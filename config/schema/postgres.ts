@@ -35,8 +35,11 @@ export const postgresSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** The service (a catalog `postgres` app) that hosts the cluster. Defaults to `postgres`. */
   service: dnsLabel.default("postgres"),
-  /** PostgreSQL major version from the PGDG repository; Immich supports 14 to 18. Defaults to 16. */
-  version: z.number().int().min(14).max(18).default(16),
+  /**
+   * PostgreSQL major version; Immich supports 14 to 18. Debian 13's own is 17 (installed from Debian);
+   * other majors come from the PGDG repository. Defaults to 17.
+   */
+  version: z.number().int().min(14).max(18).default(17),
   /** Connections kept for the admin and maintenance on top of the apps' pools. Defaults to 5. */
   adminConnections: z.number().int().min(3).max(100).default(5),
   /** Connections kept for the metrics exporter. Defaults to 3. */

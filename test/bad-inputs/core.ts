@@ -12,7 +12,7 @@ export const cases: BadInput[] = [
   { name: "the proxmox section is missing", mutate: (c) => void delete c["homelab:proxmox"], path: "homelab:proxmox", message: /is required/ },
   { name: "the Proxmox endpoint is not https", mutate: (c) => void (at(c, "homelab:proxmox").endpoint = "http://192.168.1.10:8006/"), path: "homelab:proxmox.endpoint", message: /https/ },
   { name: "an SSH public key that is not OpenSSH", mutate: (c) => void (at(c, "homelab:proxmox").sshPublicKeys = ["not a key"]), path: "homelab:proxmox.sshPublicKeys.0", message: /OpenSSH public key/ },
-  { name: "a template checksum that is not hex", mutate: (c) => void (at(c, "homelab:proxmox", "templates", "debian-12").checksum = "abc"), path: "homelab:proxmox.templates.debian-12.checksum", message: /sha256 or sha512/ },
+  { name: "a template checksum that is not hex", mutate: (c) => void (at(c, "homelab:proxmox", "templates", "debian-13").checksum = "abc"), path: "homelab:proxmox.templates.debian-13.checksum", message: /sha256 or sha512/ },
   { name: "two services share a vmId", mutate: (c) => void (service(c, "traefik").vmId = 110), path: "homelab:services.traefik.vmId", message: /vmId 110 is also used by homelab:services\.postgres\.vmId/ },
   { name: "two services share a hostname", mutate: (c) => void (service(c, "sonarr").hostname = "radarr"), path: "homelab:services.radarr.hostname", message: /hostname radarr is also used by homelab:services\.sonarr\.hostname/ },
   { name: "two services share an IP", mutate: (c) => void (service(c, "radarr").ip = "192.168.1.126"), path: "homelab:services.radarr.ip", message: /IP 192\.168\.1\.126 is also used by homelab:services\.sonarr\.ip/ },

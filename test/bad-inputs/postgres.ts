@@ -42,9 +42,9 @@ export const cases: BadInput[] = [
   },
   {
     name: "the pinned major differs from the server's install version",
-    mutate: (c) => void (at(c, "homelab:postgres").version = 17),
+    mutate: (c) => void (at(c, "homelab:postgres").version = 16),
     path: "homelab:postgres.version",
-    message: /is 17 but homelab:services\.postgres\.install\.version is '16'/,
+    message: /is 16 but homelab:services\.postgres\.install\.version is '17'/,
   },
   {
     name: "two apps share one database",

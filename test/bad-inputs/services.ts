@@ -26,9 +26,9 @@ export const cases: BadInput[] = [
   },
   {
     name: "a service on a template that is not declared",
-    mutate: (c) => void (service(c, "n8n").template = "debian-13"),
+    mutate: (c) => void (service(c, "n8n").template = "debian-12"),
     path: "homelab:services.n8n.template",
-    message: /unknown template 'debian-13' \(declared: debian-12\)/,
+    message: /unknown template 'debian-12' \(declared: debian-13\)/,
   },
   {
     name: "a state path that is not on a dataset",

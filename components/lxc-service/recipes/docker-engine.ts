@@ -1,26 +1,21 @@
-import { aptRepo } from "./shell-steps";
+import { debianPinned } from "./shell-steps";
 
 /**
- * Docker Engine from Docker's own apt repository (Debian's docker.io has no Compose v2 plugin),
- * pinned so a rebuilt container runs the engine that was tested.
+ * The Docker engine and Compose v2 from Debian 13's own archive (docker.io 26.1.5, docker-compose
+ * 2.26.1, containerd 1.7.24, runc 1.1.15), pinned as a set so a rebuilt container runs the combination
+ * that was rehearsed. Debian's runc predates 1.3.3, whose changes broke Docker in nested unprivileged
+ * containers (containerd/containerd#12484).
  */
-export const DOCKER_ENGINE_VERSION = "5:27.5.1-1~debian.12~*";
-export const DOCKER_COMPOSE_VERSION = "2.32.4-1~debian.12~*";
-/** Docker's release signing key, checked before the key is trusted. */
-export const DOCKER_KEY_FINGERPRINT = "9DC858229FC7DD38854AE2D88D81803C0EBFCD88";
+export const DOCKER_PINS: Readonly<Record<string, string>> = {
+  "docker.io": "26.1.*",
+  "docker-compose": "2.26.*",
+  containerd: "1.7.*",
+  runc: "1.1.*",
+};
 
-/** Installs the pinned engine and Compose plugin and makes sure the daemon runs at boot. */
+/** Installs the pinned engine and Compose and makes sure the daemon runs. */
 export function dockerEngine(): string {
-  return `${aptRepo({
-    name: "docker",
-    keyUrl: "https://download.docker.com/linux/debian/gpg",
-    keyFile: "docker.asc",
-    fingerprint: DOCKER_KEY_FINGERPRINT,
-    uri: "https://download.docker.com/linux/debian",
-    suite: "bookworm",
-    components: ["stable"],
-    pins: { "docker-ce": DOCKER_ENGINE_VERSION, "docker-ce-cli": DOCKER_ENGINE_VERSION, "docker-compose-plugin": DOCKER_COMPOSE_VERSION },
-  })}apt_install docker-ce docker-ce-cli containerd.io docker-compose-plugin
-systemctl enable --now docker
+  return `${debianPinned("docker", DOCKER_PINS)}systemctl enable --now docker
+ensure_active docker
 `;
 }

@@ -2,19 +2,19 @@ import type { Service } from "../../../config";
 import { shellJoin } from "../../shared/shell";
 import type { Recipe } from "../types";
 import { datasetPath, webPort } from "./compose";
-import { aptPinned, aptRepo, PRELUDE } from "./shell-steps";
+import { aptRepo, debianPinned, PRELUDE } from "./shell-steps";
 import { renderUnit } from "./systemd-unit";
 
 /**
- * Apps installed natively: vendor apt repositories (Jellyfin, Syncthing), Debian's own package
- * (qBittorrent), and release tarballs (Sonarr, Radarr, Prowlarr). Versions come from the catalog.
+ * Apps installed natively: Jellyfin's apt repository, Debian's own packages (qBittorrent,
+ * Syncthing), and release tarballs (Sonarr, Radarr, Prowlarr). Versions come from the catalog.
  */
 
 const unitPath = (unit: string): string => `/etc/systemd/system/${unit}.service`;
 
 /** Enables a unit from a pushed unit file and restarts it only when the unit or its inputs changed. */
 const enableUnit = (unit: string, inputs: readonly string[]): string =>
-  `systemctl daemon-reload\nsystemctl enable ${unit}\n${shellJoin(["restart_if_changed", unit, unitPath(unit), ...inputs])}\n`;
+  `systemctl daemon-reload\nsystemctl enable ${unit}\n${shellJoin(["restart_if_changed", unit, unitPath(unit), ...inputs])}\nensure_active ${unit}\n`;
 
 /**
  * Jellyfin from its apt repository. The packaged unit already keeps its data in /var/lib/jellyfin and
@@ -33,12 +33,13 @@ export function jellyfin(service: Service): Recipe {
       pins: { "jellyfin-server": version, "jellyfin-web": version },
     })}apt_install jellyfin-server jellyfin-web jellyfin-ffmpeg7
 systemctl enable --now jellyfin
+ensure_active jellyfin
 `,
     files: [],
   };
 }
 
-/** Syncthing from its apt repository, run by our unit so its home is the config dataset. */
+/** Syncthing from Debian (13 packages it), run by our unit so its home is the config dataset. */
 export function syncthing(service: Service): Recipe {
   const home = datasetPath(service, "config");
   const unit = renderUnit({
@@ -50,16 +51,7 @@ export function syncthing(service: Service): Recipe {
     execStart: `/usr/bin/syncthing serve --no-browser --no-default-folder --home=${home} --gui-address=0.0.0.0:${webPort(service, 8384)}`,
   });
   return {
-    script: `${PRELUDE}${aptRepo({
-      name: "syncthing",
-      keyUrl: "https://syncthing.net/release-key.gpg",
-      keyFile: "syncthing.gpg",
-      uri: "https://apt.syncthing.net/",
-      suite: "syncthing",
-      components: ["stable"],
-      pins: { syncthing: `${service.install.version}*` },
-    })}apt_install syncthing
-${enableUnit("syncthing", ["/usr/bin/syncthing"])}`,
+    script: `${PRELUDE}${debianPinned("syncthing", { syncthing: service.install.version })}${enableUnit("syncthing", ["/usr/bin/syncthing"])}`,
     files: [{ path: unitPath("syncthing"), content: unit, mode: "0644", owner: "root:root" }],
   };
 }
@@ -78,7 +70,7 @@ export function qbittorrent(service: Service): Recipe {
     execStart: `/usr/bin/qbittorrent-nox --profile=${profile} --webui-port=${port}`,
   });
   return {
-    script: `${PRELUDE}${aptPinned("qbittorrent-nox", service.install.version)}# First start only: later changes made in the web UI are the operator's.
+    script: `${PRELUDE}${debianPinned("qbittorrent", { "qbittorrent-nox": service.install.version })}# First start only: later changes made in the web UI are the operator's.
 if [ ! -e ${conf} ]; then
   install -d -o ${service.user.uid} -g ${service.user.gid} -m 0750 ${profile}/qBittorrent ${profile}/qBittorrent/config
   put_file ${conf} 0640 ${owner} <<'EOF'

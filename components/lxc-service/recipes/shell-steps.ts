@@ -7,9 +7,21 @@ import { shellJoin } from "../../shared/shell";
  * changes, so a second run of a recipe changes nothing.
  */
 
+/** Fails when an installed package's version is outside its pinned glob. */
+export const CHECK_VERSION_FUNCTION = `check_version() {
+  local pkg="$1" glob="$2" have
+  have="$(dpkg-query -W -f='\${Version}' "$pkg" 2>/dev/null || true)"
+  # shellcheck disable=SC2053 # the pin is a glob on purpose
+  if [[ "\${have#*:}" != $glob ]]; then
+    echo "$pkg is $have, outside the pinned $glob: this release no longer has a matching version" >&2
+    exit 1
+  fi
+}
+`;
+
 /** Non-interactive apt, the file writer, and the restart-on-change helper. */
 export const PRELUDE = `export DEBIAN_FRONTEND=noninteractive
-${PUT_FILE_FUNCTION}apt_install() {
+${PUT_FILE_FUNCTION}${CHECK_VERSION_FUNCTION}apt_install() {
   apt-get install -y --no-install-recommends -o Dpkg::Options::=--force-confold "$@"
 }
 # Restarts a unit only when the files it runs from changed since the last restart.
@@ -23,6 +35,23 @@ restart_if_changed() {
     systemctl restart "$unit"
     printf '%s\\n' "$sum" > "$stamp"
   fi
+}
+# A unit that crash-loops still lets \`systemctl restart\` return 0: each unit must be active, and stay so.
+ensure_active() {
+  local unit restarts
+  for unit in "$@"; do
+    for _ in $(seq 1 30); do
+      systemctl is-active --quiet "$unit" && break
+      sleep 1
+    done
+    restarts="$(systemctl show -p NRestarts --value "$unit")"
+    sleep 3
+    if ! systemctl is-active --quiet "$unit" || [ "$(systemctl show -p NRestarts --value "$unit")" != "$restarts" ]; then
+      echo "$unit is not running:" >&2
+      systemctl status --no-pager --lines=20 "$unit" >&2 || true
+      exit 1
+    fi
+  done
 }
 apt-get update -qq
 apt_install ca-certificates curl gnupg
@@ -72,8 +101,23 @@ export function aptRepo(repo: AptRepo): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** A Debian package pinned to one exact version. */
-export const aptPinned = (pkg: string, version: string): string => `apt_install ${shellJoin([`${pkg}=${version}`])}\n`;
+/**
+ * Debian packages pinned to upstream versions that stay resolvable (`2.53.*`, never an exact Debian
+ * revision, which leaves the archive at the next point release): a 1001 pin keeps upgrades within
+ * the glob, and after the install each package's version is checked against it, so a release that
+ * no longer has a match fails here, by name, instead of installing something else.
+ */
+export function debianPinned(name: string, pins: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(pins).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const prefs = entries.map(([pkg, glob]) => `Package: ${pkg}\nPin: version ${glob}\nPin-Priority: 1001\n`).join("\n");
+  return `put_file /etc/apt/preferences.d/homelab-${name} 0644 root:root <<'EOF'
+${prefs.trimEnd()}
+EOF
+apt_install ${entries.map(([pkg]) => pkg).join(" ")}
+${entries.map(([pkg, glob]) => `check_version ${shellJoin([pkg, glob])}`).join("\n")}
+`;
+}
+
 
 /**
  * Reads the database settings SharedPostgres hands over into shell variables of the same names,
