@@ -58,7 +58,10 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     cores: 2,
     memoryMiB: 2048,
     diskGiB: 8,
-    user: { name: "prometheus", uid: 1000, gid: 1000 },
+    // A system id: Debian's prometheus, alertmanager and blackbox packages run `adduser --system`,
+    // which exits 13 ("already exists, but is not a system user") for an account of uid >= 1000 and
+    // accepts an existing system account (adduser 3.152 on Debian 13, run in the rehearsal).
+    user: { name: "prometheus", uid: 900, gid: 900 },
     datasets: {
       tsdb: { tier: "nvme", path: "/var/lib/prometheus", quotaGiB: 40, content: "metrics" },
     },

@@ -9,7 +9,7 @@ export const ACCOUNT_FUNCTIONS = `ensure_group() {
     echo "group $name exists with gid $(getent group "$name" | cut -d: -f3), expected $gid" >&2
     exit 1
   fi
-  groupadd --gid "$gid" "$name"
+  if [ "$gid" -lt 1000 ]; then groupadd --system --gid "$gid" "$name"; else groupadd --gid "$gid" "$name"; fi
 }
 ensure_user() {
   local uid="$1" gid="$2" name="$3" home="$4" shell="$5"
@@ -25,7 +25,12 @@ ensure_user() {
     echo "uid $uid is taken by $(getent passwd "$uid" | cut -d: -f1), cannot create $name" >&2
     exit 1
   fi
-  useradd --uid "$uid" --gid "$gid" --no-create-home --home-dir "$home" --shell "$shell" "$name"
+  # Below 1000 the account is a system account, the kind a package's adduser --system accepts.
+  if [ "$uid" -lt 1000 ]; then
+    useradd --system --uid "$uid" --gid "$gid" --no-create-home --home-dir "$home" --shell "$shell" "$name"
+  else
+    useradd --uid "$uid" --gid "$gid" --no-create-home --home-dir "$home" --shell "$shell" "$name"
+  fi
 }
 join_group() {
   local name="$1" gid="$2" group

@@ -25,16 +25,19 @@ const isPostgres = (type: string): boolean => type.startsWith("postgresql:");
 /** Hosts a failed step could not resolve: curl, apt and pip say so in their own words. */
 export function unresolvedHosts(output: string): string[] {
   const hosts = new Set<string>();
-  for (const re of [/Could not resolve host: ([A-Za-z0-9.-]+)/g, /Temporary failure resolving '([A-Za-z0-9.-]+)'/g, /Could not resolve '([A-Za-z0-9.-]+)'/g, /Failed to resolve '([A-Za-z0-9.-]+)'/g, /host='([A-Za-z0-9.-]+)'.*(?:Name or service not known|Temporary failure in name resolution)/g]) {
+  for (const re of [/Could not resolve host: ([A-Za-z0-9.-]+)/g, /Temporary failure resolving '([A-Za-z0-9.-]+)'/g, /Could not resolve '([A-Za-z0-9.-]+)'/g, /Failed to resolve '([A-Za-z0-9.-]+)'/g, /host='([A-Za-z0-9.-]+)'.*(?:Name or service not known|Temporary failure in name resolution)/g, /lookup ([A-Za-z0-9.-]+)(?: on [0-9.:]+)?: no such host/g]) {
     for (const m of output.matchAll(re)) if (m[1]) hosts.add(m[1]);
   }
   return [...hosts];
 }
 
-/** The first URL of a script on a given host: what the step needed. */
+/** The first URL (or image reference) of a script on a given host: what the step needed. */
 export function urlOn(host: string, text: string): string {
-  const m = new RegExp(`https?://${host.replace(/\./g, "\\.")}[^\\s'"\\\\)]*`).exec(text);
-  return m?.[0] ?? `https://${host}/`;
+  const h = host.replace(/\./g, "\\.");
+  const url = new RegExp(`https?://${h}[^\\s'"\\\\)]*`).exec(text);
+  if (url) return url[0];
+  const image = new RegExp(`(?<![\\w.-])${h}/[^\\s'"\\\\)]+`).exec(text);
+  return image ? `docker://${image[0]}` : `https://${host}/`;
 }
 
 export interface ConvergeContext {

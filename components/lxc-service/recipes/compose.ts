@@ -64,6 +64,8 @@ export function composeRecipe(service: Service, app: ComposeApp): Recipe {
       .map(([k, word]) => `  printf '%s=%s\\n' ${k} ${word}`);
     parts.push(READ_DB_ENV, `{\n${lines.join("\n")}\n} | put_file ${databaseEnvFile(service)} 0600 root:root\n`);
   }
+  // A file Compose would reject fails here, before anything running is touched.
+  parts.push(`${shellJoin(["docker", "compose", "--file", file, "config", "--quiet"])}\n`);
   parts.push(`${shellJoin(["docker", "compose", "--file", file, "up", "--detach", "--remove-orphans", "--quiet-pull"])}\n`);
   return {
     script: parts.join(""),
