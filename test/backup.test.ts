@@ -42,12 +42,13 @@ test("the bucket is private, encrypted with SSE-B2 and expires hidden versions a
   assert.ok(bucket.provider.includes("pulumi:providers:b2"), `bucket uses the explicit b2 provider, got ${bucket.provider}`);
 });
 
-test("the application key reaches only the bucket, with no key, bucket or account write capability", async () => {
+test("the application key is a single-bucket key on the repository prefix, with no key or bucket write capability", async () => {
   const { resources } = await runProgram();
   const key = byName(resources, "backup-key");
   assert.equal(key.type, KEY);
-  assert.deepEqual(key.inputs.bucketIds, ["bucket-backup-bucket"]);
-  assert.equal(key.inputs.bucketId, undefined, "the deprecated single bucketId is not used");
+  assert.equal(key.inputs.bucketId, "bucket-backup-bucket");
+  assert.equal(key.inputs.bucketIds, undefined, "bucketIds makes a multi-bucket key, which needs b2_authorize_account v4 (restic #5741)");
+  assert.equal(key.inputs.namePrefix, "restic/");
   assert.deepEqual([...(key.inputs.capabilities as string[])].sort(), ["deleteFiles", "listBuckets", "listFiles", "readFiles", "writeFiles"]);
   for (const forbidden of ["writeKeys", "deleteKeys", "listKeys", "writeBuckets", "deleteBuckets", "listAllBucketNames", "writeBucketRetentions", "bypassGovernance"]) {
     assert.ok(!(key.inputs.capabilities as string[]).includes(forbidden), forbidden);
@@ -55,6 +56,13 @@ test("the application key reaches only the bucket, with no key, bucket or accoun
   assert.ok(dependencyNames(key).includes("backup-bucket"));
   assert.ok(key.additionalSecretOutputs.includes("applicationKey"));
   assert.ok(key.additionalSecretOutputs.includes("applicationKeyId"));
+});
+
+test("the key's name prefix follows homelab:backup.prefix, slash included", async () => {
+  const config = exampleConfig();
+  (config["homelab:backup"] as Obj).prefix = "pve/restic";
+  const { resources } = await runProgram(config);
+  assert.equal(byName(resources, "backup-key").inputs.namePrefix, "pve/restic/");
 });
 
 test("bucket and key are protected and retained on destroy; only allowDataLoss lets a destroy delete them", async () => {
@@ -87,10 +95,14 @@ test("credentials reach the host only as secret stdin of 0600 writes with loggin
   }
   assert.match(String(env.inputs.create), /\/etc\/homelab\/restic\/restic\.env/);
   const stdin = String(env.inputs.stdin);
-  assert.match(stdin, /^RESTIC_REPOSITORY=b2:harmeetrai-homelab-backup:restic$/m);
-  assert.match(stdin, /^RESTIC_PASSWORD_FILE=\/etc\/homelab\/restic\/password$/m);
-  assert.match(stdin, /^B2_ACCOUNT_ID=keyid-backup-key$/m);
-  assert.match(stdin, /^B2_ACCOUNT_KEY=mock-application-key-backup-key$/m);
+  // Exactly the variables restic's S3 backend reads, and no B2_* left for the native backend.
+  assert.deepEqual(stdin.split("\n").filter((l) => l && !l.startsWith("#")), [
+    "RESTIC_REPOSITORY=s3:https://s3.us-west-004.backblazeb2.com/harmeetrai-homelab-backup/restic",
+    "RESTIC_PASSWORD_FILE=/etc/homelab/restic/password",
+    "AWS_ACCESS_KEY_ID=keyid-backup-key",
+    "AWS_SECRET_ACCESS_KEY=mock-application-key-backup-key",
+    "AWS_DEFAULT_REGION=us-west-004",
+  ]);
   assert.equal(password.inputs.stdin, `${PLACEHOLDER_MARK}homelab_resticPassword`);
 });
 
