@@ -229,7 +229,7 @@ test("backup, then restore into fresh folders and a fresh cluster: files byte-id
   const root = mkdtempSync(join(tmpdir(), "homelab-restic-e2e-"));
   chmodSync(root, 0o755);
   const model = labModel(root);
-  const lab = makeLab(model, root, ["syncthing-sync", "vaultwarden-data", "postgres"], 2);
+  const lab = makeLab(model, root, ["postgres", "syncthing-sync", "vaultwarden-data"], 2);
   const source = await startCluster(bin);
   const fresh = await startCluster(bin);
   try {

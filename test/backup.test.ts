@@ -7,6 +7,7 @@ import { estimateMonthlyCost } from "../components/restic-backup/cost";
 import { renderBackupScript, renderPruneScript } from "../components/restic-backup/job-scripts";
 import { HOST_LAYOUT } from "../components/restic-backup/layout";
 import { modelSources } from "../components/restic-backup/sources";
+import { renderAllUnits } from "../components/restic-backup/systemd-units";
 
 const BUCKET = "b2:index/bucket:Bucket";
 const KEY = "b2:index/applicationKey:ApplicationKey";
@@ -162,13 +163,14 @@ test("with backups off, nothing of B2, restic or vzdump is registered", async ()
   assert.deepEqual(resources.filter((r) => r.name.startsWith("backup") || r.type.startsWith("b2:index")).map((r) => r.name), []);
 });
 
-test("the backup script snapshots exactly the datasets marked for backup, then the dump of container 110", () => {
+test("the backup script dumps container 110 first, then snapshots exactly the datasets marked for backup", () => {
   const model = modelOf();
   const settings = model.backup;
   assert.ok(settings);
   const script = renderBackupScript({ settings, sources: modelSources(model), resticHost: "pve", layout: HOST_LAYOUT });
   const calls = script.split("\n").filter((l) => /^backup_(dataset|postgres) /.test(l));
   assert.deepEqual(calls, [
+    "backup_postgres postgres 110 postgres/pg_dumpall.sql",
     "backup_dataset grafana-data /mnt/nvme/apps/grafana/data",
     "backup_dataset immich-library /mnt/raid/apps/immich/library 'thumbs/**' 'encoded-video/**'",
     "backup_dataset jellyfin-config /mnt/nvme/apps/jellyfin/config 'transcodes/**' 'metadata/**'",
@@ -183,13 +185,19 @@ test("the backup script snapshots exactly the datasets marked for backup, then t
     "backup_dataset syncthing-sync /mnt/raid/apps/syncthing/sync '.stversions/**'",
     "backup_dataset uptime-kuma-data /mnt/nvme/apps/uptime-kuma/data",
     "backup_dataset vaultwarden-data /mnt/nvme/apps/vaultwarden/data 'icon_cache/**'",
-    "backup_postgres postgres 110 postgres/pg_dumpall.sql",
   ]);
   assert.match(script, /pct exec "\$vmid" -- runuser -u postgres -- pg_dumpall \\\n\s+\| restic backup --json --quiet --stdin --stdin-filename/);
   assert.match(script, /--exclude-caches/);
   assert.match(script, /^set -euo pipefail$/m);
   const prune = renderPruneScript({ settings, sources: [], resticHost: "pve", layout: HOST_LAYOUT });
   assert.match(prune, /^restic forget --prune --tag homelab --group-by host,tags --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --keep-yearly 2$/m);
+});
+
+test("a first upload of terabytes is not cut off: the backup unit has no start timeout, prune and check keep theirs", () => {
+  const settings = modelOf().backup;
+  assert.ok(settings);
+  const timeouts = Object.fromEntries(renderAllUnits(settings, HOST_LAYOUT).map((u) => [u.job, /^TimeoutStartSec=(.*)$/m.exec(u.service)?.[1]]));
+  assert.deepEqual(timeouts, { backup: "infinity", prune: "12h", check: "12h" });
 });
 
 test("the rendered scripts are the same bytes for the same model", () => {

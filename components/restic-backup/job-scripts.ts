@@ -17,7 +17,7 @@ export interface JobScriptInput {
 const LOCK_WAIT_SECONDS = 6 * 3600;
 
 const DESCRIPTION: Record<ResticJob, string> = {
-  backup: "snapshots every dataset marked for backup, then streams the Postgres dump into the repository.",
+  backup: "streams the Postgres dump into the repository, then snapshots every dataset marked for backup.",
   prune: "forgets snapshots beyond the retention, per source, and prunes the data only they used.",
   check: "verifies the repository structure and reads a random subset of the pack data.",
 };
@@ -158,7 +158,7 @@ function sourceCall(s: BackupSource): string {
   return s.excludes.some((e) => /[$`]/.test(e)) ? `# shellcheck disable=SC2016 # literal exclude patterns\n${call}` : call;
 }
 
-/** The backup job: one snapshot per dataset, then the Postgres dump. */
+/** The backup job: the Postgres dump, then one snapshot per dataset (the order of the sources). */
 export function renderBackupScript(input: JobScriptInput): string {
   // Only the functions this model calls, so the script has no dead code.
   const functions = [

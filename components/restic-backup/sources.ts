@@ -42,9 +42,12 @@ const datasetSource = (d: Dataset): BackupSource => ({
   quotaGiB: d.quotaGiB,
 });
 
-/** Every dataset marked for backup, by name, then the Postgres dump when there is a server. */
+/**
+ * The Postgres dump when there is a server, then every dataset marked for backup, by name. The dump
+ * goes first: it takes minutes, while a dataset's first upload can take days.
+ */
 export function backupSources(datasets: readonly Dataset[], postgres: Service | undefined): BackupSource[] {
-  const sources = datasets.filter((d) => d.backup).map(datasetSource);
+  const sources: BackupSource[] = [];
   if (postgres) {
     const data = datasets.filter((d) => d.owner === postgres.name);
     sources.push({
@@ -58,6 +61,7 @@ export function backupSources(datasets: readonly Dataset[], postgres: Service | 
       quotaGiB: data.reduce((sum, d) => sum + d.quotaGiB, 0),
     });
   }
+  sources.push(...datasets.filter((d) => d.backup).map(datasetSource));
   return sources;
 }
 
