@@ -10,7 +10,7 @@ import { alertRules, renderAlertRules } from "../components/monitoring-stack/ale
 import { grafanaRecipeScript } from "../components/monitoring-stack/grafana-recipe";
 import { prometheusRecipeScript } from "../components/monitoring-stack/prometheus-recipe";
 import { renderPrometheusConfig, RULES_FILE } from "../components/monitoring-stack/prometheus-yml";
-import { renderRuleTests, ruleCases } from "../components/monitoring-stack/rule-tests";
+import { renderRuleTests, RULE_TEST_STEPS, ruleCases } from "../components/monitoring-stack/rule-tests";
 import { exampleConfig, modelOf } from "./harness";
 import { requireTool, run } from "./tools";
 
@@ -25,7 +25,7 @@ function writePrometheus(model: Homelab, name: string): string {
   mkdirSync(join(dir, "rules"), { recursive: true });
   writeFileSync(join(dir, "prometheus.yml"), renderPrometheusConfig(model));
   writeFileSync(join(dir, RULES_FILE), renderAlertRules(model));
-  writeFileSync(join(dir, "rule-tests.yml"), renderRuleTests(model));
+  for (const file of ruleTestFiles(model)) writeFileSync(join(dir, file.name), file.content);
   writeFileSync(join(dir, "alertmanager.yml"), renderAlertmanagerConfig(model));
   return dir;
 }
@@ -42,6 +42,12 @@ function everyReceiverModel(): Homelab {
   ];
   return modelOf(config);
 }
+
+/** One promtool test file per step of the cases (minutes, hours). */
+function ruleTestFiles(model: Homelab): { name: string; content: string }[] {
+  return RULE_TEST_STEPS.map((step) => ({ name: `rule-tests-${step}m.yml`, content: renderRuleTests(model, RULES_FILE, step) }));
+}
+const ruleTestNames = ruleTestFiles(modelOf()).map((f) => f.name);
 
 const example = writePrometheus(modelOf(), "example");
 
@@ -69,8 +75,8 @@ test("every alert has a promtool case where it fires and one where it stays quie
     assert.ok(cases.some((c) => c.alert === name && c.fires), `${name} has no firing case`);
     assert.ok(cases.some((c) => c.alert === name && !c.fires), `${name} has no quiet case`);
   }
-  const rendered = parse(renderRuleTests(model)) as { tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[] };
-  const checks = rendered.tests.flatMap((x) => x.alert_rule_test);
+  const rendered = ruleTestFiles(model).map((f) => parse(f.content) as { tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[] });
+  const checks = rendered.flatMap((r) => r.tests.flatMap((x) => x.alert_rule_test));
   for (const name of names) {
     assert.ok(checks.some((c) => c.alertname === name && c.exp_alerts.length > 0), `${name}: no rendered firing check`);
     assert.ok(checks.some((c) => c.alertname === name && c.exp_alerts.length === 0), `${name}: no rendered quiet check`);
@@ -80,7 +86,7 @@ test("every alert has a promtool case where it fires and one where it stays quie
 test("promtool test rules: every alert fires on its trigger with its labels and annotations, and stays quiet otherwise", (t) => {
   const promtool = requireTool(t, "promtool", "prometheus");
   if (!promtool) return;
-  const result = run(promtool, ["test", "rules", "rule-tests.yml"], { cwd: example });
+  const result = run(promtool, ["test", "rules", ...ruleTestNames], { cwd: example });
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /SUCCESS/);
 });

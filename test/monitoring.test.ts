@@ -3,6 +3,8 @@ import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { alertRules } from "../components/monitoring-stack/alert-rules";
+import { expandLabels } from "../components/monitoring-stack/rule-tests";
+import { renderedUnitNames } from "../components/restic-backup/systemd-units";
 import { receiverSecretFile, renderAlertmanagerConfig, INHIBIT_RULES } from "../components/monitoring-stack/alertmanager-yml";
 import { dashboards, renderDashboard } from "../components/monitoring-stack/dashboards";
 import { metricNamesIn, metricsOf } from "../components/monitoring-stack/metrics";
@@ -65,15 +67,36 @@ test("every alert has a severity, a summary and a runbook hint", () => {
 test("the example homelab has every alert the operator needs, with backups stale after 26 hours", () => {
   const rules = alertRules(modelOf());
   assert.deepEqual(rules.map((r) => r.alert).sort(), [
-    "BackupFailed", "BackupStale", "ContainerDiskFull", "ContainerDown", "ContainerMemoryPressure", "HostDown", "HostMemoryPressure",
+    "BackupFailed", "BackupNeverSucceeded", "BackupStale", "ContainerDiskFull", "ContainerDown", "ContainerMemoryPressure", "HostDown", "HostMemoryPressure",
     "PostgresConnectionsNearMax", "PostgresDown", "RepositoryCheckFailed", "ServiceProbeFailing", "TargetDown", "TierAlmostFull",
     "TierFillingUp", "TunnelDown",
   ]);
   const stale = rules.find((r) => r.alert === "BackupStale");
-  assert.match(stale?.expr ?? "", / > 93600 /);
+  assert.match(stale?.expr ?? "", / > 93600$/);
   const filling = rules.find((r) => r.alert === "TierFillingUp");
   assert.match(filling?.expr ?? "", /predict_linear\(node_filesystem_avail_bytes\{job="node",mountpoint=~"[^"]*\/mnt\/nvme[^"]*"\}\[6h\]/);
   assert.match(filling?.expr ?? "", /\/mnt\/raid/);
+});
+
+test("every systemd unit an alert's runbook names is one the backup component renders", () => {
+  const rendered = new Set(renderedUnitNames());
+  let named = 0;
+  for (const rule of alertRules(modelOf())) {
+    // A runbook may name the unit of the alert's own task: expand it with every task the rule matches.
+    const tasks = /task=~?"([^"]+)"/.exec(rule.expr)?.[1]?.split("|") ?? [];
+    const texts = rule.runbook.includes("$labels.task") ? tasks.map((task) => expandLabels(rule.runbook, { task })) : [rule.runbook];
+    for (const text of texts) {
+      for (const [unit] of text.matchAll(/[\w@.-]+\.(?:service|timer)\b/g)) {
+        named++;
+        assert.ok(rendered.has(unit), `${rule.alert} names ${unit}, which the program does not render (${[...rendered].join(", ")})`);
+      }
+      for (const [, pattern] of text.matchAll(/list-timers '([^']+)'/g)) {
+        assert.ok([...rendered].some((u) => u.startsWith((pattern ?? "").replace(/\*$/, ""))), `${rule.alert}: '${pattern}' matches no rendered unit`);
+      }
+      assert.doesNotMatch(text, /-u restic-/, `${rule.alert} names a unit without its homelab- prefix`);
+    }
+  }
+  assert.ok(named >= 5, `only ${named} unit names found in the runbooks`);
 });
 
 test("without backups and Postgres there are no backup or Postgres alerts", () => {
@@ -83,7 +106,7 @@ test("without backups and Postgres there are no backup or Postgres alerts", () =
   const services = config["homelab:services"] as Record<string, unknown>;
   for (const name of ["postgres", "immich", "nextcloud", "n8n", "vaultwarden"]) delete services[name];
   const names = alertRules(modelOf(config)).map((r) => r.alert);
-  for (const gone of ["BackupStale", "BackupFailed", "RepositoryCheckFailed", "PostgresDown", "PostgresConnectionsNearMax"]) assert.ok(!names.includes(gone), gone);
+  for (const gone of ["BackupStale", "BackupNeverSucceeded", "BackupFailed", "RepositoryCheckFailed", "PostgresDown", "PostgresConnectionsNearMax"]) assert.ok(!names.includes(gone), gone);
 });
 
 test("rules and dashboards name only metrics that a configured job produces", () => {

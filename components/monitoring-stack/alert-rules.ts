@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import type { Homelab } from "../../config";
+import { UNIT_PREFIX, unitName } from "../restic-backup/systemd-units";
 import { scrapeJobs, watchedMountpoints, type JobKind } from "./targets";
 
 /**
@@ -179,19 +180,31 @@ export function alertGroups(model: Homelab): RuleGroup[] {
 
   if (model.backup?.enabled) {
     const success = `homelab_restic_last_success_timestamp_seconds{${TASK_LABEL}="backup"}`;
+    // The jobs write 0 until a run first succeeds; "> 0" keeps only real success times.
+    const succeeded = `${success} > 0`;
     const staleSeconds = model.monitoring.backupStaleHours * HOURS;
+    const journal = (unit: string): string => `\`journalctl -u ${unit} -n 200\``;
     groups.push({
       name: "homelab-backup",
       rules: [
         {
           alert: "BackupStale",
-          // absent() also covers a backup that never succeeded since the textfile appeared.
-          expr: `time() - max by (${TASK_LABEL}) (${success}) > ${staleSeconds} or absent(${success})`,
+          // Only once a backup has succeeded: before that the first upload may still be running.
+          expr: `time() - max by (${TASK_LABEL}) (${succeeded}) > ${staleSeconds}`,
           for: "30m",
           severity: "critical",
           scope: "host",
           summary: `No successful backup for more than ${model.monitoring.backupStaleHours} hours`,
-          runbook: "On the host: `systemctl list-timers 'restic-*'` and `journalctl -u restic-backup -n 200`; a stale lock needs `restic unlock`.",
+          runbook: `On the host: \`systemctl list-timers '${UNIT_PREFIX}*'\` and ${journal(unitName("backup", "service"))}; a stale lock needs \`restic unlock\`.`,
+        },
+        {
+          alert: "BackupNeverSucceeded",
+          expr: `absent(${succeeded})`,
+          for: `${model.monitoring.backupSeedDays * 24}h`,
+          severity: "warning",
+          scope: "host",
+          summary: `No backup has succeeded since backups were set up ${model.monitoring.backupSeedDays} days ago`,
+          runbook: `On the host: \`systemctl status ${unitName("backup", "service")}\` (a first upload may still be running) and ${journal(unitName("backup", "service"))}.`,
         },
         {
           alert: "BackupFailed",
@@ -200,7 +213,7 @@ export function alertGroups(model: Homelab): RuleGroup[] {
           severity: "critical",
           scope: "host",
           summary: "The last restic {{ $labels.task }} run failed",
-          runbook: "On the host: `journalctl -u restic-{{ $labels.task }} -n 200`; check B2 credentials, the repository lock and free space.",
+          runbook: `On the host: ${journal(`${UNIT_PREFIX}{{ $labels.${TASK_LABEL} }}.service`)}; check B2 credentials, the repository lock and free space.`,
         },
         {
           alert: "RepositoryCheckFailed",
@@ -209,7 +222,7 @@ export function alertGroups(model: Homelab): RuleGroup[] {
           severity: "critical",
           scope: "host",
           summary: "restic check found a problem in the backup repository",
-          runbook: "On the host: `journalctl -u restic-check -n 200`; run `restic check` by hand and repair before the next prune.",
+          runbook: `On the host: ${journal(unitName("check", "service"))}; run \`restic check\` by hand and repair before the next prune.`,
         },
       ],
     });

@@ -27,6 +27,11 @@ export interface RuleCase {
   readonly series: readonly InputSeries[];
   /** Minutes after the start at which the alert is evaluated. */
   readonly evalMinutes: number;
+  /**
+   * Sample and evaluation step in minutes. Alerts that wait for days are tested in hourly steps, in a
+   * file of their own, so promtool does not evaluate every rule 10,000 times. Defaults to 1.
+   */
+  readonly stepMinutes?: number;
   /** Labels the alert carries, besides severity and scope (only when it fires). */
   readonly labels: Labels;
 }
@@ -167,17 +172,25 @@ export function ruleCases(model: Homelab): RuleCase[] {
   }
   if (node && model.backup?.enabled) {
     const task = (name: string): Labels => ({ ...node, [TASK_LABEL]: name });
-    // The last success happened two hours more than the stale window before the test starts.
-    const longAgo = -(staleHours + 2) * 3600;
-    pair(
-      "BackupStale",
-      `no backup succeeded for more than ${staleHours} hours`,
-      40,
-      [s("homelab_restic_last_success_timestamp_seconds", task("backup"), `${longAgo}x60`)],
-      // Each sample records a success at that very second.
-      [s("homelab_restic_last_success_timestamp_seconds", task("backup"), "0+60x60")],
-      { [TASK_LABEL]: "backup" },
-      "a backup succeeded a minute ago",
+    // Hourly steps: the windows here are a day and more.
+    const hourly = (alert: string, fires: boolean, name: string, hours: number, values: string, labels: Labels): void =>
+      void cases.push({ alert, fires, name, series: [s("homelab_restic_last_success_timestamp_seconds", task("backup"), values)], evalMinutes: hours * 60, labels, stepMinutes: 60 });
+    const staleEval = staleHours + 2;
+    // One success a minute after the start, then none: stale once the window (and the 30m) have passed.
+    hourly("BackupStale", true, `BackupStale fires when no backup succeeded for more than ${staleHours} hours`, staleEval, `60x${staleEval + 2}`, { [TASK_LABEL]: "backup" });
+    // Each sample records a success at that very second.
+    hourly("BackupStale", false, "BackupStale stays quiet when a backup succeeded within the hour", staleEval, `0+3600x${staleEval + 2}`, {});
+    // Before the first success the jobs write 0: the first upload may still be running.
+    hourly("BackupStale", false, "BackupStale stays quiet before the first backup has ever succeeded", staleEval, `0x${staleEval + 2}`, {});
+    const seedHours = model.monitoring.backupSeedDays * 24;
+    hourly("BackupNeverSucceeded", true, `BackupNeverSucceeded fires when no backup has succeeded for ${model.monitoring.backupSeedDays} days`, seedHours + 1, `0x${seedHours + 2}`, {});
+    hourly(
+      "BackupNeverSucceeded",
+      false,
+      "BackupNeverSucceeded stays quiet when the first backup succeeded an hour before the grace period ended",
+      seedHours + 1,
+      `0x${seedHours - 2} ${(seedHours - 1) * 3600}+3600x4`,
+      {},
     );
     pair(
       "BackupFailed",
@@ -209,7 +222,7 @@ function testEntry(rule: AlertRule, c: RuleCase): Record<string, unknown> {
   const labels = { ...c.labels, severity: rule.severity, scope: rule.scope };
   return {
     name: c.name,
-    interval: "1m",
+    interval: `${c.stepMinutes ?? 1}m`,
     input_series: c.series.map((x) => ({ series: seriesText(x), values: x.values })),
     alert_rule_test: [
       {
@@ -223,12 +236,20 @@ function testEntry(rule: AlertRule, c: RuleCase): Record<string, unknown> {
   };
 }
 
-/** The promtool test file; `rulesPath` is the rule file relative to where the test file is written. */
-export function renderRuleTests(model: Homelab, rulesPath: string = RULES_FILE): string {
+/** The steps the cases use; each gets a test file of its own (promtool has one evaluation interval per file). */
+export const RULE_TEST_STEPS = [1, 60] as const;
+
+/**
+ * The promtool test file of the cases with the given step (minutes); `rulesPath` is the rule file
+ * relative to where the test file is written.
+ */
+export function renderRuleTests(model: Homelab, rulesPath: string = RULES_FILE, stepMinutes: number = 1): string {
   const rules = new Map(alertRules(model).map((r) => [r.alert, r]));
-  const tests = ruleCases(model).flatMap((c) => {
-    const rule = rules.get(c.alert);
-    return rule ? [testEntry(rule, c)] : [];
-  });
-  return stringify({ rule_files: [rulesPath], evaluation_interval: "1m", tests }, { lineWidth: 0 });
+  const tests = ruleCases(model)
+    .filter((c) => (c.stepMinutes ?? 1) === stepMinutes)
+    .flatMap((c) => {
+      const rule = rules.get(c.alert);
+      return rule ? [testEntry(rule, c)] : [];
+    });
+  return stringify({ rule_files: [rulesPath], evaluation_interval: `${stepMinutes}m`, tests }, { lineWidth: 0 });
 }

@@ -1,6 +1,8 @@
 import type { Homelab } from "../../config";
 import { JOBS, scriptPath, unitName, type HostLayout, type ResticJob } from "./layout";
 
+export { UNIT_PREFIX, unitName } from "./layout";
+
 export interface UnitPair {
   readonly job: ResticJob;
   readonly service: string;
@@ -67,3 +69,6 @@ WantedBy=timers.target
 
 export const renderAllUnits = (settings: NonNullable<Homelab["backup"]>, layout: HostLayout): UnitPair[] =>
   JOBS.map((job) => renderUnits(job, settings, layout));
+
+/** The name of every unit `renderAllUnits` writes, for runbooks that must name only real units. */
+export const renderedUnitNames = (): string[] => JOBS.flatMap((job) => [unitName(job, "service"), unitName(job, "timer")]);

@@ -64,5 +64,10 @@ export const monitoringSchema = z.strictObject({
     .default({ time: "30d", size: "20GB" }),
   /** A backup older than this many hours raises BackupStale. Defaults to 26. */
   backupStaleHours: z.number().int().min(1).default(26),
+  /**
+   * Days the first backup may take (a seed of terabytes runs for days) before BackupNeverSucceeded
+   * warns that no backup has ever succeeded. Defaults to 7.
+   */
+  backupSeedDays: z.number().int().min(1).max(90).default(7),
   receivers: z.array(receiverSchema).default([]),
 });

@@ -66,6 +66,12 @@ export const cases: BadInput[] = [
     message: /'discard' is reserved/,
   },
   {
+    name: "a seed grace period of zero days",
+    mutate: (c) => void (at(c, "homelab:monitoring").backupSeedDays = 0),
+    path: "homelab:monitoring.backupSeedDays",
+    message: /too small|>=1/,
+  },
+  {
     name: "a scrape interval without a unit",
     mutate: (c) => void (at(c, "homelab:monitoring").scrapeInterval = "30"),
     path: "homelab:monitoring.scrapeInterval",
