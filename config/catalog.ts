@@ -227,7 +227,9 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     features: { nesting: true, keyctl: true },
     user: { name: "root", uid: 0, gid: 0 },
     datasets: { data: { tier: "nvme", path: "/data/uptime-kuma", quotaGiB: 2, content: "state" } },
-    web: { port: 3001, healthPath: "/", exposure: "protected" },
+    // `/` redirects to /dashboard (or a status page), which the probe does not follow; the server
+    // answers /robots.txt itself, with 200 and no login, once its database is up.
+    web: { port: 3001, healthPath: "/robots.txt", exposure: "protected" },
     statePaths: ["/data/uptime-kuma"],
     install: { method: "compose", version: "1.23.16" },
     tags: ["monitoring"],

@@ -6,6 +6,7 @@ import { alertRules } from "../components/monitoring-stack/alert-rules";
 import { expandLabels } from "../components/monitoring-stack/rule-tests";
 import { renderedUnitNames } from "../components/restic-backup/systemd-units";
 import { receiverSecretFile, renderAlertmanagerConfig, INHIBIT_RULES } from "../components/monitoring-stack/alertmanager-yml";
+import { renderBlackboxConfig } from "../components/monitoring-stack/blackbox-yml";
 import { dashboards, renderDashboard } from "../components/monitoring-stack/dashboards";
 import { metricNamesIn, metricsOf } from "../components/monitoring-stack/metrics";
 import { renderPrometheusConfig } from "../components/monitoring-stack/prometheus-yml";
@@ -40,6 +41,14 @@ test("every metrics endpoint of every service is one scrape target, and every ro
   assert.deepEqual(targetsOf("node").map((x) => x.t), ["192.168.1.10:9100"]);
   assert.deepEqual(config.rule_files, ["rules/homelab.yml"]);
   assert.deepEqual(config.alerting.alertmanagers[0]?.static_configs[0]?.targets, ["127.0.0.1:9093"]);
+});
+
+test("Uptime Kuma is probed at /robots.txt, which it answers with 200, not at / which redirects to /dashboard", () => {
+  const config = parse(renderPrometheusConfig(modelOf())) as PromConfig;
+  const probes = config.scrape_configs.find((j) => j.job_name === "probe")?.static_configs.filter((c) => c.labels.service === "uptime-kuma").flatMap((c) => c.targets);
+  assert.deepEqual(probes, ["http://192.168.1.129:3001/robots.txt"]);
+  // The probe module does not follow redirects, so a redirecting path would fail forever.
+  assert.match(renderBlackboxConfig(), /follow_redirects: false/);
 });
 
 test("adding a service to the stack file adds its scrape job, probe and container name with no other change", () => {
