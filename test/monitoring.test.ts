@@ -76,12 +76,14 @@ test("every alert has a severity, a summary and a runbook hint", () => {
 test("the example homelab has every alert the operator needs, with backups stale after 26 hours", () => {
   const rules = alertRules(modelOf());
   assert.deepEqual(rules.map((r) => r.alert).sort(), [
-    "BackupFailed", "BackupNeverSucceeded", "BackupStale", "ContainerDiskFull", "ContainerDown", "ContainerMemoryPressure", "HostDown", "HostMemoryPressure",
-    "PostgresConnectionsNearMax", "PostgresDown", "RepositoryCheckFailed", "ServiceProbeFailing", "TargetDown", "TierAlmostFull",
+    "BackupFailed", "BackupNeverSucceeded", "BackupStale", "ContainerDiskFull", "ContainerDown", "ContainerMemoryPressure", "HostDown", "HostMemoryPressure", "HostRootFull",
+    "PostgresConnectionsNearMax", "PostgresDown", "RepositoryCheckFailed", "ServiceProbeFailing", "TargetDown", "ThinPoolAlmostFull", "TierAlmostFull",
     "TierFillingUp", "TunnelDown",
   ]);
   const stale = rules.find((r) => r.alert === "BackupStale");
   assert.match(stale?.expr ?? "", / > 93600$/);
+  assert.match(rules.find((r) => r.alert === "ThinPoolAlmostFull")?.expr ?? "", /pve_disk_usage_bytes\{job="pve",id="storage\/pve\/local-lvm"\}/);
+  assert.match(rules.find((r) => r.alert === "HostRootFull")?.expr ?? "", /node_filesystem_avail_bytes\{job="node",mountpoint="\/"\}/);
   const filling = rules.find((r) => r.alert === "TierFillingUp");
   assert.match(filling?.expr ?? "", /predict_linear\(node_filesystem_avail_bytes\{job="node",mountpoint=~"[^"]*\/mnt\/nvme[^"]*"\}\[6h\]/);
   assert.match(filling?.expr ?? "", /\/mnt\/raid/);

@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import type { Homelab } from "../../config";
 import { UNIT_PREFIX, unitName } from "../restic-backup/systemd-units";
-import { scrapeJobs, watchedMountpoints, type JobKind } from "./targets";
+import { scrapeJobs, storageId, watchedMountpoints, type JobKind } from "./targets";
 
 /**
  * The alerts an operator must act on, rendered as a Prometheus rule file. Rules only exist for what
@@ -44,6 +44,9 @@ export function alertGroups(model: Homelab): RuleGroup[] {
   const kinds = new Set<JobKind>(scrapeJobs(model).map((j) => j.kind));
   const mounts = regexOf(watchedMountpoints(model));
   const fs = `job="node",mountpoint=~"${mounts}"`;
+  const rootFs = `job="node",mountpoint="/"`;
+  // The storage of the containers' root disks, as the Proxmox exporter names it (local-lvm: the thin pool).
+  const thinPool = `job="pve",id="${storageId(model)}"`;
   const groups: RuleGroup[] = [];
 
   groups.push({
@@ -84,6 +87,24 @@ export function alertGroups(model: Homelab): RuleGroup[] {
         scope: "host",
         summary: "{{ $labels.mountpoint }} on {{ $labels.node }} has less than 10% free space",
         runbook: "Free space now (`du -xsh <mountpoint>/*` on the host): a full tier stops databases and backups.",
+      },
+      {
+        alert: "HostRootFull",
+        expr: `node_filesystem_avail_bytes{${rootFs}} / node_filesystem_size_bytes{${rootFs}} < 0.10`,
+        for: "15m",
+        severity: "critical",
+        scope: "host",
+        summary: "The Proxmox host's / on {{ $labels.node }} has less than 10% free space",
+        runbook: "On the host: `du -xsh /var/log /var/lib/vz /root /tmp`; clear old logs (`journalctl --vacuum-size=500M`), ISOs and templates. A full / stops pveproxy and the cluster filesystem.",
+      },
+      {
+        alert: "ThinPoolAlmostFull",
+        expr: `pve_disk_usage_bytes{${thinPool}} / (pve_disk_size_bytes{${thinPool}} > 0) > 0.90`,
+        for: "15m",
+        severity: "critical",
+        scope: "host",
+        summary: `Proxmox storage ${model.proxmox.rootStorage} (the containers' root disks) on {{ $labels.node }} is more than 90% full`,
+        runbook: "On the host: `lvs` shows Data% of the thin pool; a thin pool that fills up gives every container I/O errors. Shrink or move root disks, or extend the pool (`lvextend`).",
       },
     ],
   });

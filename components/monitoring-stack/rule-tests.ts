@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import type { Homelab } from "../../config";
 import { alertRules, TASK_LABEL, type AlertRule } from "./alert-rules";
 import { RULES_FILE } from "./prometheus-yml";
-import { guestId, scrapeJobs, type JobKind, type ScrapeJob } from "./targets";
+import { guestId, scrapeJobs, storageId, type JobKind, type ScrapeJob } from "./targets";
 
 /**
  * `promtool test rules` input: for every alert one case where it fires and one where it stays quiet,
@@ -109,6 +109,30 @@ export function ruleCases(model: Homelab): RuleCase[] {
       [s("node_filesystem_avail_bytes", disk, "50e9x30"), s("node_filesystem_size_bytes", disk, "100e9x30")],
       disk,
       "half the tier is free",
+    );
+  }
+  if (node) {
+    const root = { ...node, mountpoint: "/", device: "/dev/mapper/pve-root", fstype: "ext4" };
+    pair(
+      "HostRootFull",
+      "the host's / has less than 10% free",
+      20,
+      [s("node_filesystem_avail_bytes", root, "5e9x30"), s("node_filesystem_size_bytes", root, "96e9x30")],
+      [s("node_filesystem_avail_bytes", root, "60e9x30"), s("node_filesystem_size_bytes", root, "96e9x30")],
+      root,
+      "most of / is free",
+    );
+  }
+  if (pve) {
+    const pool = { ...pve, id: storageId(model) };
+    pair(
+      "ThinPoolAlmostFull",
+      "the containers' storage is over 90% full",
+      20,
+      [s("pve_disk_usage_bytes", pool, "760e9x30"), s("pve_disk_size_bytes", pool, "800e9x30")],
+      [s("pve_disk_usage_bytes", pool, "300e9x30"), s("pve_disk_size_bytes", pool, "800e9x30")],
+      pool,
+      "the pool is under half full",
     );
   }
   if (guest) {
