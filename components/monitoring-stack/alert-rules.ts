@@ -8,7 +8,10 @@ import { scrapeJobs, storageId, watchedMountpoints, type JobKind } from "./targe
  * the homelab runs: no Postgres rules without a Postgres job, no backup rules without backups.
  */
 
-export type Severity = "critical" | "warning";
+/** `none` is the Watchdog's: it never pages, it only feeds the heartbeat. */
+export type Severity = "critical" | "warning" | "none";
+/** The always-firing alert that pings the external heartbeat while the whole pipeline works. */
+export const WATCHDOG_ALERT = "Watchdog";
 /** `host` alerts concern the whole node; `service` alerts one container and are silenced while the host is down. */
 export type Scope = "host" | "service";
 
@@ -198,6 +201,24 @@ export function alertGroups(model: Homelab): RuleGroup[] {
     });
   }
   groups.push({ name: "homelab-services", rules: serviceRules });
+
+  if (model.monitoring.heartbeat) {
+    groups.push({
+      name: "homelab-heartbeat",
+      rules: [
+        {
+          alert: WATCHDOG_ALERT,
+          // Always true: it reaches the heartbeat only while Prometheus, Alertmanager and the link work.
+          expr: "vector(1)",
+          for: undefined,
+          severity: "none",
+          scope: "host",
+          summary: "The alerting pipeline works (this alert always fires; it pings the external heartbeat)",
+          runbook: "Nothing to do while it fires. When the heartbeat service reports missing pings, check the host's power and uplink, then Prometheus and Alertmanager in their container.",
+        },
+      ],
+    });
+  }
 
   if (model.backup?.enabled) {
     const success = `homelab_restic_last_success_timestamp_seconds{${TASK_LABEL}="backup"}`;

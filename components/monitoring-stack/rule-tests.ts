@@ -79,6 +79,10 @@ export function ruleCases(model: Homelab): RuleCase[] {
   };
   const s = (metric: string, labels: Labels, values: string): InputSeries => ({ metric, labels, values });
 
+  if (model.monitoring.heartbeat) {
+    // Always firing: there is no quiet case, only the proof that it fires from the first evaluation.
+    cases.push({ alert: "Watchdog", fires: true, name: "Watchdog fires from the first evaluation, with no input at all", series: [s("up", node ?? {}, "1x5")], evalMinutes: 1, labels: {} });
+  }
   if (node) {
     pair("HostDown", "the node exporter stops answering", 5, [s("up", node, "0x10")], [s("up", node, "1x10")], node, "the node exporter answers");
     pair(
