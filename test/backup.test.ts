@@ -171,23 +171,34 @@ test("the backup script dumps container 110 first, then snapshots exactly the da
   const calls = script.split("\n").filter((l) => /^backup_(dataset|postgres) /.test(l));
   assert.deepEqual(calls, [
     "backup_postgres postgres 110 postgres/pg_dumpall.sql",
-    "backup_dataset grafana-data /mnt/nvme/apps/grafana/data",
+    "backup_dataset grafana-data /mnt/nvme/apps/grafana/data grafana.db grafana.db-wal grafana.db-shm grafana.db-journal",
     "backup_dataset immich-library /mnt/raid/apps/immich/library 'thumbs/**' 'encoded-video/**'",
-    "backup_dataset jellyfin-config /mnt/nvme/apps/jellyfin/config 'transcodes/**' 'metadata/**'",
+    "backup_dataset jellyfin-config /mnt/nvme/apps/jellyfin/config 'transcodes/**' 'metadata/**' data/library.db data/library.db-wal data/library.db-shm data/library.db-journal data/jellyfin.db data/jellyfin.db-wal data/jellyfin.db-shm data/jellyfin.db-journal",
     "backup_dataset n8n-data /mnt/nvme/apps/n8n/data",
     "backup_dataset nextcloud-data /mnt/raid/apps/nextcloud/data 'appdata_*/preview/**'",
     "backup_dataset nextcloud-html /mnt/nvme/apps/nextcloud/html",
-    "backup_dataset prowlarr-config /mnt/nvme/apps/prowlarr/config 'logs/**'",
+    "backup_dataset prowlarr-config /mnt/nvme/apps/prowlarr/config 'logs/**' prowlarr.db prowlarr.db-wal prowlarr.db-shm prowlarr.db-journal",
     "backup_dataset qbittorrent-config /mnt/nvme/apps/qbittorrent/config",
-    "backup_dataset radarr-config /mnt/nvme/apps/radarr/config 'MediaCover/**' 'logs/**'",
-    "backup_dataset sonarr-config /mnt/nvme/apps/sonarr/config 'MediaCover/**' 'logs/**'",
+    "backup_dataset radarr-config /mnt/nvme/apps/radarr/config 'MediaCover/**' 'logs/**' radarr.db radarr.db-wal radarr.db-shm radarr.db-journal",
+    "backup_dataset sonarr-config /mnt/nvme/apps/sonarr/config 'MediaCover/**' 'logs/**' sonarr.db sonarr.db-wal sonarr.db-shm sonarr.db-journal",
     "backup_dataset syncthing-config /mnt/nvme/apps/syncthing/config",
     "backup_dataset syncthing-sync /mnt/raid/apps/syncthing/sync '.stversions/**'",
-    "backup_dataset uptime-kuma-data /mnt/nvme/apps/uptime-kuma/data",
+    "backup_dataset uptime-kuma-data /mnt/nvme/apps/uptime-kuma/data kuma.db kuma.db-wal kuma.db-shm kuma.db-journal",
     "backup_dataset vaultwarden-data /mnt/nvme/apps/vaultwarden/data 'icon_cache/**'",
   ]);
   assert.match(script, /pct exec "\$vmid" -- runuser -u postgres -- pg_dumpall \\\n\s+\| restic backup --json --quiet --stdin --stdin-filename/);
   assert.match(script, /--exclude-caches/);
+  // Every live SQLite database of the catalog is copied online first, as its dataset's host owner.
+  const copies = script.split("\n").filter((l) => l.startsWith("sqlite_copies "));
+  assert.deepEqual(copies, [
+    "sqlite_copies grafana-data 101000 101000 /mnt/nvme/apps/grafana/data/grafana.db",
+    "sqlite_copies jellyfin-config 101000 102000 /mnt/nvme/apps/jellyfin/config/data/library.db /mnt/nvme/apps/jellyfin/config/data/jellyfin.db",
+    "sqlite_copies prowlarr-config 101000 101000 /mnt/nvme/apps/prowlarr/config/prowlarr.db",
+    "sqlite_copies radarr-config 101000 102000 /mnt/nvme/apps/radarr/config/radarr.db",
+    "sqlite_copies sonarr-config 101000 102000 /mnt/nvme/apps/sonarr/config/sonarr.db",
+    "sqlite_copies uptime-kuma-data 100000 100000 /mnt/nvme/apps/uptime-kuma/data/kuma.db",
+  ]);
+  assert.match(script, /setpriv --reuid="\$uid" --regid="\$gid" --clear-groups sqlite3 "\$db" "\.backup '\$db\.homelab-copy'"/);
   assert.match(script, /^set -euo pipefail$/m);
   const prune = renderPruneScript({ settings, sources: [], resticHost: "pve", layout: HOST_LAYOUT });
   assert.match(prune, /^restic forget --prune --tag homelab --group-by host,tags --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --keep-yearly 2$/m);
@@ -210,7 +221,7 @@ test("the rendered scripts are the same bytes for the same model", () => {
 
 test("the cost estimate is quota GiB in decimal TB times the price", () => {
   const cost = estimateMonthlyCost(
-    [{ kind: "dataset", name: "a", tier: "raid", path: "/a", excludes: [], tag: "dataset=a", quotaGiB: 1000 }],
+    [{ kind: "dataset", name: "a", tier: "raid", path: "/a", excludes: [], tag: "dataset=a", quotaGiB: 1000, sqlite: [], hostUid: 100000, hostGid: 100000 }],
     6,
   );
   assert.equal(cost.gib, 1000);

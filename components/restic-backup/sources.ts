@@ -13,6 +13,11 @@ export type BackupSource =
       /** restic tag that marks this source's snapshots; retention is kept per tag. */
       readonly tag: string;
       readonly quotaGiB: number;
+      /** Live SQLite databases, relative to the dataset, copied online before the snapshot. */
+      readonly sqlite: readonly string[];
+      /** Host owner of the dataset: the online copy runs as it, so the app can still open its files. */
+      readonly hostUid: number;
+      readonly hostGid: number;
     }
   | {
       readonly kind: "postgres";
@@ -40,6 +45,9 @@ const datasetSource = (d: Dataset): BackupSource => ({
   excludes: d.excludes,
   tag: `dataset=${d.name}`,
   quotaGiB: d.quotaGiB,
+  sqlite: d.sqlite,
+  hostUid: d.hostUid,
+  hostGid: d.hostGid,
 });
 
 /**

@@ -39,6 +39,12 @@ export const cases: BadInput[] = [
     message: /is required/,
   },
   {
+    name: "a live SQLite database given as an absolute path",
+    mutate: (c) => void (at(c, "homelab:services", "grafana", "datasets", "data").sqlite = ["/var/lib/grafana/grafana.db"]),
+    path: "homelab:services.grafana.datasets.data.sqlite.0",
+    message: /must be a database file relative to the dataset, like data\/library\.db/,
+  },
+  {
     name: "a repository prefix with a trailing slash",
     mutate: (c) => void (at(c, "homelab:backup").prefix = "restic/"),
     path: "homelab:backup.prefix",
