@@ -27,6 +27,8 @@ export interface Dataset {
   readonly content: DatasetContent;
   readonly backup: boolean;
   readonly excludes: readonly string[];
+  /** Live SQLite databases in it, relative to it; backed up from an online copy. */
+  readonly sqlite: readonly string[];
   /** The service that owns it, or undefined for a shared dataset. */
   readonly owner: string | undefined;
   /** Config path of its declaration, for messages. */

@@ -109,6 +109,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], problem
       content: d.content,
       backup: d.backup ?? IRREPLACEABLE.includes(d.content),
       excludes: d.excludes,
+      sqlite: [],
       owner: undefined,
       configPath: configPath(["storage", "datasets", name]),
     });
@@ -127,6 +128,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], problem
         content: d.content,
         backup: d.backup ?? IRREPLACEABLE.includes(d.content),
         excludes: d.excludes,
+        sqlite: d.sqlite,
         owner: service,
         configPath: configPath(["services", service, "datasets", key]),
       });

@@ -37,7 +37,9 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
   const provider = { provider: providers.proxmox };
 
   // Host packages follow from what is turned on: restic for backups, the node exporter for monitoring.
-  const hostPackages = [...(model.backup?.enabled ? ["restic"] : []), ...(model.monitoring.enabled ? ["prometheus-node-exporter"] : [])];
+  // sqlite3 takes the online copies of the apps' live SQLite databases before restic snapshots them.
+  const liveSqlite = model.datasets.some((d) => d.backup && d.sqlite.length > 0);
+  const hostPackages = [...(model.backup?.enabled ? ["restic", ...(liveSqlite ? ["sqlite3"] : [])] : []), ...(model.monitoring.enabled ? ["prometheus-node-exporter"] : [])];
   const host = new ProxmoxHost("pve", { proxmox: model.proxmox, tiers: model.tiers, connection, hostPackages }, provider);
   const storage = new TieredStorage("storage", { tiers: model.tiers, datasets: model.datasets, connection, allowDataLoss: model.allowDataLoss }, provider);
   const platform: ContainerPlatform = {

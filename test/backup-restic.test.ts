@@ -229,7 +229,7 @@ test("backup, then restore into fresh folders and a fresh cluster: files byte-id
   const root = mkdtempSync(join(tmpdir(), "homelab-restic-e2e-"));
   chmodSync(root, 0o755);
   const model = labModel(root);
-  const lab = makeLab(model, root, ["syncthing-sync", "vaultwarden-data", "postgres"], 2);
+  const lab = makeLab(model, root, ["postgres", "syncthing-sync", "vaultwarden-data"], 2);
   const source = await startCluster(bin);
   const fresh = await startCluster(bin);
   try {
@@ -443,6 +443,51 @@ test("a stale lock left by a killed restic does not block the next run, and a li
     assert.equal(readMetrics(lab, "backup").get('homelab_restic_last_exit_status{job="backup"}'), 0);
   } finally {
     for (const child of heldChildren) child.kill("SIGKILL");
+    lab.cleanup();
+  }
+});
+
+test("a live SQLite database is snapshotted from its online copy: the restore holds every committed row, even those still in the WAL", async (t) => {
+  if (!tools(t) || !requireTool(t, "sqlite3", "sqlite3") || !requireTool(t, "setpriv", "util-linux")) return;
+  if (!asRoot) {
+    t.skip("SKIPPED: the online copy runs as the dataset's shifted owner, which needs root");
+    return;
+  }
+  const root = mkdtempSync(join(tmpdir(), "homelab-restic-sqlite-"));
+  chmodSync(root, 0o755);
+  const model = labModel(root);
+  const lab = makeLab(model, root, ["uptime-kuma-data"]);
+  const source = lab.sources.find((s) => s.kind === "dataset");
+  assert.ok(source?.kind === "dataset");
+  assert.deepEqual(source.sqlite, ["kuma.db"]);
+  mkdirSync(source.path, { recursive: true });
+  chownSync(source.path, source.hostUid, source.hostGid);
+  const db = join(source.path, "kuma.db");
+  // The app: WAL mode, no checkpoint, connection held open, so the rows live only in kuma.db-wal.
+  const app = spawn("setpriv", [`--reuid=${source.hostUid}`, `--regid=${source.hostGid}`, "--clear-groups", "sqlite3", db], { stdio: ["pipe", "pipe", "inherit"] });
+  heldChildren.add(app);
+  try {
+    app.stdin?.write("PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; CREATE TABLE heartbeat (id INTEGER PRIMARY KEY, msg TEXT);\n");
+    app.stdin?.write("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) INSERT INTO heartbeat (msg) SELECT 'up ' || i FROM n;\nSELECT 'ready';\n");
+    await new Promise<void>((resolve) => app.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve()));
+    assert.ok(statSync(`${db}-wal`).size > 0, "the rows are in the WAL, not yet in kuma.db");
+
+    const backup = lab.script("backup");
+    assert.equal(backup.status, 0, backup.stderr);
+    assert.deepEqual(readdirSync(source.path).sort(), ["kuma.db", "kuma.db-shm", "kuma.db-wal"], "the copy is removed once it is in the snapshot");
+    const files = lab.restic(["ls", "latest", "--tag", "dataset=uptime-kuma-data"]).stdout.split("\n").filter((l) => l.startsWith(source.path));
+    assert.deepEqual(files.sort(), [source.path, `${db}.homelab-copy`], "only the consistent copy, not the live files");
+
+    const target = join(root, "restored");
+    const restore = lab.script("restore", ["dataset", "uptime-kuma-data", target]);
+    assert.equal(restore.status, 0, restore.stderr);
+    assert.deepEqual(readdirSync(target), ["kuma.db"]);
+    const restored = run("sqlite3", [join(target, "kuma.db"), "PRAGMA integrity_check; SELECT count(*) FROM heartbeat;"]);
+    assert.equal(restored.stdout, "ok\n500\n", restored.stderr);
+    assert.equal(statSync(join(target, "kuma.db")).uid, source.hostUid, "owned by the dataset's owner, as the app expects");
+  } finally {
+    app.stdin?.end();
+    app.kill("SIGKILL");
     lab.cleanup();
   }
 });

@@ -7,6 +7,7 @@ import { estimateMonthlyCost } from "../components/restic-backup/cost";
 import { renderBackupScript, renderPruneScript } from "../components/restic-backup/job-scripts";
 import { HOST_LAYOUT } from "../components/restic-backup/layout";
 import { modelSources } from "../components/restic-backup/sources";
+import { renderAllUnits } from "../components/restic-backup/systemd-units";
 
 const BUCKET = "b2:index/bucket:Bucket";
 const KEY = "b2:index/applicationKey:ApplicationKey";
@@ -42,12 +43,13 @@ test("the bucket is private, encrypted with SSE-B2 and expires hidden versions a
   assert.ok(bucket.provider.includes("pulumi:providers:b2"), `bucket uses the explicit b2 provider, got ${bucket.provider}`);
 });
 
-test("the application key reaches only the bucket, with no key, bucket or account write capability", async () => {
+test("the application key is a single-bucket key on the repository prefix, with no key or bucket write capability", async () => {
   const { resources } = await runProgram();
   const key = byName(resources, "backup-key");
   assert.equal(key.type, KEY);
-  assert.deepEqual(key.inputs.bucketIds, ["bucket-backup-bucket"]);
-  assert.equal(key.inputs.bucketId, undefined, "the deprecated single bucketId is not used");
+  assert.equal(key.inputs.bucketId, "bucket-backup-bucket");
+  assert.equal(key.inputs.bucketIds, undefined, "bucketIds makes a multi-bucket key, which needs b2_authorize_account v4 (restic #5741)");
+  assert.equal(key.inputs.namePrefix, "restic/");
   assert.deepEqual([...(key.inputs.capabilities as string[])].sort(), ["deleteFiles", "listBuckets", "listFiles", "readFiles", "writeFiles"]);
   for (const forbidden of ["writeKeys", "deleteKeys", "listKeys", "writeBuckets", "deleteBuckets", "listAllBucketNames", "writeBucketRetentions", "bypassGovernance"]) {
     assert.ok(!(key.inputs.capabilities as string[]).includes(forbidden), forbidden);
@@ -55,6 +57,13 @@ test("the application key reaches only the bucket, with no key, bucket or accoun
   assert.ok(dependencyNames(key).includes("backup-bucket"));
   assert.ok(key.additionalSecretOutputs.includes("applicationKey"));
   assert.ok(key.additionalSecretOutputs.includes("applicationKeyId"));
+});
+
+test("the key's name prefix follows homelab:backup.prefix, slash included", async () => {
+  const config = exampleConfig();
+  (config["homelab:backup"] as Obj).prefix = "pve/restic";
+  const { resources } = await runProgram(config);
+  assert.equal(byName(resources, "backup-key").inputs.namePrefix, "pve/restic/");
 });
 
 test("bucket and key are protected and retained on destroy; only allowDataLoss lets a destroy delete them", async () => {
@@ -87,10 +96,14 @@ test("credentials reach the host only as secret stdin of 0600 writes with loggin
   }
   assert.match(String(env.inputs.create), /\/etc\/homelab\/restic\/restic\.env/);
   const stdin = String(env.inputs.stdin);
-  assert.match(stdin, /^RESTIC_REPOSITORY=b2:harmeetrai-homelab-backup:restic$/m);
-  assert.match(stdin, /^RESTIC_PASSWORD_FILE=\/etc\/homelab\/restic\/password$/m);
-  assert.match(stdin, /^B2_ACCOUNT_ID=keyid-backup-key$/m);
-  assert.match(stdin, /^B2_ACCOUNT_KEY=mock-application-key-backup-key$/m);
+  // Exactly the variables restic's S3 backend reads, and no B2_* left for the native backend.
+  assert.deepEqual(stdin.split("\n").filter((l) => l && !l.startsWith("#")), [
+    "RESTIC_REPOSITORY=s3:https://s3.us-west-004.backblazeb2.com/harmeetrai-homelab-backup/restic",
+    "RESTIC_PASSWORD_FILE=/etc/homelab/restic/password",
+    "AWS_ACCESS_KEY_ID=keyid-backup-key",
+    "AWS_SECRET_ACCESS_KEY=mock-application-key-backup-key",
+    "AWS_DEFAULT_REGION=us-west-004",
+  ]);
   assert.equal(password.inputs.stdin, `${PLACEHOLDER_MARK}homelab_resticPassword`);
 });
 
@@ -150,34 +163,52 @@ test("with backups off, nothing of B2, restic or vzdump is registered", async ()
   assert.deepEqual(resources.filter((r) => r.name.startsWith("backup") || r.type.startsWith("b2:index")).map((r) => r.name), []);
 });
 
-test("the backup script snapshots exactly the datasets marked for backup, then the dump of container 110", () => {
+test("the backup script dumps container 110 first, then snapshots exactly the datasets marked for backup", () => {
   const model = modelOf();
   const settings = model.backup;
   assert.ok(settings);
   const script = renderBackupScript({ settings, sources: modelSources(model), resticHost: "pve", layout: HOST_LAYOUT });
   const calls = script.split("\n").filter((l) => /^backup_(dataset|postgres) /.test(l));
   assert.deepEqual(calls, [
-    "backup_dataset grafana-data /mnt/nvme/apps/grafana/data",
+    "backup_postgres postgres 110 postgres/pg_dumpall.sql",
+    "backup_dataset grafana-data /mnt/nvme/apps/grafana/data grafana.db grafana.db-wal grafana.db-shm grafana.db-journal",
     "backup_dataset immich-library /mnt/raid/apps/immich/library 'thumbs/**' 'encoded-video/**'",
-    "backup_dataset jellyfin-config /mnt/nvme/apps/jellyfin/config 'transcodes/**' 'metadata/**'",
+    "backup_dataset jellyfin-config /mnt/nvme/apps/jellyfin/config 'transcodes/**' 'metadata/**' data/library.db data/library.db-wal data/library.db-shm data/library.db-journal data/jellyfin.db data/jellyfin.db-wal data/jellyfin.db-shm data/jellyfin.db-journal",
     "backup_dataset n8n-data /mnt/nvme/apps/n8n/data",
     "backup_dataset nextcloud-data /mnt/raid/apps/nextcloud/data 'appdata_*/preview/**'",
     "backup_dataset nextcloud-html /mnt/nvme/apps/nextcloud/html",
-    "backup_dataset prowlarr-config /mnt/nvme/apps/prowlarr/config 'logs/**'",
+    "backup_dataset prowlarr-config /mnt/nvme/apps/prowlarr/config 'logs/**' prowlarr.db prowlarr.db-wal prowlarr.db-shm prowlarr.db-journal",
     "backup_dataset qbittorrent-config /mnt/nvme/apps/qbittorrent/config",
-    "backup_dataset radarr-config /mnt/nvme/apps/radarr/config 'MediaCover/**' 'logs/**'",
-    "backup_dataset sonarr-config /mnt/nvme/apps/sonarr/config 'MediaCover/**' 'logs/**'",
+    "backup_dataset radarr-config /mnt/nvme/apps/radarr/config 'MediaCover/**' 'logs/**' radarr.db radarr.db-wal radarr.db-shm radarr.db-journal",
+    "backup_dataset sonarr-config /mnt/nvme/apps/sonarr/config 'MediaCover/**' 'logs/**' sonarr.db sonarr.db-wal sonarr.db-shm sonarr.db-journal",
     "backup_dataset syncthing-config /mnt/nvme/apps/syncthing/config",
     "backup_dataset syncthing-sync /mnt/raid/apps/syncthing/sync '.stversions/**'",
-    "backup_dataset uptime-kuma-data /mnt/nvme/apps/uptime-kuma/data",
+    "backup_dataset uptime-kuma-data /mnt/nvme/apps/uptime-kuma/data kuma.db kuma.db-wal kuma.db-shm kuma.db-journal",
     "backup_dataset vaultwarden-data /mnt/nvme/apps/vaultwarden/data 'icon_cache/**'",
-    "backup_postgres postgres 110 postgres/pg_dumpall.sql",
   ]);
   assert.match(script, /pct exec "\$vmid" -- runuser -u postgres -- pg_dumpall \\\n\s+\| restic backup --json --quiet --stdin --stdin-filename/);
   assert.match(script, /--exclude-caches/);
+  // Every live SQLite database of the catalog is copied online first, as its dataset's host owner.
+  const copies = script.split("\n").filter((l) => l.startsWith("sqlite_copies "));
+  assert.deepEqual(copies, [
+    "sqlite_copies grafana-data 101000 101000 /mnt/nvme/apps/grafana/data/grafana.db",
+    "sqlite_copies jellyfin-config 101000 102000 /mnt/nvme/apps/jellyfin/config/data/library.db /mnt/nvme/apps/jellyfin/config/data/jellyfin.db",
+    "sqlite_copies prowlarr-config 101000 101000 /mnt/nvme/apps/prowlarr/config/prowlarr.db",
+    "sqlite_copies radarr-config 101000 102000 /mnt/nvme/apps/radarr/config/radarr.db",
+    "sqlite_copies sonarr-config 101000 102000 /mnt/nvme/apps/sonarr/config/sonarr.db",
+    "sqlite_copies uptime-kuma-data 100000 100000 /mnt/nvme/apps/uptime-kuma/data/kuma.db",
+  ]);
+  assert.match(script, /setpriv --reuid="\$uid" --regid="\$gid" --clear-groups sqlite3 "\$db" "\.backup '\$db\.homelab-copy'"/);
   assert.match(script, /^set -euo pipefail$/m);
   const prune = renderPruneScript({ settings, sources: [], resticHost: "pve", layout: HOST_LAYOUT });
   assert.match(prune, /^restic forget --prune --tag homelab --group-by host,tags --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --keep-yearly 2$/m);
+});
+
+test("a first upload of terabytes is not cut off: the backup unit has no start timeout, prune and check keep theirs", () => {
+  const settings = modelOf().backup;
+  assert.ok(settings);
+  const timeouts = Object.fromEntries(renderAllUnits(settings, HOST_LAYOUT).map((u) => [u.job, /^TimeoutStartSec=(.*)$/m.exec(u.service)?.[1]]));
+  assert.deepEqual(timeouts, { backup: "infinity", prune: "12h", check: "12h" });
 });
 
 test("the rendered scripts are the same bytes for the same model", () => {
@@ -190,7 +221,7 @@ test("the rendered scripts are the same bytes for the same model", () => {
 
 test("the cost estimate is quota GiB in decimal TB times the price", () => {
   const cost = estimateMonthlyCost(
-    [{ kind: "dataset", name: "a", tier: "raid", path: "/a", excludes: [], tag: "dataset=a", quotaGiB: 1000 }],
+    [{ kind: "dataset", name: "a", tier: "raid", path: "/a", excludes: [], tag: "dataset=a", quotaGiB: 1000, sqlite: [], hostUid: 100000, hostGid: 100000 }],
     6,
   );
   assert.equal(cost.gib, 1000);

@@ -27,7 +27,7 @@ test("templates are downloaded once, pinned by checksum, and every container use
   }
 });
 
-test("host packages follow from what is enabled: restic for backups, the node exporter for monitoring", async () => {
+test("host packages follow from what is enabled: restic and sqlite3 for backups, the node exporter for monitoring", async () => {
   const packagesOf = async (mutate: (c: Record<string, unknown>) => void): Promise<string> => {
     const config = exampleConfig();
     mutate(config);
@@ -39,7 +39,7 @@ test("host packages follow from what is enabled: restic for backups, the node ex
   };
   assert.equal(
     await packagesOf(() => undefined),
-    "set -eu; export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y --no-install-recommends prometheus-node-exporter restic",
+    "set -eu; export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y --no-install-recommends prometheus-node-exporter restic sqlite3",
   );
   const noBackup = await packagesOf((c) => void delete c["homelab:backup"]);
   assert.match(noBackup, /install -y --no-install-recommends prometheus-node-exporter$/);

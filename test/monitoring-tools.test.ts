@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { parse } from "yaml";
 import type { Homelab } from "../config";
 import { renderAlertmanagerConfig } from "../components/monitoring-stack/alertmanager-yml";
-import { alertRules, renderAlertRules } from "../components/monitoring-stack/alert-rules";
+import { alertRules, renderAlertRules, WATCHDOG_ALERT } from "../components/monitoring-stack/alert-rules";
 import { grafanaRecipeScript } from "../components/monitoring-stack/grafana-recipe";
 import { prometheusRecipeScript } from "../components/monitoring-stack/prometheus-recipe";
 import { renderPrometheusConfig, RULES_FILE } from "../components/monitoring-stack/prometheus-yml";
-import { renderRuleTests, ruleCases } from "../components/monitoring-stack/rule-tests";
+import { renderRuleTests, RULE_TEST_STEPS, ruleCases } from "../components/monitoring-stack/rule-tests";
 import { exampleConfig, modelOf } from "./harness";
 import { requireTool, run } from "./tools";
 
@@ -25,7 +25,7 @@ function writePrometheus(model: Homelab, name: string): string {
   mkdirSync(join(dir, "rules"), { recursive: true });
   writeFileSync(join(dir, "prometheus.yml"), renderPrometheusConfig(model));
   writeFileSync(join(dir, RULES_FILE), renderAlertRules(model));
-  writeFileSync(join(dir, "rule-tests.yml"), renderRuleTests(model));
+  for (const file of ruleTestFiles(model)) writeFileSync(join(dir, file.name), file.content);
   writeFileSync(join(dir, "alertmanager.yml"), renderAlertmanagerConfig(model));
   return dir;
 }
@@ -42,6 +42,12 @@ function everyReceiverModel(): Homelab {
   ];
   return modelOf(config);
 }
+
+/** One promtool test file per step of the cases (minutes, hours). */
+function ruleTestFiles(model: Homelab): { name: string; content: string }[] {
+  return RULE_TEST_STEPS.map((step) => ({ name: `rule-tests-${step}m.yml`, content: renderRuleTests(model, RULES_FILE, step) }));
+}
+const ruleTestNames = ruleTestFiles(modelOf()).map((f) => f.name);
 
 const example = writePrometheus(modelOf(), "example");
 
@@ -65,22 +71,21 @@ test("every alert has a promtool case where it fires and one where it stays quie
   const model = modelOf();
   const names = alertRules(model).map((r) => r.alert);
   const cases = ruleCases(model);
-  for (const name of names) {
-    assert.ok(cases.some((c) => c.alert === name && c.fires), `${name} has no firing case`);
-    assert.ok(cases.some((c) => c.alert === name && !c.fires), `${name} has no quiet case`);
-  }
-  const rendered = parse(renderRuleTests(model)) as { tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[] };
-  const checks = rendered.tests.flatMap((x) => x.alert_rule_test);
-  for (const name of names) {
-    assert.ok(checks.some((c) => c.alertname === name && c.exp_alerts.length > 0), `${name}: no rendered firing check`);
-    assert.ok(checks.some((c) => c.alertname === name && c.exp_alerts.length === 0), `${name}: no rendered quiet check`);
-  }
+  // The Watchdog fires by design, always: it has no quiet case.
+  const quietable = names.filter((n) => n !== WATCHDOG_ALERT);
+  assert.ok(names.includes(WATCHDOG_ALERT), "the example has a heartbeat, so a Watchdog");
+  for (const name of names) assert.ok(cases.some((c) => c.alert === name && c.fires), `${name} has no firing case`);
+  for (const name of quietable) assert.ok(cases.some((c) => c.alert === name && !c.fires), `${name} has no quiet case`);
+  const rendered = ruleTestFiles(model).map((f) => parse(f.content) as { tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[] });
+  const checks = rendered.flatMap((r) => r.tests.flatMap((x) => x.alert_rule_test));
+  for (const name of names) assert.ok(checks.some((c) => c.alertname === name && c.exp_alerts.length > 0), `${name}: no rendered firing check`);
+  for (const name of quietable) assert.ok(checks.some((c) => c.alertname === name && c.exp_alerts.length === 0), `${name}: no rendered quiet check`);
 });
 
 test("promtool test rules: every alert fires on its trigger with its labels and annotations, and stays quiet otherwise", (t) => {
   const promtool = requireTool(t, "promtool", "prometheus");
   if (!promtool) return;
-  const result = run(promtool, ["test", "rules", "rule-tests.yml"], { cwd: example });
+  const result = run(promtool, ["test", "rules", ...ruleTestNames], { cwd: example });
   assert.equal(result.status, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /SUCCESS/);
 });
@@ -106,7 +111,7 @@ test("amtool accepts the rendered alertmanager.yml of the example and of every r
     assert.equal(result.status, 0, result.stdout + result.stderr);
   }
   const result = run(amtool, ["check-config", join(every, "alertmanager.yml")]);
-  assert.match(result.stdout, /5 receivers/);
+  assert.match(result.stdout, /6 receivers/);
   assert.match(result.stdout, /3 inhibit rules/);
 });
 
@@ -119,6 +124,31 @@ test("amtool routes a critical and a warning alert to every configured receiver"
     assert.equal(result.status, 0, result.stdout + result.stderr);
     assert.equal(result.stdout.trim(), "phone,public,mail,hook");
   }
+});
+
+test("amtool routes the Watchdog to the heartbeat alone, and no other alert to it", (t) => {
+  const amtool = requireTool(t, "amtool", "prometheus-alertmanager");
+  if (!amtool) return;
+  const every = writePrometheus(everyReceiverModel(), "heartbeat");
+  const config = `--config.file=${join(every, "alertmanager.yml")}`;
+  const watchdog = run(amtool, ["config", "routes", "test", config, `alertname=${WATCHDOG_ALERT}`, "severity=none", "scope=host"]);
+  assert.equal(watchdog.status, 0, watchdog.stdout + watchdog.stderr);
+  assert.equal(watchdog.stdout.trim(), "heartbeat");
+  for (const severity of ["critical", "warning"]) {
+    const other = run(amtool, ["config", "routes", "test", config, `severity=${severity}`, "alertname=HostDown"]);
+    assert.equal(other.stdout.trim(), "phone,public,mail,hook", severity);
+  }
+  const rendered = parse(readFileSync(join(every, "alertmanager.yml"), "utf8")) as { route: { routes: { receiver: string; repeat_interval: string }[] }; receivers: { name: string; webhook_configs?: { url: string }[] }[] };
+  assert.deepEqual(rendered.route.routes[0], { receiver: "heartbeat", matchers: ['alertname="Watchdog"'], group_wait: "0s", group_interval: "1m", repeat_interval: "5m", continue: false });
+  assert.deepEqual(rendered.receivers.find((r) => r.name === "heartbeat")?.webhook_configs?.map((w) => w.url), ["https://hc-ping.com/replace-with-your-check-uuid"]);
+});
+
+test("without a heartbeat there is no Watchdog and no heartbeat receiver", () => {
+  const config = exampleConfig();
+  delete (config["homelab:monitoring"] as Record<string, unknown>).heartbeat;
+  const model = modelOf(config);
+  assert.ok(!alertRules(model).some((r) => r.alert === WATCHDOG_ALERT));
+  assert.doesNotMatch(renderAlertmanagerConfig(model), /heartbeat/);
 });
 
 test("shellcheck finds nothing in the Prometheus and Grafana recipes", (t) => {

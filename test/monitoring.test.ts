@@ -3,7 +3,10 @@ import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { alertRules } from "../components/monitoring-stack/alert-rules";
+import { expandLabels } from "../components/monitoring-stack/rule-tests";
+import { renderedUnitNames } from "../components/restic-backup/systemd-units";
 import { receiverSecretFile, renderAlertmanagerConfig, INHIBIT_RULES } from "../components/monitoring-stack/alertmanager-yml";
+import { renderBlackboxConfig } from "../components/monitoring-stack/blackbox-yml";
 import { dashboards, renderDashboard } from "../components/monitoring-stack/dashboards";
 import { metricNamesIn, metricsOf } from "../components/monitoring-stack/metrics";
 import { renderPrometheusConfig } from "../components/monitoring-stack/prometheus-yml";
@@ -40,6 +43,14 @@ test("every metrics endpoint of every service is one scrape target, and every ro
   assert.deepEqual(config.alerting.alertmanagers[0]?.static_configs[0]?.targets, ["127.0.0.1:9093"]);
 });
 
+test("Uptime Kuma is probed at /robots.txt, which it answers with 200, not at / which redirects to /dashboard", () => {
+  const config = parse(renderPrometheusConfig(modelOf())) as PromConfig;
+  const probes = config.scrape_configs.find((j) => j.job_name === "probe")?.static_configs.filter((c) => c.labels.service === "uptime-kuma").flatMap((c) => c.targets);
+  assert.deepEqual(probes, ["http://192.168.1.129:3001/robots.txt"]);
+  // The probe module does not follow redirects, so a redirecting path would fail forever.
+  assert.match(renderBlackboxConfig(), /follow_redirects: false/);
+});
+
 test("adding a service to the stack file adds its scrape job, probe and container name with no other change", () => {
   const config = exampleConfig();
   const services = config["homelab:services"] as Record<string, unknown>;
@@ -56,7 +67,7 @@ test("adding a service to the stack file adds its scrape job, probe and containe
 
 test("every alert has a severity, a summary and a runbook hint", () => {
   for (const rule of alertRules(modelOf())) {
-    assert.ok(["critical", "warning"].includes(rule.severity), rule.alert);
+    assert.ok(["critical", "warning"].includes(rule.severity) || (rule.alert === "Watchdog" && rule.severity === "none"), rule.alert);
     assert.ok(rule.summary.length > 10, `${rule.alert} summary`);
     assert.ok(rule.runbook.length > 20, `${rule.alert} runbook`);
   }
@@ -65,15 +76,38 @@ test("every alert has a severity, a summary and a runbook hint", () => {
 test("the example homelab has every alert the operator needs, with backups stale after 26 hours", () => {
   const rules = alertRules(modelOf());
   assert.deepEqual(rules.map((r) => r.alert).sort(), [
-    "BackupFailed", "BackupStale", "ContainerDiskFull", "ContainerDown", "ContainerMemoryPressure", "HostDown", "HostMemoryPressure",
-    "PostgresConnectionsNearMax", "PostgresDown", "RepositoryCheckFailed", "ServiceProbeFailing", "TargetDown", "TierAlmostFull",
-    "TierFillingUp", "TunnelDown",
+    "BackupFailed", "BackupNeverSucceeded", "BackupStale", "ContainerDiskFull", "ContainerDown", "ContainerMemoryPressure", "HostDown", "HostMemoryPressure", "HostRootFull",
+    "PostgresConnectionsNearMax", "PostgresDown", "RepositoryCheckFailed", "ServiceProbeFailing", "TargetDown", "ThinPoolAlmostFull", "TierAlmostFull",
+    "TierFillingUp", "TunnelDown", "Watchdog",
   ]);
   const stale = rules.find((r) => r.alert === "BackupStale");
-  assert.match(stale?.expr ?? "", / > 93600 /);
+  assert.match(stale?.expr ?? "", / > 93600$/);
+  assert.match(rules.find((r) => r.alert === "ThinPoolAlmostFull")?.expr ?? "", /pve_disk_usage_bytes\{job="pve",id="storage\/pve\/local-lvm"\}/);
+  assert.match(rules.find((r) => r.alert === "HostRootFull")?.expr ?? "", /node_filesystem_avail_bytes\{job="node",mountpoint="\/"\}/);
   const filling = rules.find((r) => r.alert === "TierFillingUp");
   assert.match(filling?.expr ?? "", /predict_linear\(node_filesystem_avail_bytes\{job="node",mountpoint=~"[^"]*\/mnt\/nvme[^"]*"\}\[6h\]/);
   assert.match(filling?.expr ?? "", /\/mnt\/raid/);
+});
+
+test("every systemd unit an alert's runbook names is one the backup component renders", () => {
+  const rendered = new Set(renderedUnitNames());
+  let named = 0;
+  for (const rule of alertRules(modelOf())) {
+    // A runbook may name the unit of the alert's own task: expand it with every task the rule matches.
+    const tasks = /task=~?"([^"]+)"/.exec(rule.expr)?.[1]?.split("|") ?? [];
+    const texts = rule.runbook.includes("$labels.task") ? tasks.map((task) => expandLabels(rule.runbook, { task })) : [rule.runbook];
+    for (const text of texts) {
+      for (const [unit] of text.matchAll(/[\w@.-]+\.(?:service|timer)\b/g)) {
+        named++;
+        assert.ok(rendered.has(unit), `${rule.alert} names ${unit}, which the program does not render (${[...rendered].join(", ")})`);
+      }
+      for (const [, pattern] of text.matchAll(/list-timers '([^']+)'/g)) {
+        assert.ok([...rendered].some((u) => u.startsWith((pattern ?? "").replace(/\*$/, ""))), `${rule.alert}: '${pattern}' matches no rendered unit`);
+      }
+      assert.doesNotMatch(text, /-u restic-/, `${rule.alert} names a unit without its homelab- prefix`);
+    }
+  }
+  assert.ok(named >= 5, `only ${named} unit names found in the runbooks`);
 });
 
 test("without backups and Postgres there are no backup or Postgres alerts", () => {
@@ -83,7 +117,7 @@ test("without backups and Postgres there are no backup or Postgres alerts", () =
   const services = config["homelab:services"] as Record<string, unknown>;
   for (const name of ["postgres", "immich", "nextcloud", "n8n", "vaultwarden"]) delete services[name];
   const names = alertRules(modelOf(config)).map((r) => r.alert);
-  for (const gone of ["BackupStale", "BackupFailed", "RepositoryCheckFailed", "PostgresDown", "PostgresConnectionsNearMax"]) assert.ok(!names.includes(gone), gone);
+  for (const gone of ["BackupStale", "BackupNeverSucceeded", "BackupFailed", "RepositoryCheckFailed", "PostgresDown", "PostgresConnectionsNearMax"]) assert.ok(!names.includes(gone), gone);
 });
 
 test("rules and dashboards name only metrics that a configured job produces", () => {

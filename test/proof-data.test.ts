@@ -59,7 +59,7 @@ const REPLACE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   "postgresql:index/database:Database": ["name"],
   "postgresql:index/role:Role": ["name"],
   "b2:index/bucket:Bucket": ["bucketName"],
-  "b2:index/applicationKey:ApplicationKey": ["keyName", "capabilities", "bucketIds", "namePrefix"],
+  "b2:index/applicationKey:ApplicationKey": ["keyName", "capabilities", "bucketId", "bucketIds", "namePrefix"],
   "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared": ["accountId", "name"],
 };
 

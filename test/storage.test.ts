@@ -94,7 +94,7 @@ test("the dataset command really creates the directory, sets only the top direct
     const gid = process.getgid?.() ?? 0;
     const dataset: Dataset = {
       name: "media", tier: "raid", hostPath: `${dir}/tier/media/movies`, quotaGiB: 1, uid: 0, gid: 0, hostUid: uid, hostGid: gid,
-      mode: "2775", content: "media", backup: false, excludes: [], owner: undefined, configPath: "homelab:storage.datasets.media",
+      mode: "2775", content: "media", backup: false, excludes: [], sqlite: [], owner: undefined, configPath: "homelab:storage.datasets.media",
     };
     const tier = { name: "raid" as const, path: `${dir}/tier`, capacityGiB: 1, proxmoxStorage: "raid-backup" };
     const missing = run(sh, ["-c", datasetDirCommand(dataset, tier)]);

@@ -1,13 +1,17 @@
 import { stringify } from "yaml";
 import type { Homelab } from "../../config";
-import { scrapeJobs, watchedMountpoints, type JobKind } from "./targets";
+import { UNIT_PREFIX, unitName } from "../restic-backup/systemd-units";
+import { scrapeJobs, storageId, watchedMountpoints, type JobKind } from "./targets";
 
 /**
  * The alerts an operator must act on, rendered as a Prometheus rule file. Rules only exist for what
  * the homelab runs: no Postgres rules without a Postgres job, no backup rules without backups.
  */
 
-export type Severity = "critical" | "warning";
+/** `none` is the Watchdog's: it never pages, it only feeds the heartbeat. */
+export type Severity = "critical" | "warning" | "none";
+/** The always-firing alert that pings the external heartbeat while the whole pipeline works. */
+export const WATCHDOG_ALERT = "Watchdog";
 /** `host` alerts concern the whole node; `service` alerts one container and are silenced while the host is down. */
 export type Scope = "host" | "service";
 
@@ -43,6 +47,9 @@ export function alertGroups(model: Homelab): RuleGroup[] {
   const kinds = new Set<JobKind>(scrapeJobs(model).map((j) => j.kind));
   const mounts = regexOf(watchedMountpoints(model));
   const fs = `job="node",mountpoint=~"${mounts}"`;
+  const rootFs = `job="node",mountpoint="/"`;
+  // The storage of the containers' root disks, as the Proxmox exporter names it (local-lvm: the thin pool).
+  const thinPool = `job="pve",id="${storageId(model)}"`;
   const groups: RuleGroup[] = [];
 
   groups.push({
@@ -83,6 +90,24 @@ export function alertGroups(model: Homelab): RuleGroup[] {
         scope: "host",
         summary: "{{ $labels.mountpoint }} on {{ $labels.node }} has less than 10% free space",
         runbook: "Free space now (`du -xsh <mountpoint>/*` on the host): a full tier stops databases and backups.",
+      },
+      {
+        alert: "HostRootFull",
+        expr: `node_filesystem_avail_bytes{${rootFs}} / node_filesystem_size_bytes{${rootFs}} < 0.10`,
+        for: "15m",
+        severity: "critical",
+        scope: "host",
+        summary: "The Proxmox host's / on {{ $labels.node }} has less than 10% free space",
+        runbook: "On the host: `du -xsh /var/log /var/lib/vz /root /tmp`; clear old logs (`journalctl --vacuum-size=500M`), ISOs and templates. A full / stops pveproxy and the cluster filesystem.",
+      },
+      {
+        alert: "ThinPoolAlmostFull",
+        expr: `pve_disk_usage_bytes{${thinPool}} / (pve_disk_size_bytes{${thinPool}} > 0) > 0.90`,
+        for: "15m",
+        severity: "critical",
+        scope: "host",
+        summary: `Proxmox storage ${model.proxmox.rootStorage} (the containers' root disks) on {{ $labels.node }} is more than 90% full`,
+        runbook: "On the host: `lvs` shows Data% of the thin pool; a thin pool that fills up gives every container I/O errors. Shrink or move root disks, or extend the pool (`lvextend`).",
       },
     ],
   });
@@ -177,21 +202,51 @@ export function alertGroups(model: Homelab): RuleGroup[] {
   }
   groups.push({ name: "homelab-services", rules: serviceRules });
 
+  if (model.monitoring.heartbeat) {
+    groups.push({
+      name: "homelab-heartbeat",
+      rules: [
+        {
+          alert: WATCHDOG_ALERT,
+          // Always true: it reaches the heartbeat only while Prometheus, Alertmanager and the link work.
+          expr: "vector(1)",
+          for: undefined,
+          severity: "none",
+          scope: "host",
+          summary: "The alerting pipeline works (this alert always fires; it pings the external heartbeat)",
+          runbook: "Nothing to do while it fires. When the heartbeat service reports missing pings, check the host's power and uplink, then Prometheus and Alertmanager in their container.",
+        },
+      ],
+    });
+  }
+
   if (model.backup?.enabled) {
     const success = `homelab_restic_last_success_timestamp_seconds{${TASK_LABEL}="backup"}`;
+    // The jobs write 0 until a run first succeeds; "> 0" keeps only real success times.
+    const succeeded = `${success} > 0`;
     const staleSeconds = model.monitoring.backupStaleHours * HOURS;
+    const journal = (unit: string): string => `\`journalctl -u ${unit} -n 200\``;
     groups.push({
       name: "homelab-backup",
       rules: [
         {
           alert: "BackupStale",
-          // absent() also covers a backup that never succeeded since the textfile appeared.
-          expr: `time() - max by (${TASK_LABEL}) (${success}) > ${staleSeconds} or absent(${success})`,
+          // Only once a backup has succeeded: before that the first upload may still be running.
+          expr: `time() - max by (${TASK_LABEL}) (${succeeded}) > ${staleSeconds}`,
           for: "30m",
           severity: "critical",
           scope: "host",
           summary: `No successful backup for more than ${model.monitoring.backupStaleHours} hours`,
-          runbook: "On the host: `systemctl list-timers 'restic-*'` and `journalctl -u restic-backup -n 200`; a stale lock needs `restic unlock`.",
+          runbook: `On the host: \`systemctl list-timers '${UNIT_PREFIX}*'\` and ${journal(unitName("backup", "service"))}; a stale lock needs \`restic unlock\`.`,
+        },
+        {
+          alert: "BackupNeverSucceeded",
+          expr: `absent(${succeeded})`,
+          for: `${model.monitoring.backupSeedDays * 24}h`,
+          severity: "warning",
+          scope: "host",
+          summary: `No backup has succeeded since backups were set up ${model.monitoring.backupSeedDays} days ago`,
+          runbook: `On the host: \`systemctl status ${unitName("backup", "service")}\` (a first upload may still be running) and ${journal(unitName("backup", "service"))}.`,
         },
         {
           alert: "BackupFailed",
@@ -200,7 +255,7 @@ export function alertGroups(model: Homelab): RuleGroup[] {
           severity: "critical",
           scope: "host",
           summary: "The last restic {{ $labels.task }} run failed",
-          runbook: "On the host: `journalctl -u restic-{{ $labels.task }} -n 200`; check B2 credentials, the repository lock and free space.",
+          runbook: `On the host: ${journal(`${UNIT_PREFIX}{{ $labels.${TASK_LABEL} }}.service`)}; check B2 credentials, the repository lock and free space.`,
         },
         {
           alert: "RepositoryCheckFailed",
@@ -209,7 +264,7 @@ export function alertGroups(model: Homelab): RuleGroup[] {
           severity: "critical",
           scope: "host",
           summary: "restic check found a problem in the backup repository",
-          runbook: "On the host: `journalctl -u restic-check -n 200`; run `restic check` by hand and repair before the next prune.",
+          runbook: `On the host: ${journal(unitName("check", "service"))}; run \`restic check\` by hand and repair before the next prune.`,
         },
       ],
     });

@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import type { Homelab } from "../../config";
-import { NULL_RECEIVER } from "../../config/schema/monitoring";
-import type { Severity } from "./alert-rules";
+import { HEARTBEAT_RECEIVER, NULL_RECEIVER } from "../../config/schema/monitoring";
+import { WATCHDOG_ALERT, type Severity } from "./alert-rules";
 
 /**
  * alertmanager.yml: the receivers of the stack file, grouped notifications, and inhibition so that one
@@ -36,7 +36,7 @@ export { NULL_RECEIVER };
 export const GROUP_BY = ["alertname", "service", "node"] as const;
 
 /** How often an unresolved alert is sent again, by severity. */
-export const REPEAT_INTERVAL: Readonly<Record<Severity, string>> = { critical: "2h", warning: "12h" };
+export const REPEAT_INTERVAL: Readonly<Record<Exclude<Severity, "none">, string>> = { critical: "2h", warning: "12h" };
 
 /** ntfy publishes a webhook body through its template parameters (title and message from the alert JSON). */
 function ntfyUrl(r: Extract<Receiver, { type: "ntfy" }>): string {
@@ -105,8 +105,24 @@ export const INHIBIT_RULES = [
   { source_matchers: ['alertname="TierAlmostFull"'], target_matchers: ['alertname="TierFillingUp"'], equal: ["node", "mountpoint"] },
 ] as const;
 
+/**
+ * The Watchdog goes to the heartbeat alone, first and without `continue`, so it never reaches a phone;
+ * it is sent again every repeatInterval, which is the ping.
+ */
+function heartbeatRoute(heartbeat: NonNullable<Homelab["monitoring"]["heartbeat"]>): Record<string, unknown> {
+  return {
+    receiver: HEARTBEAT_RECEIVER,
+    matchers: [`alertname="${WATCHDOG_ALERT}"`],
+    group_wait: "0s",
+    group_interval: "1m",
+    repeat_interval: heartbeat.repeatInterval,
+    continue: false,
+  };
+}
+
 export function renderAlertmanagerConfig(model: Homelab): string {
   const receivers = model.monitoring.receivers;
+  const heartbeat = model.monitoring.heartbeat;
   const config = {
     route: {
       receiver: NULL_RECEIVER,
@@ -114,18 +130,25 @@ export function renderAlertmanagerConfig(model: Homelab): string {
       group_wait: "30s",
       group_interval: "5m",
       repeat_interval: REPEAT_INTERVAL.warning,
-      // Every receiver gets every alert; `continue` lets the next one match too.
-      routes: receivers.flatMap((r) =>
-        (Object.entries(REPEAT_INTERVAL) as [Severity, string][]).map(([severity, repeat]) => ({
-          receiver: r.name,
-          matchers: [`severity="${severity}"`],
-          repeat_interval: repeat,
-          continue: true,
-        })),
-      ),
+      routes: [
+        ...(heartbeat ? [heartbeatRoute(heartbeat)] : []),
+        // Every receiver gets every alert; `continue` lets the next one match too.
+        ...receivers.flatMap((r) =>
+          Object.entries(REPEAT_INTERVAL).map(([severity, repeat]) => ({
+            receiver: r.name,
+            matchers: [`severity="${severity}"`],
+            repeat_interval: repeat,
+            continue: true,
+          })),
+        ),
+      ],
     },
     inhibit_rules: INHIBIT_RULES.map((rule) => ({ ...rule, source_matchers: [...rule.source_matchers], target_matchers: [...rule.target_matchers], equal: [...rule.equal] })),
-    receivers: [{ name: NULL_RECEIVER }, ...receivers.map(receiverConfig)],
+    receivers: [
+      { name: NULL_RECEIVER },
+      ...(heartbeat ? [{ name: HEARTBEAT_RECEIVER, webhook_configs: [{ url: heartbeat.url, send_resolved: false }] }] : []),
+      ...receivers.map(receiverConfig),
+    ],
   };
   return `# Rendered by the MonitoringStack component; credentials are in ${SECRETS_DIR}, not here.\n${stringify(config, { lineWidth: 0 })}`;
 }

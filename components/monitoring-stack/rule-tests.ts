@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import type { Homelab } from "../../config";
 import { alertRules, TASK_LABEL, type AlertRule } from "./alert-rules";
 import { RULES_FILE } from "./prometheus-yml";
-import { guestId, scrapeJobs, type JobKind, type ScrapeJob } from "./targets";
+import { guestId, scrapeJobs, storageId, type JobKind, type ScrapeJob } from "./targets";
 
 /**
  * `promtool test rules` input: for every alert one case where it fires and one where it stays quiet,
@@ -27,6 +27,11 @@ export interface RuleCase {
   readonly series: readonly InputSeries[];
   /** Minutes after the start at which the alert is evaluated. */
   readonly evalMinutes: number;
+  /**
+   * Sample and evaluation step in minutes. Alerts that wait for days are tested in hourly steps, in a
+   * file of their own, so promtool does not evaluate every rule 10,000 times. Defaults to 1.
+   */
+  readonly stepMinutes?: number;
   /** Labels the alert carries, besides severity and scope (only when it fires). */
   readonly labels: Labels;
 }
@@ -74,6 +79,10 @@ export function ruleCases(model: Homelab): RuleCase[] {
   };
   const s = (metric: string, labels: Labels, values: string): InputSeries => ({ metric, labels, values });
 
+  if (model.monitoring.heartbeat) {
+    // Always firing: there is no quiet case, only the proof that it fires from the first evaluation.
+    cases.push({ alert: "Watchdog", fires: true, name: "Watchdog fires from the first evaluation, with no input at all", series: [s("up", node ?? {}, "1x5")], evalMinutes: 1, labels: {} });
+  }
   if (node) {
     pair("HostDown", "the node exporter stops answering", 5, [s("up", node, "0x10")], [s("up", node, "1x10")], node, "the node exporter answers");
     pair(
@@ -104,6 +113,30 @@ export function ruleCases(model: Homelab): RuleCase[] {
       [s("node_filesystem_avail_bytes", disk, "50e9x30"), s("node_filesystem_size_bytes", disk, "100e9x30")],
       disk,
       "half the tier is free",
+    );
+  }
+  if (node) {
+    const root = { ...node, mountpoint: "/", device: "/dev/mapper/pve-root", fstype: "ext4" };
+    pair(
+      "HostRootFull",
+      "the host's / has less than 10% free",
+      20,
+      [s("node_filesystem_avail_bytes", root, "5e9x30"), s("node_filesystem_size_bytes", root, "96e9x30")],
+      [s("node_filesystem_avail_bytes", root, "60e9x30"), s("node_filesystem_size_bytes", root, "96e9x30")],
+      root,
+      "most of / is free",
+    );
+  }
+  if (pve) {
+    const pool = { ...pve, id: storageId(model) };
+    pair(
+      "ThinPoolAlmostFull",
+      "the containers' storage is over 90% full",
+      20,
+      [s("pve_disk_usage_bytes", pool, "760e9x30"), s("pve_disk_size_bytes", pool, "800e9x30")],
+      [s("pve_disk_usage_bytes", pool, "300e9x30"), s("pve_disk_size_bytes", pool, "800e9x30")],
+      pool,
+      "the pool is under half full",
     );
   }
   if (guest) {
@@ -167,17 +200,25 @@ export function ruleCases(model: Homelab): RuleCase[] {
   }
   if (node && model.backup?.enabled) {
     const task = (name: string): Labels => ({ ...node, [TASK_LABEL]: name });
-    // The last success happened two hours more than the stale window before the test starts.
-    const longAgo = -(staleHours + 2) * 3600;
-    pair(
-      "BackupStale",
-      `no backup succeeded for more than ${staleHours} hours`,
-      40,
-      [s("homelab_restic_last_success_timestamp_seconds", task("backup"), `${longAgo}x60`)],
-      // Each sample records a success at that very second.
-      [s("homelab_restic_last_success_timestamp_seconds", task("backup"), "0+60x60")],
-      { [TASK_LABEL]: "backup" },
-      "a backup succeeded a minute ago",
+    // Hourly steps: the windows here are a day and more.
+    const hourly = (alert: string, fires: boolean, name: string, hours: number, values: string, labels: Labels): void =>
+      void cases.push({ alert, fires, name, series: [s("homelab_restic_last_success_timestamp_seconds", task("backup"), values)], evalMinutes: hours * 60, labels, stepMinutes: 60 });
+    const staleEval = staleHours + 2;
+    // One success a minute after the start, then none: stale once the window (and the 30m) have passed.
+    hourly("BackupStale", true, `BackupStale fires when no backup succeeded for more than ${staleHours} hours`, staleEval, `60x${staleEval + 2}`, { [TASK_LABEL]: "backup" });
+    // Each sample records a success at that very second.
+    hourly("BackupStale", false, "BackupStale stays quiet when a backup succeeded within the hour", staleEval, `0+3600x${staleEval + 2}`, {});
+    // Before the first success the jobs write 0: the first upload may still be running.
+    hourly("BackupStale", false, "BackupStale stays quiet before the first backup has ever succeeded", staleEval, `0x${staleEval + 2}`, {});
+    const seedHours = model.monitoring.backupSeedDays * 24;
+    hourly("BackupNeverSucceeded", true, `BackupNeverSucceeded fires when no backup has succeeded for ${model.monitoring.backupSeedDays} days`, seedHours + 1, `0x${seedHours + 2}`, {});
+    hourly(
+      "BackupNeverSucceeded",
+      false,
+      "BackupNeverSucceeded stays quiet when the first backup succeeded an hour before the grace period ended",
+      seedHours + 1,
+      `0x${seedHours - 2} ${(seedHours - 1) * 3600}+3600x4`,
+      {},
     );
     pair(
       "BackupFailed",
@@ -209,7 +250,7 @@ function testEntry(rule: AlertRule, c: RuleCase): Record<string, unknown> {
   const labels = { ...c.labels, severity: rule.severity, scope: rule.scope };
   return {
     name: c.name,
-    interval: "1m",
+    interval: `${c.stepMinutes ?? 1}m`,
     input_series: c.series.map((x) => ({ series: seriesText(x), values: x.values })),
     alert_rule_test: [
       {
@@ -223,12 +264,20 @@ function testEntry(rule: AlertRule, c: RuleCase): Record<string, unknown> {
   };
 }
 
-/** The promtool test file; `rulesPath` is the rule file relative to where the test file is written. */
-export function renderRuleTests(model: Homelab, rulesPath: string = RULES_FILE): string {
+/** The steps the cases use; each gets a test file of its own (promtool has one evaluation interval per file). */
+export const RULE_TEST_STEPS = [1, 60] as const;
+
+/**
+ * The promtool test file of the cases with the given step (minutes); `rulesPath` is the rule file
+ * relative to where the test file is written.
+ */
+export function renderRuleTests(model: Homelab, rulesPath: string = RULES_FILE, stepMinutes: number = 1): string {
   const rules = new Map(alertRules(model).map((r) => [r.alert, r]));
-  const tests = ruleCases(model).flatMap((c) => {
-    const rule = rules.get(c.alert);
-    return rule ? [testEntry(rule, c)] : [];
-  });
-  return stringify({ rule_files: [rulesPath], evaluation_interval: "1m", tests }, { lineWidth: 0 });
+  const tests = ruleCases(model)
+    .filter((c) => (c.stepMinutes ?? 1) === stepMinutes)
+    .flatMap((c) => {
+      const rule = rules.get(c.alert);
+      return rule ? [testEntry(rule, c)] : [];
+    });
+  return stringify({ rule_files: [rulesPath], evaluation_interval: `${stepMinutes}m`, tests }, { lineWidth: 0 });
 }

@@ -94,6 +94,9 @@ export function probeTargets(model: Homelab): ScrapeTarget[] {
   );
 }
 
+/** The `id` label the Proxmox exporter gives the containers' root storage: `storage/<node>/<storage>`. */
+export const storageId = (model: Homelab): string => `storage/${model.proxmox.nodeName}/${model.proxmox.rootStorage}`;
+
 /** Services whose container the Proxmox exporter reports, with the `id` it uses. */
 export const guests = (model: Homelab): { readonly id: string; readonly service: string }[] =>
   model.services.map((s) => ({ id: guestId(s), service: s.name }));

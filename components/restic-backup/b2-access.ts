@@ -2,11 +2,19 @@ import type * as b2 from "@pulumi/b2";
 import type { Homelab } from "../../config";
 
 /**
- * What restic does with the bucket: find it, list, read, write and delete (prune) its files.
- * listBuckets is needed to look the bucket up by name (older restic versions insist on it).
- * Nothing that writes or deletes keys or buckets, and nothing outside this bucket.
+ * What restic's S3 backend does with the bucket: see that it exists, list, read, write and delete
+ * (prune) its files. listBuckets is for the HeadBucket of `restic init`: restic 0.14 (Debian 12) stops
+ * with "client.BucketExists: Access Denied" when it is refused; a key restricted to one bucket can
+ * only ever see that bucket. Nothing that writes or deletes keys or buckets, nothing outside the
+ * repository prefix.
  */
 export const RESTIC_KEY_CAPABILITIES = ["deleteFiles", "listBuckets", "listFiles", "readFiles", "writeFiles"] as const;
+
+/**
+ * The key's file name prefix: the repository folder with its slash, so the key cannot reach
+ * `restic-old/` beside `restic/`. restic's S3 backend names every object `<prefix>/...`.
+ */
+export const keyNamePrefix = (prefix: string): string => `${prefix}/`;
 
 /** Days after which B2 cancels an upload that never finished (an interrupted pack upload). */
 export const CANCEL_UNFINISHED_UPLOADS_DAYS = 1;

@@ -6,11 +6,11 @@ import type { Homelab, Service } from "../../config";
 import { sshConnection, type HostConnection } from "../shared/connection";
 import { contentHash } from "../shared/hash";
 import type { ContainerPlatform } from "../shared/platform";
-import { bucketArgs, keyName, RESTIC_KEY_CAPABILITIES } from "./b2-access";
+import { bucketArgs, keyName, keyNamePrefix, RESTIC_KEY_CAPABILITIES } from "./b2-access";
 import { renderJobScript } from "./job-scripts";
 import { HOST_LAYOUT, JOBS, scriptPath, unitName, type HostLayout } from "./layout";
 import { renderRestoreScript } from "./restore-script";
-import { b2Repository, renderInitCommand, renderResticEnv } from "./restic-env";
+import { regionOf, renderInitCommand, renderResticEnv, s3Repository } from "./restic-env";
 import { shellQuote } from "../shared/shell";
 import { backupSources } from "./sources";
 import { renderAllUnits } from "./systemd-units";
@@ -53,7 +53,7 @@ function writeFileCommand(path: string, mode: string): { create: string; update:
 export class ResticBackup extends pulumi.ComponentResource {
   public readonly bucketName: pulumi.Output<string>;
   public readonly bucketId: pulumi.Output<string>;
-  /** `b2:<bucket>:<prefix>`, the address restic uses. */
+  /** `s3:https://<endpoint>/<bucket>/<prefix>`, the address restic uses. */
   public readonly repository: string;
   /** The timers that start the backup, prune and check jobs. */
   public readonly timers: readonly string[];
@@ -67,19 +67,27 @@ export class ResticBackup extends pulumi.ComponentResource {
     const dataOpts = { parent: this, provider: args.b2Provider, protect: !args.allowDataLoss, retainOnDelete: !args.allowDataLoss };
 
     const bucket = new b2.Bucket(`${name}-bucket`, bucketArgs(settings), dataOpts);
+    // One bucket through `bucketId`: `bucketIds` makes a multi-bucket key, which B2 accepts only on
+    // b2_authorize_account v4, so tools on the older API fail with it (restic #5741).
     const key = new b2.ApplicationKey(
       `${name}-key`,
-      { keyName: keyName(settings.bucket), bucketIds: [bucket.bucketId], capabilities: [...RESTIC_KEY_CAPABILITIES] },
+      { keyName: keyName(settings.bucket), bucketId: bucket.bucketId, namePrefix: keyNamePrefix(settings.prefix), capabilities: [...RESTIC_KEY_CAPABILITIES] },
       { ...dataOpts, additionalSecretOutputs: ["applicationKey", "applicationKeyId"] },
     );
     this.bucketName = bucket.bucketName;
     this.bucketId = bucket.bucketId;
-    this.repository = b2Repository(settings.bucket, settings.prefix);
+    this.repository = s3Repository(settings.endpoint, settings.bucket, settings.prefix);
 
     // Credentials reach the host only through stdin into 0600 files; nothing secret is in a command line.
     const envContent = pulumi
       .all([pulumi.secret(key.applicationKeyId), pulumi.secret(key.applicationKey)])
-      .apply(([id, secret]) => renderResticEnv({ repository: this.repository, passwordFile: layout.passwordFile, b2AccountId: id, b2AccountKey: secret }));
+      .apply(([id, secret]) =>
+        renderResticEnv({
+          repository: this.repository,
+          passwordFile: layout.passwordFile,
+          s3: { accessKeyId: id, secretAccessKey: secret, region: regionOf(settings.endpoint) },
+        }),
+      );
     const hostOpts = { parent: this, dependsOn: [...args.dependsOn], deleteBeforeReplace: true };
     const secretFile = (part: string, path: string, content: pulumi.Output<string>): command.remote.Command =>
       new command.remote.Command(

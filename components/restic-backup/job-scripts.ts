@@ -17,7 +17,7 @@ export interface JobScriptInput {
 const LOCK_WAIT_SECONDS = 6 * 3600;
 
 const DESCRIPTION: Record<ResticJob, string> = {
-  backup: "snapshots every dataset marked for backup, then streams the Postgres dump into the repository.",
+  backup: "streams the Postgres dump into the repository, then snapshots every dataset marked for backup.",
   prune: "forgets snapshots beyond the retention, per source, and prunes the data only they used.",
   check: "verifies the repository structure and reads a random subset of the pack data.",
 };
@@ -99,6 +99,35 @@ record_summary() {
 }
 `;
 
+/** Suffix of the online copy of a live SQLite database, snapshotted in its place; the restore renames it back. */
+export const SQLITE_COPY_SUFFIX = ".homelab-copy";
+
+/** The live files of an SQLite database that restic must not copy while the app writes them. */
+const liveFiles = (db: string): string[] => [db, `${db}-wal`, `${db}-shm`, `${db}-journal`];
+
+const SQLITE_FUNCTIONS = `
+# sqlite_copies <source> <uid> <gid> <db>...: an online backup (sqlite3 .backup) of each live database
+# beside it, as the dataset's owner so that no file of the app's ends up owned by root. A database
+# that does not exist yet (the app never started) is skipped.
+sqlite_copies() {
+  local source=$1 uid=$2 gid=$3 db
+  shift 3
+  for db in "$@"; do
+    [ -f "$db" ] || continue
+    if ! setpriv --reuid="$uid" --regid="$gid" --clear-groups sqlite3 "$db" ".backup '$db${SQLITE_COPY_SUFFIX}'"; then
+      echo "$source: the online copy of $db failed; its snapshot has no consistent copy" >&2
+      fail 1
+    fi
+  done
+}
+
+# sqlite_cleanup <db>...: removes the copies once they are in the snapshot.
+sqlite_cleanup() {
+  local db
+  for db in "$@"; do rm -f "$db${SQLITE_COPY_SUFFIX}"; done
+}
+`;
+
 const DATASET_FUNCTION = `
 # backup_dataset <name> <path> [exclude-pattern...]: one snapshot per dataset, tagged with its name.
 backup_dataset() {
@@ -153,17 +182,26 @@ backup_postgres() {
 
 function sourceCall(s: BackupSource): string {
   if (s.kind === "postgres") return ["backup_postgres", s.name, String(s.vmId), s.stdinFilename].map(shellQuote).join(" ");
-  const call = ["backup_dataset", s.name, s.path, ...s.excludes].map(shellQuote).join(" ");
+  const excludes = [...s.excludes, ...s.sqlite.flatMap(liveFiles)];
+  const call = ["backup_dataset", s.name, s.path, ...excludes].map(shellQuote).join(" ");
   // A pattern with $ or ` is quoted on purpose: restic must see it literally.
-  return s.excludes.some((e) => /[$`]/.test(e)) ? `# shellcheck disable=SC2016 # literal exclude patterns\n${call}` : call;
+  const backup = s.excludes.some((e) => /[$`]/.test(e)) ? `# shellcheck disable=SC2016 # literal exclude patterns\n${call}` : call;
+  if (s.sqlite.length === 0) return backup;
+  const dbs = s.sqlite.map((db) => `${s.path}/${db}`);
+  return [
+    ["sqlite_copies", s.name, String(s.hostUid), String(s.hostGid), ...dbs].map(shellQuote).join(" "),
+    backup,
+    ["sqlite_cleanup", ...dbs].map(shellQuote).join(" "),
+  ].join("\n");
 }
 
-/** The backup job: one snapshot per dataset, then the Postgres dump. */
+/** The backup job: the Postgres dump, then one snapshot per dataset (the order of the sources). */
 export function renderBackupScript(input: JobScriptInput): string {
   // Only the functions this model calls, so the script has no dead code.
   const functions = [
     SUMMARY_FUNCTIONS,
     ...(input.sources.some((s) => s.kind === "dataset") ? [DATASET_FUNCTION] : []),
+    ...(input.sources.some((s) => s.kind === "dataset" && s.sqlite.length > 0) ? [SQLITE_FUNCTIONS] : []),
     ...(input.sources.some((s) => s.kind === "postgres") ? [POSTGRES_FUNCTIONS] : []),
   ];
   return `${preamble("backup", input)}

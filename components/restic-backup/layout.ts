@@ -29,5 +29,7 @@ export const HOST_LAYOUT: HostLayout = {
 
 export const scriptName = (job: ResticJob | "restore"): string => `homelab-restic-${job}`;
 export const scriptPath = (layout: HostLayout, job: ResticJob | "restore"): string => `${layout.scriptDir}/${scriptName(job)}`;
-export const unitName = (job: ResticJob, kind: "service" | "timer"): string => `homelab-restic-${job}.${kind}`;
+/** Every unit of the backup jobs starts with this; `systemctl list-timers '<prefix>*'` lists them. */
+export const UNIT_PREFIX = "homelab-restic-";
+export const unitName = (job: ResticJob, kind: "service" | "timer"): string => `${UNIT_PREFIX}${job}.${kind}`;
 export const metricsFile = (layout: HostLayout, job: ResticJob): string => `${layout.textfileDir}/homelab_restic_${job}.prom`;

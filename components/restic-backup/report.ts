@@ -2,7 +2,7 @@ import type { Homelab } from "../../config";
 import { table, type ReportSection } from "../../src/plan-report";
 import { estimateMonthlyCost } from "./cost";
 import { JOBS } from "./layout";
-import { b2Repository } from "./restic-env";
+import { s3Repository } from "./restic-env";
 import { modelSources } from "./sources";
 
 const keepText = (r: NonNullable<Homelab["backup"]>["retention"]): string =>
@@ -36,7 +36,7 @@ export function backupReport(model: Homelab): ReportSection[] {
   ]);
   return [
     {
-      title: `Backups: restic to ${b2Repository(settings.bucket, settings.prefix)}`,
+      title: `Backups: restic to ${s3Repository(settings.endpoint, settings.bucket, settings.prefix)}`,
       lines: [
         ...what,
         `not backed up: ${skipped.length > 0 ? skipped.join(", ") : "-"}`,

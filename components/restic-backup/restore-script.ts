@@ -1,5 +1,6 @@
 import type { HostLayout } from "./layout";
 import { shellQuote } from "../shared/shell";
+import { SQLITE_COPY_SUFFIX } from "./job-scripts";
 import { HOMELAB_TAG, type BackupSource } from "./sources";
 
 export interface RestoreScriptInput {
@@ -89,6 +90,10 @@ restore_dataset() {
   if [ -d "$target" ]; then rmdir "$target"; fi
   mv "$staging$path" "$target"
   rm -rf "$staging"
+  # A live SQLite database was snapshotted as its online copy: put the copy in its place.
+  find "$target" -name '*${SQLITE_COPY_SUFFIX}' -type f -print0 | while IFS= read -r -d '' copy; do
+    mv -f "$copy" "\${copy%${SQLITE_COPY_SUFFIX}}"
+  done
   echo "restored $name ($path, snapshot $snapshot) into $target"
 }
 

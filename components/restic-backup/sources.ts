@@ -13,6 +13,11 @@ export type BackupSource =
       /** restic tag that marks this source's snapshots; retention is kept per tag. */
       readonly tag: string;
       readonly quotaGiB: number;
+      /** Live SQLite databases, relative to the dataset, copied online before the snapshot. */
+      readonly sqlite: readonly string[];
+      /** Host owner of the dataset: the online copy runs as it, so the app can still open its files. */
+      readonly hostUid: number;
+      readonly hostGid: number;
     }
   | {
       readonly kind: "postgres";
@@ -40,11 +45,17 @@ const datasetSource = (d: Dataset): BackupSource => ({
   excludes: d.excludes,
   tag: `dataset=${d.name}`,
   quotaGiB: d.quotaGiB,
+  sqlite: d.sqlite,
+  hostUid: d.hostUid,
+  hostGid: d.hostGid,
 });
 
-/** Every dataset marked for backup, by name, then the Postgres dump when there is a server. */
+/**
+ * The Postgres dump when there is a server, then every dataset marked for backup, by name. The dump
+ * goes first: it takes minutes, while a dataset's first upload can take days.
+ */
 export function backupSources(datasets: readonly Dataset[], postgres: Service | undefined): BackupSource[] {
-  const sources = datasets.filter((d) => d.backup).map(datasetSource);
+  const sources: BackupSource[] = [];
   if (postgres) {
     const data = datasets.filter((d) => d.owner === postgres.name);
     sources.push({
@@ -58,6 +69,7 @@ export function backupSources(datasets: readonly Dataset[], postgres: Service | 
       quotaGiB: data.reduce((sum, d) => sum + d.quotaGiB, 0),
     });
   }
+  sources.push(...datasets.filter((d) => d.backup).map(datasetSource));
   return sources;
 }
 

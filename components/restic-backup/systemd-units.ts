@@ -1,6 +1,8 @@
 import type { Homelab } from "../../config";
 import { JOBS, scriptPath, unitName, type HostLayout, type ResticJob } from "./layout";
 
+export { UNIT_PREFIX, unitName } from "./layout";
+
 export interface UnitPair {
   readonly job: ResticJob;
   readonly service: string;
@@ -10,7 +12,7 @@ export interface UnitPair {
 }
 
 const DESCRIPTION: Record<ResticJob, string> = {
-  backup: "homelab restic backup of the datasets and the Postgres dump",
+  backup: "homelab restic backup of the Postgres dump and the datasets",
   prune: "homelab restic forget --prune with the configured retention",
   check: "homelab restic check with a random subset of the data",
 };
@@ -21,6 +23,15 @@ const DESCRIPTION: Record<ResticJob, string> = {
  * Conflicts=, which would stop a running backup to start a prune.
  */
 const AFTER: Record<ResticJob, readonly ResticJob[]> = { backup: [], prune: ["backup"], check: ["backup", "prune"] };
+
+/**
+ * How long a job may run before systemd stops it. The backup has no limit: the first upload of
+ * terabytes takes days, and a run cut short would start over every day (restic resumes from the packs
+ * it indexed, but the cut keeps coming). A backup that hangs shows up as BackupStale instead; while it
+ * runs, its timer starts no second one. Prune and check are bounded, so a hung one ends and the
+ * metrics record the failure.
+ */
+export const START_TIMEOUT: Record<ResticJob, string> = { backup: "infinity", prune: "12h", check: "12h" };
 
 /** A oneshot service that runs the job's script, and the timer that starts it. */
 export function renderUnits(job: ResticJob, settings: NonNullable<Homelab["backup"]>, layout: HostLayout): UnitPair {
@@ -38,8 +49,7 @@ Environment=RESTIC_CACHE_DIR=/var/cache/restic
 CacheDirectory=restic
 Nice=10
 IOSchedulingClass=idle
-# A hung upload must end so that the metrics record the failure and the next run can start.
-TimeoutStartSec=12h
+TimeoutStartSec=${START_TIMEOUT[job]}
 `;
   const timer = `[Unit]
 Description=Schedule of ${DESCRIPTION[job]}
@@ -59,3 +69,6 @@ WantedBy=timers.target
 
 export const renderAllUnits = (settings: NonNullable<Homelab["backup"]>, layout: HostLayout): UnitPair[] =>
   JOBS.map((job) => renderUnits(job, settings, layout));
+
+/** The name of every unit `renderAllUnits` writes, for runbooks that must name only real units. */
+export const renderedUnitNames = (): string[] => JOBS.flatMap((job) => [unitName(job, "service"), unitName(job, "timer")]);

@@ -1,5 +1,5 @@
 import type { Homelab, Problem } from "../model";
-import { NULL_RECEIVER, RESERVED_JOB_NAMES } from "../schema/monitoring";
+import { HEARTBEAT_RECEIVER, NULL_RECEIVER, RESERVED_JOB_NAMES } from "../schema/monitoring";
 import { duplicates } from "./duplicates";
 import { requireRole } from "./roles";
 
@@ -27,6 +27,7 @@ export function checkMonitoring(model: Homelab): Problem[] {
   problems.push(...duplicates(monitoring.receivers.map((r, i) => ({ r, i })), ({ r }) => r.name, ({ i }) => `homelab:monitoring.receivers.${i}.name`, "receiver name"));
   monitoring.receivers.forEach((r, i) => {
     if (r.name === NULL_RECEIVER) problems.push({ path: `homelab:monitoring.receivers.${i}.name`, message: `'${NULL_RECEIVER}' is reserved for the receiver that drops unrouted alerts` });
+    if (r.name === HEARTBEAT_RECEIVER) problems.push({ path: `homelab:monitoring.receivers.${i}.name`, message: `'${HEARTBEAT_RECEIVER}' is reserved for the receiver of homelab:monitoring.heartbeat` });
   });
 
   const tsdb = prometheus?.role === "prometheus" ? prometheus.mounts.find((m) => m.path === TSDB_MOUNT) : undefined;

@@ -15,6 +15,11 @@ export const ownDatasetSchema = z.strictObject({
   content: datasetContent,
   backup: z.boolean().optional(),
   excludes: z.array(z.string().min(1)).default([]),
+  /**
+   * Live SQLite databases the app keeps open in this dataset, relative to it (e.g. `grafana.db`). The
+   * backup takes an online copy of each (`sqlite3 .backup`) and snapshots the copy, not the live file.
+   */
+  sqlite: z.array(z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(db|sqlite3?)$/, { message: "must be a database file relative to the dataset, like data/library.db" })).default([]),
   /** Mode of the host directory. Defaults to 0750. */
   mode: z.string().regex(/^[0-7]{3,4}$/).default("0750"),
 });

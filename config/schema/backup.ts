@@ -14,6 +14,13 @@ export const backupSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** B2 bucket name, globally unique. */
   bucket: z.string(),
+  /**
+   * The bucket's S3 endpoint, as B2's Buckets page shows it (e.g. `s3.us-west-004.backblazeb2.com`).
+   * restic talks to B2 through its S3-compatible API; the region is the endpoint's second label.
+   */
+  endpoint: z.string().regex(/^s3\.[a-z]+-[a-z]+-\d{3}\.backblazeb2\.com$/, {
+    message: "must be the bucket's S3 endpoint from B2's Buckets page, like s3.us-west-004.backblazeb2.com (no https://, no bucket)",
+  }),
   /** Path prefix inside the bucket for the restic repository. Defaults to `restic`. */
   prefix: z.string().regex(/^[a-z0-9][a-z0-9/_-]*$/).default("restic"),
   /** When each job runs (systemd OnCalendar). */

@@ -32,15 +32,7 @@ export const sectionSchemas = {
   postgres: postgresSchema.prefault({}),
   ingress: ingressSchema.optional(),
   backup: backupSchema.optional(),
-  monitoring: monitoringSchema.default({
-    enabled: true,
-    prometheusService: "prometheus",
-    grafanaService: "grafana",
-    scrapeInterval: "30s",
-    retention: { time: "30d", size: "20GB" },
-    backupStaleHours: 26,
-    receivers: [],
-  }),
+  monitoring: monitoringSchema.prefault({}),
 } as const;
 
 export type SectionName = keyof typeof sectionSchemas;

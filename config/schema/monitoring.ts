@@ -8,6 +8,8 @@ export const ROLE_JOBS = ["prometheus", "alertmanager", "grafana", "traefik", "c
 export const RESERVED_JOB_NAMES: readonly string[] = [...FIXED_JOBS, ...ROLE_JOBS];
 /** Alertmanager's root receiver, which drops what no configured receiver gets. */
 export const NULL_RECEIVER = "discard";
+/** The receiver of the always-firing Watchdog alert: the external heartbeat. */
+export const HEARTBEAT_RECEIVER = "heartbeat";
 
 /** A Prometheus duration in whole units, at least 1 (0 would mean "keep nothing" or "forever"). */
 const positive = (unitPattern: string, example: string) =>
@@ -45,6 +47,21 @@ export const receiverSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
+/**
+ * A dead-man's switch: an external service (healthchecks.io, Uptime Kuma push on another machine, ...)
+ * that expects a ping every `repeatInterval` and alerts by itself when the pings stop, because the host,
+ * its internet link or the alerting pipeline is down.
+ */
+export const heartbeatSchema = z.strictObject({
+  /** The ping URL; https only, since it travels the internet and often carries a token. */
+  url: z
+    .string()
+    .url({ message: "must be an https:// URL" })
+    .refine((u) => u.startsWith("https://"), { message: "must be an https:// URL: the heartbeat travels the internet" }),
+  /** How often Alertmanager pings it; the service's period must be longer. Defaults to 5m. */
+  repeatInterval: positive("m|h", "5m").default("5m"),
+});
+
 export const monitoringSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Service running Prometheus and Alertmanager. Defaults to `prometheus`. */
@@ -64,5 +81,12 @@ export const monitoringSchema = z.strictObject({
     .default({ time: "30d", size: "20GB" }),
   /** A backup older than this many hours raises BackupStale. Defaults to 26. */
   backupStaleHours: z.number().int().min(1).default(26),
+  /**
+   * Days the first backup may take (a seed of terabytes runs for days) before BackupNeverSucceeded
+   * warns that no backup has ever succeeded. Defaults to 7.
+   */
+  backupSeedDays: z.number().int().min(1).max(90).default(7),
   receivers: z.array(receiverSchema).default([]),
+  /** External heartbeat the Watchdog alert pings; without it nothing notices a dead host. */
+  heartbeat: heartbeatSchema.optional(),
 });

@@ -21,6 +21,30 @@ export const cases: BadInput[] = [
     message: /must be a B2 bucket name/,
   },
   {
+    name: "a B2 endpoint written as a URL",
+    mutate: (c) => void (at(c, "homelab:backup").endpoint = "https://s3.us-west-004.backblazeb2.com"),
+    path: "homelab:backup.endpoint",
+    message: /must be the bucket's S3 endpoint from B2's Buckets page, like s3\.us-west-004\.backblazeb2\.com/,
+  },
+  {
+    name: "a B2 endpoint that is not Backblaze's",
+    mutate: (c) => void (at(c, "homelab:backup").endpoint = "s3.amazonaws.com"),
+    path: "homelab:backup.endpoint",
+    message: /must be the bucket's S3 endpoint/,
+  },
+  {
+    name: "no B2 endpoint",
+    mutate: (c) => void delete at(c, "homelab:backup").endpoint,
+    path: "homelab:backup.endpoint",
+    message: /is required/,
+  },
+  {
+    name: "a live SQLite database given as an absolute path",
+    mutate: (c) => void (at(c, "homelab:services", "grafana", "datasets", "data").sqlite = ["/var/lib/grafana/grafana.db"]),
+    path: "homelab:services.grafana.datasets.data.sqlite.0",
+    message: /must be a database file relative to the dataset, like data\/library\.db/,
+  },
+  {
     name: "a repository prefix with a trailing slash",
     mutate: (c) => void (at(c, "homelab:backup").prefix = "restic/"),
     path: "homelab:backup.prefix",

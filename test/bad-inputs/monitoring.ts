@@ -66,6 +66,36 @@ export const cases: BadInput[] = [
     message: /'discard' is reserved/,
   },
   {
+    name: "a heartbeat URL over plain http",
+    mutate: (c) => void (at(c, "homelab:monitoring").heartbeat = { url: "http://hc-ping.com/abc" }),
+    path: "homelab:monitoring.heartbeat.url",
+    message: /must be an https:\/\/ URL/,
+  },
+  {
+    name: "a heartbeat URL that is not a URL",
+    mutate: (c) => void (at(c, "homelab:monitoring").heartbeat = { url: "hc-ping.com/abc" }),
+    path: "homelab:monitoring.heartbeat.url",
+    message: /must be an https:\/\/ URL/,
+  },
+  {
+    name: "a heartbeat repeat interval in seconds words",
+    mutate: (c) => void (at(c, "homelab:monitoring").heartbeat = { url: "https://hc-ping.com/abc", repeatInterval: "five minutes" }),
+    path: "homelab:monitoring.heartbeat.repeatInterval",
+    message: /must be a number and a unit, like 5m/,
+  },
+  {
+    name: "a receiver named like the heartbeat receiver",
+    mutate: (c) => void (at(c, "homelab:monitoring").receivers = [{ type: "webhook", name: "heartbeat", url: "https://hooks.example.com/alert" }]),
+    path: "homelab:monitoring.receivers.0.name",
+    message: /'heartbeat' is reserved/,
+  },
+  {
+    name: "a seed grace period of zero days",
+    mutate: (c) => void (at(c, "homelab:monitoring").backupSeedDays = 0),
+    path: "homelab:monitoring.backupSeedDays",
+    message: /too small|>=1/,
+  },
+  {
     name: "a scrape interval without a unit",
     mutate: (c) => void (at(c, "homelab:monitoring").scrapeInterval = "30"),
     path: "homelab:monitoring.scrapeInterval",
