@@ -71,7 +71,7 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
       service: s,
       platform,
       files: connectionFile ? [{ ...connectionFile, secret: true }] : [],
-      dependsOn: postgres && s.database ? [...ready, postgres] : ready,
+      dependsOn: [...ready, ...(postgres?.readyFor[s.name] ?? [])],
     }, provider);
   }
 

@@ -252,7 +252,7 @@ test("the postgres user has the catalog ids (outside the system range) before th
   assert.doesNotMatch(script, /vchord|VCHORD/, "VectorChord is its own step");
   const preload = renderPreloadScript(plan, "0.4.3");
   assert.ok(preload.indexOf("VCHORD_VERSION=0.4.3") < preload.indexOf("shared_preload_libraries = 'vchord.so'"), "the library is installed before it is preloaded");
-  assert.ok(preload.includes(vectorchordUrl(17, "$VCHORD_VERSION").replace("postgresql-17-", "postgresql-$PG_MAJOR-")));
+  assert.ok(preload.includes(vectorchordUrl(17, "0.4.3")));
   assert.doesNotMatch(script, /mock-random-password|__plan_secret__/);
   const shellcheck = requireTool(t, "shellcheck", "shellcheck");
   if (!shellcheck) return;
@@ -287,4 +287,16 @@ test("the plan report lists databases, owners, extensions and the pools against 
   assert.match(text, /^immich\s+immich\s+192\.168\.1\.120\s+vector, vchord, cube, earthdistance\s+10$/m);
   assert.match(text, /^n8n\s+n8n\s+192\.168\.1\.122\s+uuid-ossp\s+10$/m);
   assert.match(text, /max_connections = 58: app pools 50 \+ admin 5 \(superuser-reserved\) \+ monitoring 3/);
+});
+
+test("an app waits for its own role, database and extensions, so a VectorChord download holds back Immich alone", async () => {
+  const { resources } = await runProgram();
+  const immich = dependencyNames(byName(resources, "immich-container"));
+  assert.ok(immich.includes("postgres-immich-vchord") && immich.includes("postgres-immich-database"), "immich waits for its database and vchord");
+  const n8n = dependencyNames(byName(resources, "n8n-container"));
+  assert.ok(n8n.includes("postgres-n8n-database") && n8n.includes("postgres-n8n-uuid-ossp"), "n8n waits for its database and extension");
+  for (const other of ["postgres-preload", "postgres-immich-vchord", "postgres-immich-database"]) assert.ok(!n8n.includes(other), `n8n does not wait for ${other}`);
+  const preload = byName(resources, "postgres-preload");
+  assert.ok(dependencyNames(byName(resources, "postgres-immich-vchord")).includes("postgres-preload"), "vchord waits for its library");
+  assert.match(String(preload.inputs.create), /^pct exec 110 -- bash -s$/);
 });

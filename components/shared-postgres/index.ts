@@ -55,6 +55,11 @@ export class SharedPostgres extends pulumi.ComponentResource {
   public readonly monitoringRole: string;
   /** Per app service name: the 0600 env file with its connection settings, for its provisioning. */
   public readonly connectionFiles: Readonly<Record<string, ConnectionFile>>;
+  /**
+   * Per app service name: its role, database, grants and extensions. An app waits for these, not for
+   * the whole component, so one app's extension that cannot be installed holds back that app alone.
+   */
+  public readonly readyFor: Readonly<Record<string, readonly pulumi.Resource[]>>;
   /** Provider for further objects on the server (admin credentials). */
   public readonly provider: postgresql.Provider;
   public readonly plan: DatabasePlan;
@@ -119,7 +124,9 @@ export class SharedPostgres extends pulumi.ComponentResource {
     const onServer = { parent: this, provider: this.provider };
 
     const files: Record<string, ConnectionFile> = {};
+    const readyFor: Record<string, pulumi.Resource[]> = {};
     for (const app of plan.apps) {
+      const own: pulumi.Resource[] = [];
       const appPassword = password(app.service);
       const role = new postgresql.Role(`${name}-${app.service}-role`, {
         name: app.owner,
@@ -132,13 +139,14 @@ export class SharedPostgres extends pulumi.ComponentResource {
         owner: role.name,
         ...DATABASE_DEFAULTS,
       }, { ...onServer, ...keep });
+      own.push(role, database);
       app.grants.forEach((g) => {
-        new postgresql.Grant(`${name}-${app.service}-${g.role}-database-privileges`, {
+        own.push(new postgresql.Grant(`${name}-${app.service}-${g.role}-database-privileges`, {
           database: database.name,
           objectType: "database",
           role: g.role,
           privileges: [...g.privileges],
-        }, onServer);
+        }, onServer));
       });
       // One after another: `vchord ... CASCADE` and `vector` must not race to create the same type.
       let previous: pulumi.Resource[] = [];
@@ -149,13 +157,16 @@ export class SharedPostgres extends pulumi.ComponentResource {
           createCascade: true,
         }, { ...onServer, dependsOn: [...previous, ...(preload && SUPPORTED_EXTENSIONS[extension]?.preload ? [preload] : [])], retainOnDelete: !platform.allowDataLoss });
         previous = [created];
+        own.push(created);
       }
+      readyFor[app.service] = own;
       files[app.service] = {
         path: DB_ENV_PATH,
         content: pulumi.secret(appPassword.apply((pw) => renderDbEnv({ host: plan.host, port: plan.port, database: app.database, user: app.owner, password: pw }))),
       };
     }
     this.connectionFiles = files;
+    this.readyFor = readyFor;
 
     const monitor = new postgresql.Role(`${name}-monitoring-role`, {
       name: plan.monitoring.role,

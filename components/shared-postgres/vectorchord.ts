@@ -20,7 +20,7 @@ export function renderPreloadScript(plan: DatabasePlan, vectorchordVersion: stri
       `VCHORD_VERSION=${vectorchordVersion}`,
       'if [ "$(dpkg-query -W -f=\'${Version}\' "postgresql-$PG_MAJOR-vchord" 2>/dev/null || true)" != "$VCHORD_VERSION-1" ]; then',
       '  tmp="$(mktemp -d)"',
-      `  curl -fsSL -o "$tmp/vchord.deb" "${vectorchordUrl(v, "$VCHORD_VERSION").replace(`postgresql-${v}-`, "postgresql-$PG_MAJOR-")}"`,
+      `  curl -fsSL -o "$tmp/vchord.deb" ${vectorchordUrl(v, vectorchordVersion)}`,
       '  [ "$(dpkg-deb --field "$tmp/vchord.deb" Package)" = "postgresql-$PG_MAJOR-vchord" ] || { echo "unexpected VectorChord package" >&2; exit 1; }',
       '  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$tmp/vchord.deb"',
       '  rm -rf "$tmp"',
