@@ -62,6 +62,9 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     // which exits 13 ("already exists, but is not a system user") for an account of uid >= 1000 and
     // accepts an existing system account (adduser 3.152 on Debian 13, run in the rehearsal).
     user: { name: "prometheus", uid: 900, gid: 900 },
+    // Its units use systemd sandboxing (Debian 13's prometheus.service: PrivateUsers, ProtectSystem, ...;
+    // our pve-exporter unit), which Proxmox's AppArmor refuses (226/NAMESPACE) without nesting.
+    features: { nesting: true },
     datasets: {
       tsdb: { tier: "nvme", path: "/var/lib/prometheus", quotaGiB: 40, content: "metrics" },
     },
@@ -81,6 +84,9 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     memoryMiB: 512,
     diskGiB: 4,
     user: { name: "grafana", uid: 1000, gid: 1000 },
+    // Grafana's packaged unit uses systemd sandboxing, which Proxmox's AppArmor refuses (226/NAMESPACE)
+    // in an unprivileged container without nesting.
+    features: { nesting: true },
     datasets: { data: { tier: "nvme", path: "/var/lib/grafana", quotaGiB: 5, content: "state", sqlite: ["grafana.db"] } },
     web: { port: 3000, healthPath: "/api/health", exposure: "protected" },
     metrics: [{ port: 3000 }],

@@ -6,7 +6,10 @@ import { LxcService } from "../components/lxc-service";
 import { appRecipes } from "../components/lxc-service/recipes";
 import { CreationLanes } from "../components/shared/lanes";
 import type { ContainerPlatform } from "../components/shared/platform";
-import { catalog } from "../config";
+import { catalog, type Service } from "../config";
+import { renderPveExporterUnit } from "../components/monitoring-stack/pve-exporter";
+import { renderCloudflaredUnit } from "../components/tunnel-ingress/cloudflared-unit";
+import { renderTraefikUnit } from "../components/tunnel-ingress/traefik-unit";
 import { installMocks, runStack, type RecordedResource } from "../src/mock-runtime";
 import { byName, dependencyNames, exampleConfig, modelOf, ofType, PLACEHOLDER_MARK, runProgram } from "./harness";
 
@@ -41,7 +44,7 @@ test("each service gets exactly one container with the inputs its model entry as
       },
       networkInterfaces: [{ name: "eth0", bridge: "vmbr0", firewall: true }],
       mountPoints: s.mounts.map((m) => ({ volume: m.hostPath, path: m.path, readOnly: m.readOnly, backup: false })),
-      ...(s.features.nesting || s.features.keyctl ? { features: { nesting: true, keyctl: true } } : {}),
+      ...(s.features.nesting || s.features.keyctl ? { features: { nesting: true, ...(s.features.keyctl ? { keyctl: true } : {}) } } : {}),
       devicePassthroughs: s.devices.map((d) => ({ path: d.path, gid: d.gid, mode: "0660" })),
       startOnBoot: true,
       started: true,
@@ -64,7 +67,7 @@ test("each service gets exactly one container with the inputs its model entry as
   assert.equal(byName(resources, "postgres-container").inputs.startup && (byName(resources, "postgres-container").inputs.startup as { order: number }).order, 10);
 });
 
-test("containers are unprivileged unless the service states why, and only Docker apps get nesting and keyctl", async () => {
+test("containers are unprivileged unless the service states why; Docker apps get nesting and keyctl, sandboxed units nesting only", async () => {
   const config = exampleConfig();
   const services = config["homelab:services"] as Record<string, Record<string, unknown>>;
   services.syncthing = { ...services.syncthing, unprivileged: false, privilegedReason: "needs to sync host-owned files with their real uids" };
@@ -73,7 +76,9 @@ test("containers are unprivileged unless the service states why, and only Docker
     const name = c.name.replace(/-container$/, "");
     assert.equal(c.inputs.unprivileged, name !== "syncthing", name);
     const compose = catalog[name]?.install.method === "compose";
-    assert.deepEqual(c.inputs.features, compose ? { nesting: true, keyctl: true } : undefined, name);
+    // Units with systemd sandboxing need nesting under Proxmox's AppArmor (226/NAMESPACE otherwise).
+    const sandboxed = ["prometheus", "grafana"].includes(name);
+    assert.deepEqual(c.inputs.features, compose ? { nesting: true, keyctl: true } : sandboxed ? { nesting: true } : undefined, name);
     // The stated reason travels in the description, where the policy pack can see it.
     const reasonLines = String(c.inputs.description).split("\n").filter((l) => l.startsWith("Privileged because: "));
     assert.deepEqual(reasonLines, name === "syncthing" ? ["Privileged because: needs to sync host-owned files with their real uids"] : [], name);
@@ -237,4 +242,18 @@ test("no placeholder secret of the example stack appears in any plain input", as
   for (const r of resources) {
     for (const value of plainValues(r)) assert.ok(!value.includes(PLACEHOLDER_MARK), `${r.name}: ${value.slice(0, 80)}`);
   }
+});
+
+test("every unit the program renders with systemd sandboxing runs in a container with nesting", () => {
+  const model = modelOf();
+  const sandboxing = /^(Protect\w+|Private\w+|Restrict\w+)=/m;
+  const units: [string, string][] = [
+    ["traefik", renderTraefikUnit(model.services.find((s) => s.name === "traefik")?.user as Service["user"])],
+    ["cloudflared", renderCloudflaredUnit(model.services.find((s) => s.name === "cloudflared")?.user as Service["user"], 2000)],
+    ["prometheus", renderPveExporterUnit()],
+  ];
+  for (const [service, unit] of units) {
+    if (sandboxing.test(unit)) assert.equal(model.services.find((s) => s.name === service)?.features.nesting, true, `${service} has nesting`);
+  }
+  assert.match(renderPveExporterUnit(), sandboxing, "the pve exporter's unit is sandboxed");
 });
