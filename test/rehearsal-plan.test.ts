@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { parse } from "yaml";
+import { unresolvedHosts, urlOn } from "./rehearsal/converge";
+import { substituteForRehearsal } from "./rehearsal/substitutes";
+import { rehearsalPlan } from "./rehearsal/steps";
+import { selectSteps, serviceOf } from "./rehearsal/summary";
+import { ROOT } from "./harness";
+
+const REHEARSAL_STACK = join(ROOT, "test/rehearsal/Pulumi.rehearsal.yaml");
+
+test("the rehearsal stack is the example homelab, moved onto the rehearsal network and temporary tiers", () => {
+  const example = parse(readFileSync(join(ROOT, "Pulumi.homelab.yaml"), "utf8")) as { config: Record<string, unknown> };
+  const rehearsal = parse(readFileSync(REHEARSAL_STACK, "utf8")) as { config: Record<string, unknown> };
+  // Undo exactly what the rehearsal changes; everything else must be the example's.
+  const text = JSON.stringify(rehearsal.config)
+    .replaceAll("/var/tmp/homelab-rehearsal/tiers/", "/mnt/")
+    .replaceAll('"dns":["10.203.117.1"]', '"dns":["192.168.1.1","1.1.1.1"]')
+    .replaceAll("https://10.203.117.1:8006/", "https://192.168.1.10:8006/")
+    .replaceAll('"sshAddress":"10.203.117.1"', '"sshAddress":"192.168.1.10"')
+    .replaceAll("10.203.117.", "192.168.1.");
+  assert.deepEqual(JSON.parse(text), example.config);
+});
+
+test("the rehearsal runs each resource after everything it depends on, the provider's dependencies included", async () => {
+  const plan = await rehearsalPlan(REHEARSAL_STACK);
+  const position = new Map(plan.steps.map((s, i) => [s.resource.name, i]));
+  for (const [i, s] of plan.steps.entries()) for (const d of s.after) assert.ok((position.get(d) ?? -1) < i, `${s.resource.name} after ${d}`);
+  // The postgresql provider connects once the server is provisioned: its roles wait for that.
+  const role = plan.steps.find((s) => s.resource.name === "postgres-immich-role");
+  assert.ok(role?.after.includes("postgres-provision"));
+  // Every container and command is a step; providers and components are not.
+  assert.equal(plan.steps.filter((s) => s.resource.type === "proxmoxve:index/containerLegacy:ContainerLegacy").length, plan.model.services.length);
+  assert.ok(plan.steps.every((s) => s.resource.custom && !s.resource.type.startsWith("pulumi:providers:")));
+});
+
+test("--only takes the chosen services, what they depend on, and the host steps that follow from those alone", async () => {
+  const plan = await rehearsalPlan(REHEARSAL_STACK);
+  const chosen = selectSteps(plan, ["n8n"]);
+  const services = new Set(chosen.map((s) => serviceOf(s.resource, plan)));
+  assert.ok(services.has("n8n") && services.has("postgres") && services.has("host"));
+  assert.ok(!services.has("jellyfin") && !services.has("grafana"), [...services].join(","));
+  const names = new Set(chosen.map((s) => s.resource.name));
+  for (const s of chosen) for (const d of s.after) assert.ok(names.has(d), `${s.resource.name} needs ${d}`);
+  assert.throws(() => selectSteps(plan, ["nope"]), /--only: no service named nope/);
+});
+
+test("a failed download is named by its URL or image; the restic repository is the one stand-in on a command's input", () => {
+  assert.deepEqual(unresolvedHosts("curl: (6) Could not resolve host: www.postgresql.org\n"), ["www.postgresql.org"]);
+  assert.deepEqual(unresolvedHosts("Err:5 https://repo.jellyfin.org/debian trixie InRelease\n  Temporary failure resolving 'repo.jellyfin.org'"), ["repo.jellyfin.org"]);
+  assert.deepEqual(unresolvedHosts("Error response from daemon: Get \"https://ghcr.io/v2/\": dial tcp: lookup ghcr.io on 10.203.117.1:53: no such host"), ["ghcr.io"]);
+  assert.equal(urlOn("www.postgresql.org", "curl -fsSL https://www.postgresql.org/media/keys/ACCC4CF8.asc -o x"), "https://www.postgresql.org/media/keys/ACCC4CF8.asc");
+  assert.equal(urlOn("ghcr.io", 'image: "ghcr.io/immich-app/immich-server:v1.135.3"'), "docker://ghcr.io/immich-app/immich-server:v1.135.3");
+  const notes: string[] = [];
+  const env = "# x\nRESTIC_REPOSITORY=s3:https://s3.example/bucket/restic\nRESTIC_PASSWORD_FILE=/etc/homelab/restic/password\nAWS_ACCESS_KEY_ID=id\nAWS_SECRET_ACCESS_KEY=key\n";
+  const out = substituteForRehearsal({ name: "backup-env" } as never, env, notes);
+  assert.doesNotMatch(out, /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|s3:/);
+  assert.match(out, /^RESTIC_REPOSITORY=\/var\/lib\/homelab-rehearsal\/restic-repository$/m);
+  assert.match(out, /^RESTIC_PASSWORD_FILE=\/etc\/homelab\/restic\/password$/m);
+  assert.equal(notes.length, 1);
+  assert.equal(substituteForRehearsal({ name: "x" } as never, "echo hi\n", notes), "echo hi\n");
+});
