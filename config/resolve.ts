@@ -3,6 +3,7 @@ import { catalog } from "./catalog";
 import { deepMerge, isPlainObject } from "./merge";
 import type { Dataset, Homelab, Mount, Problem, Route, Service } from "./model";
 import { parseCidr } from "./net";
+import { codePointOrder } from "./order";
 import {
   appSpecSchema,
   IRREPLACEABLE,
@@ -153,7 +154,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], problem
       const shift = use?.has(true) && use.size === 1 ? 0 : UNPRIVILEGED_ID_SHIFT;
       return { ...d, hostUid: d.uid + shift, hostGid: d.gid + shift };
     })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => codePointOrder(a.name, b.name));
 }
 
 function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMap<string, Dataset>, problems: Problem[]): Service {

@@ -1,5 +1,6 @@
 import { budgets, type Homelab } from "../config";
 import type { RecordedResource } from "./mock-runtime";
+import { codePointOrder } from "../config/order";
 
 /** One titled block of the plan's text report; components contribute their own. */
 export interface ReportSection {
@@ -55,9 +56,9 @@ export function resourceSection(resources: readonly RecordedResource[]): ReportS
     groups.set(group, counts);
   }
   const lines: string[] = [];
-  for (const [group, counts] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [group, counts] of [...groups.entries()].sort(([a], [b]) => codePointOrder(a, b))) {
     lines.push(`${group}`);
-    for (const [type, n] of [...counts.entries()].sort(([a], [b]) => a.localeCompare(b))) lines.push(`  + ${n} x ${type}`);
+    for (const [type, n] of [...counts.entries()].sort(([a], [b]) => codePointOrder(a, b))) lines.push(`  + ${n} x ${type}`);
   }
   lines.push(`${resources.filter((r) => r.custom).length} resources to create, in ${resources.filter((r) => !r.custom).length} components`);
   return { title: "Resources to create", lines };

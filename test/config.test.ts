@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { budgets, catalog, loadHomelab, SECRET_KEYS } from "../config";
+import { codePointOrder } from "../config/order";
 import { appSpecSchema } from "../config/schema";
 import { exampleConfig, modelOf, ROOT, validate } from "./harness";
 
@@ -139,4 +141,11 @@ test("the committed JSON Schema of the stack file is the one the zod schema gene
   assert.deepEqual(committed, JSON.parse(JSON.stringify(stackJsonSchema())), "run `npm run schema` and commit the result");
   const config = (committed as { properties: { config: { properties: Record<string, unknown> } } }).properties.config.properties;
   for (const key of Object.keys(exampleConfig())) assert.ok(key in config, `${key} is not in the schema`);
+});
+
+test("rendering orders by code point, never by the machine's locale", () => {
+  // "a-b" before "a_b" and "Z" before "a" by code point; a locale collation puts them the other way round.
+  assert.deepEqual(["a_b", "a-b", "a", "Z"].sort(codePointOrder), ["Z", "a", "a-b", "a_b"]);
+  const found = spawnSync("git", ["grep", "-l", "localeCompare(", "--", "components", "config", "src"], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(found.stdout.trim(), "", "no renderer sorts with localeCompare");
 });

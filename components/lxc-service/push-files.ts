@@ -1,4 +1,5 @@
 import { shellJoin, shellQuote } from "../shared/shell";
+import { codePointOrder } from "../../config/order";
 
 /** A non-secret file with its content resolved, ready to render into the push script. */
 export interface ResolvedFile {
@@ -37,7 +38,7 @@ function delimiter(payload: string): string {
  */
 export function renderPushFiles(account: string, files: readonly ResolvedFile[]): string {
   const out = ["#!/bin/bash", "set -euo pipefail", "umask 022", account.trimEnd(), PUT_FILE_FUNCTION.trimEnd()].filter((l) => l !== "");
-  for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const f of [...files].sort((a, b) => codePointOrder(a.path, b.path))) {
     const encoded = Buffer.from(f.content, "utf8").toString("base64").replace(/.{1,76}/g, "$&\n");
     const eof = delimiter(encoded);
     out.push(`base64 -d <<'${eof}' | ${shellJoin(["put_file", f.path, f.mode, f.owner])}`, `${encoded}${eof}`);

@@ -1,5 +1,6 @@
 import type { Service } from "../../config";
 import type { Exposure } from "../../config/schema";
+import { codePointOrder } from "../../config/order";
 
 /** Where Traefik sends a hostname: an app's address, or Traefik's own API for its dashboard. */
 export type Backend = { readonly kind: "server"; readonly ip: string; readonly port: number } | { readonly kind: "traefik-api" };
@@ -32,7 +33,7 @@ export function ingressRoutes(services: readonly Service[]): IngressRoute[] {
         backend: s.role === "traefik" ? { kind: "traefik-api" } : { kind: "server", ip: s.ip, port: r.port },
       })),
     )
-    .sort((a, b) => a.fqdn.localeCompare(b.fqdn));
+    .sort((a, b) => codePointOrder(a.fqdn, b.fqdn));
 }
 
 /** Routes published through the tunnel: `public` and `protected`, never `lan`. */

@@ -2,6 +2,7 @@ import { catalog } from "../catalog";
 import type { Homelab, Problem, Service } from "../model";
 import { isDnsLabel } from "../names";
 import { duplicates } from "./duplicates";
+import { codePointOrder } from "../order";
 
 const within = (path: string, mount: string): boolean => path === mount || path.startsWith(`${mount}/`);
 
@@ -87,7 +88,7 @@ export function checkDatasetLayout(model: Homelab): Problem[] {
   if (within(nvme.path, raid.path) || within(raid.path, nvme.path)) {
     problems.push({ path: "homelab:storage.tiers.raid.path", message: `${raid.path} and the nvme tier's ${nvme.path} overlap; each tier is its own disk` });
   }
-  const sorted = [...model.datasets].sort((a, b) => a.hostPath.localeCompare(b.hostPath));
+  const sorted = [...model.datasets].sort((a, b) => codePointOrder(a.hostPath, b.hostPath));
   for (const inner of sorted) {
     const outer = sorted.find((o) => o !== inner && within(inner.hostPath, o.hostPath));
     if (outer) {

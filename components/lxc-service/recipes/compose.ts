@@ -4,6 +4,7 @@ import type { Recipe } from "../types";
 import { dockerEngine } from "./docker-engine";
 import { PRELUDE, READ_DB_ENV } from "./shell-steps";
 import { shellJoin } from "../../shared/shell";
+import { codePointOrder } from "../../../config/order";
 
 /** The subset of a Compose service the homelab renders. */
 export interface ComposeService {
@@ -42,7 +43,7 @@ export function renderCompose(service: Pick<Service, "name">, app: ComposeApp): 
     if (s.volumes?.length) out.volumes = [...s.volumes];
     if (s.database) out.env_file = [databaseEnvFile(service)];
     if (s.environment && Object.keys(s.environment).length > 0) {
-      out.environment = Object.fromEntries(Object.entries(s.environment).sort(([a], [b]) => a.localeCompare(b)));
+      out.environment = Object.fromEntries(Object.entries(s.environment).sort(([a], [b]) => codePointOrder(a, b)));
     }
     if (s.dependsOn?.length) out.depends_on = [...s.dependsOn];
     services[name] = out;
@@ -60,7 +61,7 @@ export function composeRecipe(service: Service, app: ComposeApp): Recipe {
   const parts = [PRELUDE, dockerEngine()];
   if (app.databaseEnv) {
     const lines = Object.entries(app.databaseEnv)
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => codePointOrder(a, b))
       .map(([k, word]) => `  printf '%s=%s\\n' ${k} ${word}`);
     parts.push(READ_DB_ENV, `{\n${lines.join("\n")}\n} | put_file ${databaseEnvFile(service)} 0600 root:root\n`);
   }

@@ -1,6 +1,7 @@
 import { DB_ENV_KEYS, DB_ENV_PATH } from "../db-env";
 import { PUT_FILE_FUNCTION } from "../push-files";
 import { shellJoin } from "../../shared/shell";
+import { codePointOrder } from "../../../config/order";
 
 /**
  * Bash building blocks every recipe starts from. Each step is idempotent: it compares before it
@@ -94,7 +95,7 @@ export function aptRepo(repo: AptRepo): string {
   const source = `deb [signed-by=${key}] ${repo.uri} ${repo.suite} ${repo.components.join(" ")}`;
   lines.push(`put_file /etc/apt/sources.list.d/${repo.name}.list 0644 root:root <<'EOF'`, source, "EOF");
   const pins = Object.entries(repo.pins)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => codePointOrder(a, b))
     .map(([pkg, version]) => `Package: ${pkg}\nPin: version ${version}\nPin-Priority: 1001\n`);
   lines.push(`put_file /etc/apt/preferences.d/${repo.name} 0644 root:root <<'EOF'`, pins.join("\n").trimEnd(), "EOF");
   lines.push("apt-get update -qq");
@@ -108,7 +109,7 @@ export function aptRepo(repo: AptRepo): string {
  * no longer has a match fails here, by name, instead of installing something else.
  */
 export function debianPinned(name: string, pins: Readonly<Record<string, string>>): string {
-  const entries = Object.entries(pins).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(pins).sort(([a], [b]) => codePointOrder(a, b));
   const prefs = entries.map(([pkg, glob]) => `Package: ${pkg}\nPin: version ${glob}\nPin-Priority: 1001\n`).join("\n");
   return `put_file /etc/apt/preferences.d/homelab-${name} 0644 root:root <<'EOF'
 ${prefs.trimEnd()}

@@ -1,3 +1,5 @@
+import { codePointOrder } from "../../../config/order";
+
 /** What a long-running app needs from systemd. */
 export interface UnitSpec {
   readonly description: string;
@@ -27,7 +29,7 @@ export function renderUnit(spec: UnitSpec): string {
   ];
   if (spec.umask) lines.push(`UMask=${spec.umask}`);
   if (spec.workingDirectory) lines.push(`WorkingDirectory=${spec.workingDirectory}`);
-  for (const [k, v] of Object.entries(spec.environment ?? {}).sort(([a], [b]) => a.localeCompare(b))) lines.push(`Environment=${k}=${v}`);
+  for (const [k, v] of Object.entries(spec.environment ?? {}).sort(([a], [b]) => codePointOrder(a, b))) lines.push(`Environment=${k}=${v}`);
   lines.push(`ExecStart=${spec.execStart}`, "Restart=on-failure", "RestartSec=5", "TimeoutStopSec=30", "", "[Install]", "WantedBy=multi-user.target");
   return `${lines.join("\n")}\n`;
 }
