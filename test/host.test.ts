@@ -15,13 +15,16 @@ test("each tier gets a Proxmox directory storage; vzdump backups go to the RAID 
   assert.equal(byName(resources, "pve-storage-nvme").inputs.resourceId, "nvme-dir");
 });
 
-test("templates are downloaded once, pinned by checksum, and every container uses the downloaded file", async () => {
+test("templates are downloaded once, pinned by checksum, taken over when already on the host, and every container uses the downloaded file", async () => {
   const { resources } = await runProgram();
   const [file, ...more] = ofType(resources, "proxmoxve:download/file:File");
   assert.ok(file);
   assert.equal(more.length, 0);
   assert.equal(file.inputs.checksumAlgorithm, "sha512");
   assert.match(String(file.inputs.checksum), /^[0-9a-f]{128}$/);
+  // A template already on the host (from `pveam`) is taken over, not an error; a managed one is never re-fetched.
+  assert.equal(file.inputs.overwriteUnmanaged, true);
+  assert.equal(file.inputs.overwrite, false);
   for (const c of ofType(resources, "proxmoxve:index/containerLegacy:ContainerLegacy")) {
     assert.equal((c.inputs.operatingSystem as { templateFileId: string }).templateFileId, `${file.name}-id`);
   }

@@ -39,6 +39,8 @@ export class ProxmoxHost extends pulumi.ComponentResource {
           checksum: t.checksum,
           checksumAlgorithm: t.checksumAlgorithm,
           overwrite: false,
+          // Most hosts already hold the template from `pveam download`; take it over instead of failing.
+          overwriteUnmanaged: true,
         },
         { parent: this },
       );
