@@ -72,7 +72,7 @@ export class LxcService extends pulumi.ComponentResource {
     const pushHash = pushScript.apply((text) => contentHash(text));
     const prepare = new command.remote.Command(
       `${name}-files`,
-      { connection, create: execStdinCommand(s.vmId), stdin: pushScript, triggers: [generation, pushHash] },
+      { connection, create: execStdinCommand(s.vmId), stdin: pushScript, triggers: [generation, pushHash], addPreviousOutputInEnv: false },
       { parent: this, dependsOn: [this.container] },
     );
 
@@ -87,6 +87,7 @@ export class LxcService extends pulumi.ComponentResource {
             // The secret itself is the trigger: it stays encrypted in state, and a new value is pushed.
             triggers: [generation, f.path, pulumi.secret(f.content)],
             logging: "none",
+            addPreviousOutputInEnv: false,
           },
           { parent: this, dependsOn: [prepare], additionalSecretOutputs: ["stdout", "stderr"] },
         ),
@@ -106,6 +107,8 @@ export class LxcService extends pulumi.ComponentResource {
           triggers: [generation, pushHash.apply((h) => contentHash(script, h)), ...secrets.map((f) => pulumi.secret(f.content))],
           // A recipe that reads secrets could print them on failure.
           logging: hasSecrets ? "none" : "stdoutAndStderr",
+          // A recipe's apt and docker output would otherwise be handed to its next run and kept in state.
+          addPreviousOutputInEnv: false,
         },
         { parent: this, dependsOn: [prepare, ...secretSteps], additionalSecretOutputs: hasSecrets ? ["stdout", "stderr"] : [] },
       );

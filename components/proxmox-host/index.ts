@@ -68,7 +68,8 @@ export class ProxmoxHost extends pulumi.ComponentResource {
     this.packages = new command.remote.Command(
       `${name}-packages`,
       // Removing a package from the list leaves it installed: other tools on the host may use it.
-      { connection: sshConnection(args.connection), create: install, update: install },
+      // apt's output is not fed back into the next run's environment (nor kept growing in state).
+      { connection: sshConnection(args.connection), create: install, update: install, addPreviousOutputInEnv: false },
       { parent: this },
     );
     this.registerOutputs({ templateIds: this.templateIds });
