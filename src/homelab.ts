@@ -63,16 +63,6 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
       }, provider)
     : undefined;
 
-  for (const s of model.services.filter((x) => x.role === "app")) {
-    const connectionFile = postgres?.connectionFiles[s.name];
-    new LxcService(s.name, {
-      service: s,
-      platform,
-      files: connectionFile ? [{ ...connectionFile, secret: true }] : [],
-      dependsOn: postgres && s.database ? [...ready, postgres] : ready,
-    }, provider);
-  }
-
   const ingress = model.ingress?.enabled && providers.cloudflare
     ? new TunnelIngress("ingress", {
         domain: model.domain,
@@ -85,6 +75,30 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
         dependsOn: ready,
       }, provider)
     : undefined;
+
+  const monitoring = model.monitoring.enabled
+    ? new MonitoringStack("monitoring", {
+        model,
+        prometheus: byName(model, model.monitoring.prometheusService),
+        grafana: byName(model, model.monitoring.grafanaService),
+        platform,
+        receiverSecrets: { ntfyToken: secrets.ntfyToken, smtpPassword: secrets.smtpPassword, webhookToken: secrets.webhookToken },
+        dependsOn: ready,
+      }, provider)
+    : undefined;
+
+  // Apps come after the infrastructure is provisioned: with Pulumi's default stop-on-error, a failing
+  // app then cannot keep the database, ingress or monitoring from being created.
+  const infrastructure = [postgres?.server, ingress?.traefik, ingress?.cloudflared, monitoring?.prometheus, monitoring?.grafana].filter((x): x is LxcService => x !== undefined);
+  for (const s of model.services.filter((x) => x.role === "app")) {
+    const connectionFile = postgres?.connectionFiles[s.name];
+    new LxcService(s.name, {
+      service: s,
+      platform,
+      files: connectionFile ? [{ ...connectionFile, secret: true }] : [],
+      dependsOn: [...ready, ...infrastructure, ...(postgres && s.database ? [postgres] : [])],
+    }, provider);
+  }
 
   const backup = model.backup?.enabled && providers.b2 && secrets.resticPassword
     ? new ResticBackup("backup", {
@@ -103,16 +117,6 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
       }, provider)
     : undefined;
 
-  const monitoring = model.monitoring.enabled
-    ? new MonitoringStack("monitoring", {
-        model,
-        prometheus: byName(model, model.monitoring.prometheusService),
-        grafana: byName(model, model.monitoring.grafanaService),
-        platform,
-        receiverSecrets: { ntfyToken: secrets.ntfyToken, smtpPassword: secrets.smtpPassword, webhookToken: secrets.webhookToken },
-        dependsOn: ready,
-      }, provider)
-    : undefined;
   return {
     urls: ingress?.urls ?? {},
     ...(ingress ? { tunnelId: ingress.tunnelId } : {}),

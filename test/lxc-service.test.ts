@@ -121,6 +121,69 @@ for (const parallelCreates of [1, 2, 3]) {
   });
 }
 
+/** Every resource a resource waits for, directly or through others. */
+function waitsFor(resources: readonly RecordedResource[]): (r: RecordedResource) => Set<string> {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const memo = new Map<string, Set<string>>();
+  const closure = (r: RecordedResource): Set<string> => {
+    const known = memo.get(r.urn);
+    if (known) return known;
+    const all = new Set<string>();
+    memo.set(r.urn, all);
+    for (const d of r.dependencies) {
+      all.add(d);
+      const dep = byUrn.get(d);
+      if (dep) for (const x of closure(dep)) all.add(x);
+    }
+    return all;
+  };
+  return closure;
+}
+
+/** The resource and everything registered below it. */
+function descendants(resources: readonly RecordedResource[], root: RecordedResource): RecordedResource[] {
+  const out = [root];
+  for (let i = 0; i < out.length; i++) out.push(...resources.filter((r) => r.parentUrn === out[i]?.urn));
+  return out;
+}
+
+for (const parallelCreates of [1, 2, 3]) {
+  test(`with ${parallelCreates} lane(s) the infrastructure is provisioned before any app container, and no infrastructure waits for an app`, async () => {
+    const model = modelOf();
+    const config = exampleConfig();
+    (config["homelab:proxmox"] as Record<string, unknown>).parallelCreates = parallelCreates;
+    const { resources } = await runProgram(config);
+    const closure = waitsFor(resources);
+    const infraNames = model.services.filter((x) => x.role !== "app").map((x) => x.name);
+    assert.deepEqual([...infraNames].sort(), ["cloudflared", "grafana", "postgres", "prometheus", "traefik"]);
+    for (const app of model.services.filter((x) => x.role === "app")) {
+      const waits = closure(byName(resources, `${app.name}-container`));
+      for (const infra of infraNames) {
+        assert.ok(waits.has(byName(resources, `${infra}-container`).urn), `${app.name} is created after the ${infra} container`);
+        assert.ok(waits.has(byName(resources, `${infra}-provision`).urn), `${app.name} is created after ${infra} is provisioned`);
+      }
+    }
+    const appUrns = new Set(
+      resources
+        .filter((r) => r.type === "homelab:index:LxcService" && model.services.some((x) => x.role === "app" && x.name === r.name))
+        .flatMap((r) => descendants(resources, r).map((d) => d.urn)),
+    );
+    const infraComponents = resources.filter((r) => ["homelab:index:SharedPostgres", "homelab:index:TunnelIngress", "homelab:index:MonitoringStack"].includes(r.type));
+    assert.equal(infraComponents.length, 3);
+    for (const r of infraComponents.flatMap((c) => descendants(resources, c))) {
+      const onApps = [...closure(r)].filter((u) => appUrns.has(u));
+      assert.deepEqual(onApps, [], `${r.name} waits for an app, so a failed app would hold it back`);
+    }
+  });
+}
+
+test("the lanes refuse infrastructure declared after an app, so no app can hold the infrastructure back", () => {
+  const lanes = new CreationLanes(2);
+  lanes.take("infra", "postgres");
+  lanes.take("app", "immich");
+  assert.throws(() => lanes.take("infra", "traefik"), /infrastructure container traefik was declared after an app/);
+});
+
 test("every provisioning step depends on its own container, and the recipe runs after the files", async () => {
   const model = modelOf();
   const { resources } = await runProgram();

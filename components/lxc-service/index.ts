@@ -43,7 +43,7 @@ export class LxcService extends pulumi.ComponentResource {
   constructor(name: string, args: LxcServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:LxcService", name, {}, opts);
     const { service: s, platform } = args;
-    const lane = platform.lanes.take();
+    const lane = platform.lanes.take(s.role === "app" ? "app" : "infra", s.name);
     this.container = new proxmoxve.ContainerLegacy(`${name}-container`, containerArgs(s, platform), {
       parent: this,
       provider: platform.provider,
