@@ -8,6 +8,8 @@ export interface Tier {
   readonly path: string;
   readonly capacityGiB: number;
   readonly proxmoxStorage: string;
+  /** A mounted filesystem (checked with `mountpoint -q`), or a plain directory when false. */
+  readonly mountPoint: boolean;
 }
 
 export interface Dataset {

@@ -25,7 +25,8 @@ function zodProblems(error: z.ZodError, prefix: readonly PropertyKey[]): Problem
   return error.issues.map((issue) => {
     const path = [...prefix, ...issue.path];
     const message =
-      issue.code === "invalid_type" && issue.input === undefined
+      // zod 4 leaves `input` out of issues, so a missing value is told apart by its message.
+      issue.code === "invalid_type" && /received undefined$/.test(issue.message)
         ? "is required"
         : issue.code === "unrecognized_keys"
           ? `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}`

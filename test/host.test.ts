@@ -2,15 +2,24 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { hostPackagesCommand } from "../components/proxmox-host/host-packages";
 import { servicesReport } from "../components/lxc-service/report";
-import { byName, exampleConfig, modelOf, ofType, runProgram } from "./harness";
+import { byName, dependencyNames, exampleConfig, modelOf, ofType, runProgram } from "./harness";
 
-test("each tier gets a Proxmox directory storage; vzdump backups go to the RAID tier", async () => {
+test("each tier gets a Proxmox directory storage whose base directory is made only on the mounted tier; vzdump backups go to the RAID tier", async () => {
   const { resources } = await runProgram();
   const storages = ofType(resources, "proxmoxve:storage/directory:Directory");
   assert.deepEqual(storages.map((s) => s.name).sort(), ["pve-storage-nvme", "pve-storage-raid"]);
   assert.deepEqual(byName(resources, "pve-storage-raid").inputs, {
-    resourceId: "raid-backup", path: "/mnt/raid/proxmox", nodes: ["pve"], contents: ["backup"], createBasePath: true, shared: false,
+    resourceId: "raid-backup", path: "/mnt/raid/proxmox", nodes: ["pve"], contents: ["backup"], createBasePath: false, shared: false,
   });
+  // Proxmox must not create the base directory itself (onto the root disk when the RAID is not mounted):
+  // a host command makes it, only on the mounted tier, before the storage is defined.
+  for (const tier of ["nvme", "raid"]) {
+    const dir = byName(resources, `pve-storage-${tier}-dir`);
+    assert.ok(dependencyNames(byName(resources, `pve-storage-${tier}`)).includes(dir.name), tier);
+    assert.equal(dir.inputs.create, `set -eu; if ! mountpoint -q /mnt/${tier}; then echo "tier ${tier} is not mounted at /mnt/${tier}; mount it (or set mountPoint: false for a plain directory)" >&2; exit 1; fi; mkdir -p /mnt/${tier}/proxmox`);
+    assert.equal(dir.inputs.update, dir.inputs.create);
+    assert.equal(dir.inputs.delete, undefined, "the directory and its backups stay");
+  }
   assert.deepEqual(byName(resources, "pve-storage-nvme").inputs.contents, ["iso", "snippets", "vztmpl"]);
   assert.equal(byName(resources, "pve-storage-nvme").inputs.resourceId, "nvme-dir");
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -7,7 +7,7 @@ import { datasetDirCommand } from "../components/tiered-storage/dataset-dir";
 import { storageReport } from "../components/tiered-storage/report";
 import { UNPRIVILEGED_ID_SHIFT, type Dataset } from "../config";
 import { byName, dependencyNames, exampleConfig, modelOf, runProgram } from "./harness";
-import { requireTool, run } from "./tools";
+import { inCi, requireTool, run } from "./tools";
 
 const within = (path: string, dir: string): boolean => path === dir || path.startsWith(`${dir}/`);
 
@@ -30,7 +30,7 @@ test("each dataset is one host command that creates its directory with mapped ow
     assert.equal(r.protect, true, `${d.name} is protected while allowDataLoss is false`);
   }
   const media = byName(resources, "storage-media");
-  assert.equal(media.inputs.create, "# dataset media: content=media backup=no\nset -eu; if [ ! -d /mnt/raid ]; then echo \"tier raid is not mounted at /mnt/raid\" >&2; exit 1; fi; mkdir -p /mnt/raid/media; chown 101000:102000 /mnt/raid/media; chmod 2775 /mnt/raid/media");
+  assert.equal(media.inputs.create, "# dataset media: content=media backup=no\nset -eu; if ! mountpoint -q /mnt/raid; then echo \"tier raid is not mounted at /mnt/raid; mount it (or set mountPoint: false for a plain directory)\" >&2; exit 1; fi; mkdir -p /mnt/raid/media; chown 101000:102000 /mnt/raid/media; chmod 2775 /mnt/raid/media");
 });
 
 test("allowDataLoss lifts the protection but still never deletes a directory", async () => {
@@ -85,27 +85,71 @@ test("a privileged container's datasets are owned by the unshifted ids", () => {
   assert.deepEqual([d?.hostUid, d?.hostGid], [1000, 1000]);
 });
 
-test("the dataset command really creates the directory, sets only the top directory, and refuses a missing tier", (t) => {
-  const sh = requireTool(t, "sh", "dash");
-  if (!sh) return;
+test("the dataset command refuses an empty mount point, creates the directory on the mounted tier and sets only its top directory", (t) => {
+  const bash = requireTool(t, "bash", "bash");
+  const mountpoint = requireTool(t, "mountpoint", "util-linux");
+  const shellcheck = requireTool(t, "shellcheck", "shellcheck");
+  if (!bash || !mountpoint || !shellcheck) return;
+  if (process.getuid?.() !== 0) {
+    // Mounting needs root; CI runs as root, so there this is a failure.
+    if (inCi()) throw new Error("the mount check needs root to bind-mount a tier: required under CI=true");
+    t.skip("SKIPPED: not root, cannot bind-mount a tier");
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), "homelab-tier-"));
+  const tierPath = `${dir}/raid`;
+  let mounted = false;
   try {
-    const uid = process.getuid?.() ?? 0;
-    const gid = process.getgid?.() ?? 0;
     const dataset: Dataset = {
-      name: "media", tier: "raid", hostPath: `${dir}/tier/media/movies`, quotaGiB: 1, uid: 0, gid: 0, hostUid: uid, hostGid: gid,
+      name: "media", tier: "raid", hostPath: `${tierPath}/media/movies`, quotaGiB: 1, uid: 0, gid: 0, hostUid: 0, hostGid: 0,
       mode: "2775", content: "media", backup: false, excludes: [], owner: undefined, configPath: "homelab:storage.datasets.media",
     };
-    const tier = { name: "raid" as const, path: `${dir}/tier`, capacityGiB: 1, proxmoxStorage: "raid-backup" };
-    const missing = run(sh, ["-c", datasetDirCommand(dataset, tier)]);
-    assert.notEqual(missing.status, 0);
-    assert.match(missing.stderr, /tier raid is not mounted at/);
-    run(sh, ["-c", `mkdir -p ${dir}/tier`]);
-    assert.equal(run(sh, ["-c", datasetDirCommand(dataset, tier)]).status, 0);
+    const tier = { name: "raid" as const, path: tierPath, capacityGiB: 1, proxmoxStorage: "raid-backup", mountPoint: true };
+    const script = datasetDirCommand(dataset, tier);
+    assert.equal(run(shellcheck, ["-s", "bash", "-"], { input: `#!/bin/bash\n${script}\n` }).status, 0, "shellcheck");
+    mkdirSync(tierPath);
+    // The bug this guards against: an empty mount point is a directory, and data would fill the root disk.
+    const empty = run(bash, ["-c", script]);
+    assert.notEqual(empty.status, 0);
+    assert.match(empty.stderr, /tier raid is not mounted at .*\/raid; mount it \(or set mountPoint: false/);
+    assert.ok(!existsSync(`${tierPath}/media`), "nothing was written onto the unmounted mount point");
+    assert.equal(run("mount", ["--bind", tierPath, tierPath]).status, 0, "bind-mount the tier");
+    mounted = true;
+    const ok = run(bash, ["-c", script]);
+    assert.equal(ok.status, 0, ok.stderr);
     assert.equal(statSync(dataset.hostPath).mode & 0o7777, 0o2775);
     writeFileSync(`${dataset.hostPath}/film.mkv`, "data", { mode: 0o600 });
-    assert.equal(run(sh, ["-c", datasetDirCommand(dataset, tier)]).status, 0, "a second run succeeds");
+    assert.equal(run(bash, ["-c", script]).status, 0, "a second run succeeds");
     assert.equal(statSync(`${dataset.hostPath}/film.mkv`).mode & 0o777, 0o600, "content keeps its own mode");
+  } finally {
+    if (mounted) run("umount", [tierPath]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a tier declared mountPoint: false is a plain directory: it must exist, and need not be mounted", (t) => {
+  const bash = requireTool(t, "bash", "bash");
+  if (!bash) return;
+  const dir = mkdtempSync(join(tmpdir(), "homelab-tier-"));
+  try {
+    const dataset: Dataset = {
+      name: "media", tier: "raid", hostPath: `${dir}/raid/media`, quotaGiB: 1, uid: 0, gid: 0, hostUid: process.getuid?.() ?? 0, hostGid: process.getgid?.() ?? 0,
+      mode: "0750", content: "media", backup: false, excludes: [], owner: undefined, configPath: "homelab:storage.datasets.media",
+    };
+    const tier = { name: "raid" as const, path: `${dir}/raid`, capacityGiB: 1, proxmoxStorage: "raid-backup", mountPoint: false };
+    const missing = run(bash, ["-c", datasetDirCommand(dataset, tier)]);
+    assert.notEqual(missing.status, 0);
+    assert.match(missing.stderr, /tier raid directory .*\/raid does not exist/);
+    mkdirSync(tier.path);
+    const ok = run(bash, ["-c", datasetDirCommand(dataset, tier)]);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(statSync(dataset.hostPath).mode & 0o7777, 0o750);
+    // The model carries the opt-out from the stack file, default on.
+    const config = exampleConfig();
+    const tiers = (config["homelab:storage"] as { tiers: Record<string, Record<string, unknown>> }).tiers;
+    assert.equal(modelOf(config).tiers.raid.mountPoint, true);
+    tiers.raid = { ...tiers.raid, mountPoint: false };
+    assert.equal(modelOf(config).tiers.raid.mountPoint, false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Homelab } from "../../config";
 import { sshConnection, type HostConnection } from "../shared/connection";
 import { hostPackagesCommand } from "./host-packages";
-import { tierStorageContents, tierStoragePath } from "./tier-storage";
+import { tierStorageContents, tierStorageDirCommand, tierStoragePath } from "./tier-storage";
 
 export interface ProxmoxHostArgs {
   readonly proxmox: Homelab["proxmox"];
@@ -47,8 +47,17 @@ export class ProxmoxHost extends pulumi.ComponentResource {
       this.templateIds[key] = file.id;
     }
 
+    const connection = sshConnection(args.connection);
     this.storages = {};
     for (const tier of Object.values(args.tiers)) {
+      // The provider's storage.Directory has no is_mountpoint input: the base directory is made here,
+      // on the mounted tier only, and Proxmox is told not to create it itself (it would, on the root disk).
+      const baseDir = tierStorageDirCommand(tier);
+      const dir = new command.remote.Command(
+        `${name}-storage-${tier.name}-dir`,
+        { connection, create: baseDir, update: baseDir, addPreviousOutputInEnv: false },
+        { parent: this },
+      );
       this.storages[tier.name] = new proxmoxve.storage.Directory(
         `${name}-storage-${tier.name}`,
         {
@@ -56,11 +65,11 @@ export class ProxmoxHost extends pulumi.ComponentResource {
           path: tierStoragePath(tier),
           nodes: [args.proxmox.nodeName],
           contents: tierStorageContents(tier),
-          createBasePath: true,
+          createBasePath: false,
           shared: false,
         },
         // Removing a directory storage from Proxmox keeps its files; backups on it are never deleted here.
-        { parent: this },
+        { parent: this, dependsOn: [dir] },
       );
     }
 
@@ -69,7 +78,7 @@ export class ProxmoxHost extends pulumi.ComponentResource {
       `${name}-packages`,
       // Removing a package from the list leaves it installed: other tools on the host may use it.
       // apt's output is not fed back into the next run's environment (nor kept growing in state).
-      { connection: sshConnection(args.connection), create: install, update: install, addPreviousOutputInEnv: false },
+      { connection, create: install, update: install, addPreviousOutputInEnv: false },
       { parent: this },
     );
     this.registerOutputs({ templateIds: this.templateIds });

@@ -15,6 +15,11 @@ export const tierSchema = z.strictObject({
   capacityGiB: z.number().int().min(1),
   /** Name of the Proxmox directory storage created on this tier (for vzdump backups, templates). */
   proxmoxStorage: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  /**
+   * The tier is its own mounted filesystem: nothing is written to it unless `mountpoint -q` says it is
+   * mounted, so an unmounted disk never fills the root disk. Set false for a plain directory. Defaults to true.
+   */
+  mountPoint: z.boolean().default(true),
 });
 
 /** A dataset: a directory on a tier that reaches containers as a bind mount. */
