@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { hostPackagesCommand } from "../components/proxmox-host/host-packages";
+import { hostPackagesCommand, type AptRepository } from "../components/proxmox-host/host-packages";
 import { servicesReport } from "../components/lxc-service/report";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { at } from "./bad-inputs/types";
 import { byName, dependencyNames, exampleConfig, modelOf, ofType, runProgram } from "./harness";
+import { requireTool, run } from "./tools";
 
 test("each tier gets a Proxmox directory storage whose base directory is made only on the mounted tier; vzdump backups go to the RAID tier", async () => {
   const { resources } = await runProgram();
@@ -49,12 +54,14 @@ test("host packages follow from what is enabled: restic for backups, the node ex
     assert.equal(r.inputs.update, r.inputs.create);
     return String(r.inputs.create);
   };
-  assert.equal(
-    await packagesOf(() => undefined),
-    "set -eu; export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y --no-install-recommends prometheus-node-exporter restic",
-  );
+  const example = await packagesOf(() => undefined);
+  assert.equal(example, hostPackagesCommand(["restic", "prometheus-node-exporter"], "enterprise"));
+  assert.match(example, /\nif ! apt-get install -y --no-install-recommends prometheus-node-exporter restic; then\n/);
+  assert.doesNotMatch(example, /pve-no-subscription/, "the default leaves the host's sources alone");
+  const noSubscription = await packagesOf((c) => void (at(c, "homelab:proxmox").aptRepository = "no-subscription"));
+  assert.equal(noSubscription, hostPackagesCommand(["restic", "prometheus-node-exporter"], "no-subscription"));
   const noBackup = await packagesOf((c) => void delete c["homelab:backup"]);
-  assert.match(noBackup, /install -y --no-install-recommends prometheus-node-exporter$/);
+  assert.match(noBackup, /install -y --no-install-recommends prometheus-node-exporter; then/);
   const neither = await packagesOf((c) => {
     delete c["homelab:backup"];
     c["homelab:monitoring"] = { ...(c["homelab:monitoring"] as object), enabled: false };
@@ -72,4 +79,96 @@ test("the services report lists each container's vmid, IP, sizes and mounts", ()
   assert.equal(containers.lines.length, 1 + 16);
   assert.match(containers.lines.find((l) => l.startsWith("immich ")) ?? "", /^immich\s+120\s+192\.168\.1\.120\s+4\s+6144\s+512\s+24\s+no\s+50$/);
   assert.ok(mounts.lines.some((l) => /^jellyfin\s+media\s+raid\s+\/mnt\/raid\/media\s+\/media\s+ro$/.test(l)));
+});
+
+/** An apt-get double: `update` answers 401 while an enterprise source is enabled, `install` logs and exits $INSTALL_RC. */
+const FAKE_APT_GET = `#!/bin/bash
+case "$1" in
+  update)
+    if grep -hv '^[[:space:]]*#' "$HOMELAB_APT_DIR"/sources.list.d/*.list 2>/dev/null | grep -q enterprise.proxmox.com \\
+      || grep -L '^Enabled: false' "$HOMELAB_APT_DIR"/sources.list.d/*.sources 2>/dev/null | xargs -r grep -l enterprise.proxmox.com | grep -q .; then
+      echo "E: Failed to fetch https://enterprise.proxmox.com/debian/pve/dists/bookworm/InRelease  401  Unauthorized [IP: 203.0.113.7 443]" >&2
+      exit 100
+    fi ;;
+  install) echo "$*" >> "$APT_LOG"; exit "\${INSTALL_RC:-0}" ;;
+esac
+`;
+
+const BOOKWORM_STOCK = {
+  "pve-enterprise.list": "deb https://enterprise.proxmox.com/debian/pve bookworm pve-enterprise\n",
+  "ceph.list": "deb https://enterprise.proxmox.com/debian/ceph-quincy bookworm enterprise\n",
+};
+const TRIXIE_STOCK = {
+  "pve-enterprise.sources": "Types: deb\nURIs: https://enterprise.proxmox.com/debian/pve\nSuites: trixie\nComponents: pve-enterprise\nSigned-By: /usr/share/keyrings/proxmox-archive-keyring.gpg\n",
+  "ceph.sources": "Types: deb\nURIs: https://enterprise.proxmox.com/debian/ceph-squid\nSuites: trixie\nComponents: enterprise\nSigned-By: /usr/share/keyrings/proxmox-archive-keyring.gpg\n",
+  "debian.sources": "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: trixie trixie-updates\nComponents: main contrib\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n",
+};
+
+test("host packages on a stock host without a subscription: the 401 is named with the setting to change, and only a failed install fails", (t) => {
+  const bash = requireTool(t, "bash", "bash");
+  const shellcheck = requireTool(t, "shellcheck", "shellcheck");
+  if (!bash || !shellcheck) return;
+  const dir = mkdtempSync(join(tmpdir(), "homelab-apt-"));
+  try {
+    writeFileSync(`${dir}/apt-get`, FAKE_APT_GET, { mode: 0o755 });
+    for (const repository of ["enterprise", "no-subscription"] as const) {
+      const sc = run(shellcheck, ["-s", "bash", "-"], { input: `#!/bin/bash\n${hostPackagesCommand(["restic"], repository)}\n` });
+      assert.equal(sc.status, 0, sc.stdout);
+    }
+    const host = (codename: string, files: Record<string, string>) => {
+      const root = mkdtempSync(join(dir, `${codename}-`));
+      mkdirSync(`${root}/apt/sources.list.d`, { recursive: true });
+      for (const [name, text] of Object.entries(files)) writeFileSync(`${root}/apt/sources.list.d/${name}`, text);
+      writeFileSync(`${root}/os-release`, `PRETTY_NAME="Debian"\nVERSION_CODENAME=${codename}\nID=debian\n`);
+      return root;
+    };
+    const apply = (root: string, repository: AptRepository, installRc = 0) => {
+      writeFileSync(`${root}/apt.log`, "");
+      const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ""}`, HOMELAB_APT_DIR: `${root}/apt`, HOMELAB_OS_RELEASE: `${root}/os-release`, APT_LOG: `${root}/apt.log`, INSTALL_RC: String(installRc) };
+      const r = run(bash, ["-c", hostPackagesCommand(["restic"], repository)], { env });
+      return { ...r, installs: readFileSync(`${root}/apt.log`, "utf8") };
+    };
+    const list = (root: string, name: string) => readFileSync(`${root}/apt/sources.list.d/${name}`, "utf8");
+
+    // Default: the sources stay as they are; the 401 is reported, the install still goes ahead.
+    const stock = host("bookworm", BOOKWORM_STOCK);
+    const warned = apply(stock, "enterprise");
+    assert.equal(warned.status, 0, warned.stderr);
+    assert.match(warned.stderr, /warning: the Proxmox enterprise repository answered 401 Unauthorized .*set homelab:proxmox\.aptRepository to no-subscription/);
+    assert.equal(warned.installs, "install -y --no-install-recommends restic\n");
+    assert.equal(list(stock, "pve-enterprise.list"), BOOKWORM_STOCK["pve-enterprise.list"]);
+    const failed = apply(stock, "enterprise", 100);
+    assert.equal(failed.status, 1);
+    assert.match(failed.stderr, /installing host packages failed; the Proxmox enterprise repository answered 401 .*set homelab:proxmox\.aptRepository to no-subscription/);
+
+    // no-subscription on Proxmox VE 8: one-line sources, the enterprise ones commented out.
+    const pve8 = host("bookworm", BOOKWORM_STOCK);
+    const switched = apply(pve8, "no-subscription");
+    assert.equal(switched.status, 0, switched.stderr);
+    assert.equal(switched.stderr, "", "apt-get update no longer meets the enterprise repository");
+    assert.equal(list(pve8, "pve-no-subscription.list"), "deb http://download.proxmox.com/debian/pve bookworm pve-no-subscription\n");
+    assert.equal(list(pve8, "pve-enterprise.list"), "# deb https://enterprise.proxmox.com/debian/pve bookworm pve-enterprise\n");
+    assert.equal(list(pve8, "ceph.list"), "# deb https://enterprise.proxmox.com/debian/ceph-quincy bookworm enterprise\n");
+    const before = ["pve-no-subscription.list", "pve-enterprise.list", "ceph.list"].map((n) => list(pve8, n));
+    assert.equal(apply(pve8, "no-subscription").status, 0);
+    assert.deepEqual(["pve-no-subscription.list", "pve-enterprise.list", "ceph.list"].map((n) => list(pve8, n)), before, "a second run changes nothing");
+
+    // no-subscription on Proxmox VE 9: deb822 sources, the enterprise ones marked Enabled: false.
+    const pve9 = host("trixie", TRIXIE_STOCK);
+    const switched9 = apply(pve9, "no-subscription");
+    assert.equal(switched9.status, 0, switched9.stderr);
+    assert.equal(switched9.stderr, "");
+    assert.equal(list(pve9, "proxmox.sources"), "Types: deb\nURIs: http://download.proxmox.com/debian/pve\nSuites: trixie\nComponents: pve-no-subscription\nSigned-By: /usr/share/keyrings/proxmox-archive-keyring.gpg\n");
+    assert.equal(list(pve9, "pve-enterprise.sources"), `${TRIXIE_STOCK["pve-enterprise.sources"]}Enabled: false\n`);
+    assert.equal(list(pve9, "ceph.sources"), `${TRIXIE_STOCK["ceph.sources"]}Enabled: false\n`);
+    assert.equal(list(pve9, "debian.sources"), TRIXIE_STOCK["debian.sources"], "Debian's own sources are left alone");
+    assert.equal(apply(pve9, "no-subscription").status, 0);
+    assert.equal(list(pve9, "pve-enterprise.sources"), `${TRIXIE_STOCK["pve-enterprise.sources"]}Enabled: false\n`, "a second run changes nothing");
+
+    const unknown = apply(host("bullseye", {}), "no-subscription");
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /knows Proxmox VE 8 \(bookworm\) and 9 \(trixie\), not 'bullseye'/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -73,7 +73,7 @@ export class ProxmoxHost extends pulumi.ComponentResource {
       );
     }
 
-    const install = hostPackagesCommand(args.hostPackages);
+    const install = hostPackagesCommand(args.hostPackages, args.proxmox.aptRepository);
     this.packages = new command.remote.Command(
       `${name}-packages`,
       // Removing a package from the list leaves it installed: other tools on the host may use it.

@@ -36,6 +36,12 @@ export const proxmoxSchema = z.strictObject({
   reservedRamMiB: z.number().int().min(512).default(4096),
   /** Physical CPU threads of the host. */
   cores: z.number().int().min(1),
+  /**
+   * Proxmox package repository for host packages. `enterprise` (the default) leaves the host's sources
+   * as they are and names this setting when the enterprise repository answers 401; `no-subscription`
+   * disables the enterprise sources and uses Proxmox's public pve-no-subscription repository.
+   */
+  aptRepository: z.enum(["enterprise", "no-subscription"]).default("enterprise"),
   /** Containers created at once; Proxmox fails concurrent creates with lock timeouts. Defaults to 2. */
   parallelCreates: z.number().int().min(1).max(8).default(2),
   /** Proxmox storage that holds container root disks (on the NVMe). Defaults to `local-lvm`. */

@@ -29,6 +29,7 @@ export const cases: BadInput[] = [
   { name: "the RAM reserve leaves nothing for containers", mutate: (c) => void (at(c, "homelab:proxmox").reservedRamMiB = 32768), path: "homelab:proxmox.reservedRamMiB", message: /leaves nothing/ },
   { name: "a container with more cores than the host", mutate: (c) => void (service(c, "immich").cores = 16), path: "homelab:services.immich.cores", message: /more than the host's 12/ },
   { name: "dataset quotas above the tier's capacity", mutate: (c) => void (at(c, "homelab:storage", "datasets", "media").quotaGiB = 40000), path: "homelab:storage.tiers.raid.capacityGiB", message: /need \d+ GiB but the raid tier has 43000 GiB/ },
+  { name: "an apt repository Proxmox does not offer", mutate: (c) => void (at(c, "homelab:proxmox").aptRepository = "pve-test"), path: "homelab:proxmox.aptRepository", message: /enterprise.*no-subscription/ },
   { name: "a tier's mountPoint that is not a boolean", mutate: (c) => void (at(c, "homelab:storage", "tiers", "raid").mountPoint = "yes"), path: "homelab:storage.tiers.raid.mountPoint", message: /expected boolean/ },
   { name: "a mount of an unknown dataset", mutate: (c) => void (service(c, "jellyfin").mounts = { movies: { path: "/movies" } }), path: "homelab:services.jellyfin.mounts.movies", message: /unknown dataset 'movies'/ },
   { name: "a database for an app while Postgres is disabled", mutate: (c) => void (at(c, "homelab:postgres").enabled = false), path: "homelab:services.immich.database", message: /postgres\.enabled is false/ },
