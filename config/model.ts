@@ -99,6 +99,8 @@ export interface Network {
   readonly dns: readonly string[];
   readonly searchDomain: string;
   readonly adminCidrs: readonly string[];
+  /** Where `pulumi up` runs from; the Postgres superuser is let in only from these (and the host). */
+  readonly operatorCidrs: readonly string[];
 }
 
 export interface Homelab {

@@ -230,6 +230,7 @@ export function resolveModel(sections: Sections, problems: Problem[]): Homelab {
       dns: sections.network.dns,
       searchDomain: sections.network.searchDomain ?? sections.domain,
       adminCidrs: sections.network.adminCidrs ?? [sections.network.cidr],
+      operatorCidrs: sections.network.operatorCidrs ?? sections.network.adminCidrs ?? [sections.network.cidr],
     },
     tiers: {
       nvme: { name: "nvme", ...tiers.nvme },

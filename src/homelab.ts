@@ -57,7 +57,8 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
         server: byName(model, model.postgres.service),
         apps: model.services.filter((s) => s.database !== undefined),
         settings: model.postgres,
-        adminCidrs: model.network.adminCidrs,
+        operatorCidrs: model.network.operatorCidrs,
+        containerIps: model.services.map((s) => s.ip),
         platform,
         dependsOn: ready,
       }, provider)

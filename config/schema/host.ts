@@ -67,4 +67,10 @@ export const networkSchema = z.strictObject({
   searchDomain: z.string().optional(),
   /** Networks allowed to reach admin interfaces (Postgres admin, LAN-only routes). Defaults to the LAN. */
   adminCidrs: z.array(z.string()).optional(),
+  /**
+   * Where the operator runs `pulumi up` from: the postgresql provider logs in to the shared Postgres as
+   * its superuser from there, so only these networks (and the Proxmox host) may, and never a container
+   * inside them. Defaults to adminCidrs.
+   */
+  operatorCidrs: z.array(z.string()).optional(),
 });
