@@ -29,6 +29,8 @@ export interface Dataset {
   readonly content: DatasetContent;
   readonly backup: boolean;
   readonly excludes: readonly string[];
+  /** Chown pre-existing content once to the owner (opt-in). */
+  readonly adopt: boolean;
   /** The service that owns it, or undefined for a shared dataset. */
   readonly owner: string | undefined;
   /** Config path of its declaration, for messages. */

@@ -110,6 +110,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], problem
       content: d.content,
       backup: d.backup ?? IRREPLACEABLE.includes(d.content),
       excludes: d.excludes,
+      adopt: d.adopt,
       owner: undefined,
       configPath: configPath(["storage", "datasets", name]),
     });
@@ -128,6 +129,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], problem
         content: d.content,
         backup: d.backup ?? IRREPLACEABLE.includes(d.content),
         excludes: d.excludes,
+        adopt: d.adopt,
         owner: service,
         configPath: configPath(["services", service, "datasets", key]),
       });

@@ -17,6 +17,12 @@ export const ownDatasetSchema = z.strictObject({
   excludes: z.array(z.string().min(1)).default([]),
   /** Mode of the host directory. Defaults to 0750. */
   mode: z.string().regex(/^[0-7]{3,4}$/).default("0750"),
+  /**
+   * Take over data that was already in the directory: once, chown everything in it to the dataset's
+   * owner (a marker file remembers it; a changed owner adopts again). Off by default: only the top
+   * directory is ever chowned otherwise.
+   */
+  adopt: z.boolean().default(false),
 });
 
 /** A shared dataset from `storage.datasets` mounted into the container. */
