@@ -138,7 +138,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], problem
   // Host ownership follows the containers that mount the dataset.
   const privilegedUse = new Map<string, Set<boolean>>();
   for (const { name: service, spec } of apps) {
-    const names = [...Object.keys(spec.datasets).map((k) => `${service}-${k}`), ...Object.keys(spec.mounts)];
+    const names = [...Object.keys(spec.datasets).map((k) => `${service}-${k}`), ...Object.keys(spec.mounts).filter((k) => spec.mounts[k] !== false)];
     for (const n of names) {
       const set = privilegedUse.get(n) ?? new Set<boolean>();
       set.add(!spec.unprivileged);
@@ -167,6 +167,7 @@ function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMa
     if (d && own) mounts.push({ dataset: d.name, tier: d.tier, hostPath: d.hostPath, path: own.path, readOnly: false });
   }
   for (const [datasetName, m] of Object.entries(spec.mounts)) {
+    if (m === false) continue;
     const d = datasets.get(datasetName);
     if (d) mounts.push({ dataset: d.name, tier: d.tier, hostPath: d.hostPath, path: m.path, readOnly: m.readOnly });
     else problems.push({ path: configPath(["services", name, "mounts", datasetName]), message: `mounts unknown dataset '${datasetName}' (declare it under homelab:storage.datasets)` });

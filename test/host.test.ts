@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { at } from "./bad-inputs/types";
 import { byName, dependencyNames, exampleConfig, modelOf, ofType, runProgram } from "./harness";
-import { requireTool, run } from "./tools";
+import { inCi, requireTool, run } from "./tools";
 
 test("each tier gets a Proxmox directory storage whose base directory is made only on the mounted tier; vzdump backups go to the RAID tier", async () => {
   const { resources } = await runProgram();
@@ -169,6 +169,69 @@ test("host packages on a stock host without a subscription: the 401 is named wit
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /knows Proxmox VE 8 \(bookworm\) and 9 \(trixie\), not 'bullseye'/);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The layout README offers for hardlinks: one `data` dataset holding downloads/ and media/, mounted at /data. */
+function hardlinkLayout(config: Record<string, unknown>): void {
+  const datasets = at(config, "homelab:storage", "datasets");
+  delete datasets.media;
+  delete datasets.downloads;
+  datasets.data = { tier: "raid", path: "data", quotaGiB: 30400, uid: 1000, gid: 2000, mode: "2775", content: "media", backup: false };
+  for (const name of ["qbittorrent", "sonarr", "radarr"]) Object.assign(at(config, "homelab:services", name), { mounts: { media: false, downloads: false, data: { path: "/data" } } });
+  Object.assign(at(config, "homelab:services", "jellyfin"), { mounts: { media: false, data: { path: "/data", readOnly: true } } });
+}
+
+test("the plan warns that the example's separate downloads and media datasets make the *arr apps copy, and the shared-dataset layout hardlinks", async () => {
+  const example = servicesReport(modelOf())[2];
+  assert.equal(example?.title, "Hardlinks (*arr imports)");
+  assert.deepEqual(example?.lines, ["sonarr", "radarr"].map((n) => `warning: ${n}: downloads (downloads, nvme) and media (media, raid) are separate mounts, so imports copy instead of hardlinking; mount one dataset holding both at the same path in ${n}, qbittorrent (README: Hardlinks for the *arr apps)`));
+
+  const config = exampleConfig();
+  hardlinkLayout(config);
+  assert.deepEqual(servicesReport(modelOf(config))[2]?.lines, ["sonarr: downloads and media share dataset data at /data: imports hardlink", "radarr: downloads and media share dataset data at /data: imports hardlink"]);
+  const { resources } = await runProgram(config);
+  for (const name of ["qbittorrent", "sonarr", "radarr"]) {
+    const shared = (byName(resources, `${name}-container`).inputs.mountPoints as { volume: string; path: string; readOnly: boolean }[]).filter((m) => !m.volume.includes("/apps/"));
+    assert.deepEqual(shared, [{ volume: "/mnt/raid/data", path: "/data", readOnly: false, backup: false }], name);
+  }
+  assert.ok((byName(resources, "jellyfin-container").inputs.mountPoints as { volume: string; readOnly: boolean }[]).some((m) => m.volume === "/mnt/raid/data" && m.readOnly));
+
+  // The download client at another path breaks the import paths, and the plan says so.
+  Object.assign(at(config, "homelab:services", "qbittorrent"), { mounts: { media: false, downloads: false, data: { path: "/srv" } } });
+  assert.match(servicesReport(modelOf(config))[2]?.lines[0] ?? "", /^warning: sonarr: qbittorrent mounts data at \/srv, not \/data/);
+});
+
+test("a hardlink works within one bind mount and fails across two, even on the same filesystem", (t) => {
+  const ln = requireTool(t, "ln", "coreutils");
+  if (!ln) return;
+  if (process.getuid?.() !== 0) {
+    if (inCi()) throw new Error("bind mounts need root: required under CI=true");
+    t.skip("SKIPPED: not root, cannot bind-mount");
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "homelab-links-"));
+  const mounts: string[] = [];
+  const bind = (from: string, to: string) => {
+    mkdirSync(to, { recursive: true });
+    assert.equal(run("mount", ["--bind", from, to]).status, 0);
+    mounts.push(to);
+  };
+  try {
+    mkdirSync(`${dir}/tier/data/downloads`, { recursive: true });
+    mkdirSync(`${dir}/tier/data/media`, { recursive: true });
+    writeFileSync(`${dir}/tier/data/downloads/episode.mkv`, "video");
+    bind(`${dir}/tier/data/downloads`, `${dir}/ct/downloads`);
+    bind(`${dir}/tier/data/media`, `${dir}/ct/media`);
+    bind(`${dir}/tier/data`, `${dir}/ct/data`);
+    const across = run(ln, [`${dir}/ct/downloads/episode.mkv`, `${dir}/ct/media/episode.mkv`]);
+    assert.notEqual(across.status, 0);
+    assert.match(across.stderr, /cross-device/i);
+    const within = run(ln, [`${dir}/ct/data/downloads/episode.mkv`, `${dir}/ct/data/media/episode.mkv`]);
+    assert.equal(within.status, 0, within.stderr);
+  } finally {
+    for (const m of mounts.reverse()) run("umount", [m]);
     rmSync(dir, { recursive: true, force: true });
   }
 });

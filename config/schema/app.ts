@@ -89,7 +89,8 @@ export const appSpecSchema = z.strictObject({
   /** The user the app runs as inside the container, owner of its datasets. */
   user: z.strictObject({ name: z.string().regex(/^[a-z_][a-z0-9_-]*$/), uid: z.number().int().min(0).max(65535), gid: z.number().int().min(0).max(65535) }),
   datasets: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), ownDatasetSchema).default({}),
-  mounts: z.record(z.string(), sharedMountSchema).default({}),
+  /** Shared datasets by name; `false` drops one the catalog mounts (e.g. for the hardlink layout). */
+  mounts: z.record(z.string(), z.union([sharedMountSchema, z.literal(false)])).default({}),
   /** The app's web interface, routed as `<subdomain>.<domain>`. */
   web: routeSchema.optional(),
   /** More routes served by the same container, keyed by subdomain (e.g. alertmanager beside prometheus). */
