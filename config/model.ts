@@ -8,6 +8,8 @@ export interface Tier {
   readonly path: string;
   readonly capacityGiB: number;
   readonly proxmoxStorage: string;
+  /** A mounted filesystem (checked with `mountpoint -q`), or a plain directory when false. */
+  readonly mountPoint: boolean;
 }
 
 export interface Dataset {
@@ -29,6 +31,8 @@ export interface Dataset {
   readonly excludes: readonly string[];
   /** Live SQLite databases in it, relative to it; backed up from an online copy. */
   readonly sqlite: readonly string[];
+  /** Chown pre-existing content once to the owner (opt-in). */
+  readonly adopt: boolean;
   /** The service that owns it, or undefined for a shared dataset. */
   readonly owner: string | undefined;
   /** Config path of its declaration, for messages. */
@@ -99,6 +103,8 @@ export interface Network {
   readonly dns: readonly string[];
   readonly searchDomain: string;
   readonly adminCidrs: readonly string[];
+  /** Where `pulumi up` runs from; the Postgres superuser is let in only from these (and the host). */
+  readonly operatorCidrs: readonly string[];
 }
 
 export interface Homelab {

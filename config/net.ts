@@ -20,12 +20,13 @@ export function intToIp(value: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
 }
 
-export function parseCidr(text: string): Cidr | undefined {
+/** A network in CIDR form naming its network address; prefixes 8-30 unless told (a LAN), e.g. 0-32 for source ranges. */
+export function parseCidr(text: string, prefixes: { readonly min: number; readonly max: number } = { min: 8, max: 30 }): Cidr | undefined {
   const [ip, prefixText, ...rest] = text.split("/");
   if (rest.length > 0 || ip === undefined || prefixText === undefined || !isIpv4(ip)) return undefined;
   if (!/^\d{1,2}$/.test(prefixText)) return undefined;
   const prefix = Number(prefixText);
-  if (prefix < 8 || prefix > 30) return undefined;
+  if (prefix < prefixes.min || prefix > prefixes.max) return undefined;
   const size = 2 ** (32 - prefix);
   const value = ipToInt(ip);
   // The CIDR must name its network address, not a host inside it.

@@ -26,7 +26,8 @@ function zodProblems(error: z.ZodError, prefix: readonly PropertyKey[]): Problem
   return error.issues.map((issue) => {
     const path = [...prefix, ...issue.path];
     const message =
-      issue.code === "invalid_type" && issue.input === undefined
+      // zod 4 leaves `input` out of issues, so a missing value is told apart by its message.
+      issue.code === "invalid_type" && /received undefined$/.test(issue.message)
         ? "is required"
         : issue.code === "unrecognized_keys"
           ? `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}`
@@ -111,6 +112,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], problem
       backup: d.backup ?? IRREPLACEABLE.includes(d.content),
       excludes: d.excludes,
       sqlite: [],
+      adopt: d.adopt,
       owner: undefined,
       configPath: configPath(["storage", "datasets", name]),
     });
@@ -130,6 +132,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], problem
         backup: d.backup ?? IRREPLACEABLE.includes(d.content),
         excludes: d.excludes,
         sqlite: d.sqlite,
+        adopt: d.adopt,
         owner: service,
         configPath: configPath(["services", service, "datasets", key]),
       });
@@ -138,7 +141,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], problem
   // Host ownership follows the containers that mount the dataset.
   const privilegedUse = new Map<string, Set<boolean>>();
   for (const { name: service, spec } of apps) {
-    const names = [...Object.keys(spec.datasets).map((k) => `${service}-${k}`), ...Object.keys(spec.mounts)];
+    const names = [...Object.keys(spec.datasets).map((k) => `${service}-${k}`), ...Object.keys(spec.mounts).filter((k) => spec.mounts[k] !== false)];
     for (const n of names) {
       const set = privilegedUse.get(n) ?? new Set<boolean>();
       set.add(!spec.unprivileged);
@@ -167,6 +170,7 @@ function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMa
     if (d && own) mounts.push({ dataset: d.name, tier: d.tier, hostPath: d.hostPath, path: own.path, readOnly: false });
   }
   for (const [datasetName, m] of Object.entries(spec.mounts)) {
+    if (m === false) continue;
     const d = datasets.get(datasetName);
     if (d) mounts.push({ dataset: d.name, tier: d.tier, hostPath: d.hostPath, path: m.path, readOnly: m.readOnly });
     else problems.push({ path: configPath(["services", name, "mounts", datasetName]), message: `mounts unknown dataset '${datasetName}' (declare it under homelab:storage.datasets)` });
@@ -232,6 +236,7 @@ export function resolveModel(sections: Sections, problems: Problem[]): Homelab {
       dns: sections.network.dns,
       searchDomain: sections.network.searchDomain ?? sections.domain,
       adminCidrs: sections.network.adminCidrs ?? [sections.network.cidr],
+      operatorCidrs: sections.network.operatorCidrs ?? sections.network.adminCidrs ?? [sections.network.cidr],
     },
     tiers: {
       nvme: { name: "nvme", ...tiers.nvme },

@@ -59,21 +59,12 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
         server: byName(model, model.postgres.service),
         apps: model.services.filter((s) => s.database !== undefined),
         settings: model.postgres,
-        adminCidrs: model.network.adminCidrs,
+        operatorCidrs: model.network.operatorCidrs,
+        containerIps: model.services.map((s) => s.ip),
         platform,
         dependsOn: ready,
       }, provider)
     : undefined;
-
-  for (const s of model.services.filter((x) => x.role === "app")) {
-    const connectionFile = postgres?.connectionFiles[s.name];
-    new LxcService(s.name, {
-      service: s,
-      platform,
-      files: connectionFile ? [{ ...connectionFile, secret: true }] : [],
-      dependsOn: [...ready, ...(postgres?.readyFor[s.name] ?? [])],
-    }, provider);
-  }
 
   const ingress = model.ingress?.enabled && providers.cloudflare
     ? new TunnelIngress("ingress", {
@@ -87,6 +78,30 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
         dependsOn: ready,
       }, provider)
     : undefined;
+
+  const monitoring = model.monitoring.enabled
+    ? new MonitoringStack("monitoring", {
+        model,
+        prometheus: byName(model, model.monitoring.prometheusService),
+        grafana: byName(model, model.monitoring.grafanaService),
+        platform,
+        receiverSecrets: { ntfyToken: secrets.ntfyToken, smtpPassword: secrets.smtpPassword, webhookToken: secrets.webhookToken },
+        dependsOn: ready,
+      }, provider)
+    : undefined;
+
+  // Apps come after the infrastructure is provisioned: with Pulumi's default stop-on-error, a failing
+  // app then cannot keep the database, ingress or monitoring from being created.
+  const infrastructure = [postgres?.server, ingress?.traefik, ingress?.cloudflared, monitoring?.prometheus, monitoring?.grafana].filter((x): x is LxcService => x !== undefined);
+  for (const s of model.services.filter((x) => x.role === "app")) {
+    const connectionFile = postgres?.connectionFiles[s.name];
+    new LxcService(s.name, {
+      service: s,
+      platform,
+      files: connectionFile ? [{ ...connectionFile, secret: true }] : [],
+      dependsOn: [...ready, ...infrastructure, ...(postgres?.readyFor[s.name] ?? [])],
+    }, provider);
+  }
 
   const backup = model.backup?.enabled && providers.b2 && secrets.resticPassword
     ? new ResticBackup("backup", {
@@ -105,16 +120,6 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
       }, provider)
     : undefined;
 
-  const monitoring = model.monitoring.enabled
-    ? new MonitoringStack("monitoring", {
-        model,
-        prometheus: byName(model, model.monitoring.prometheusService),
-        grafana: byName(model, model.monitoring.grafanaService),
-        platform,
-        receiverSecrets: { ntfyToken: secrets.ntfyToken, smtpPassword: secrets.smtpPassword, webhookToken: secrets.webhookToken },
-        dependsOn: ready,
-      }, provider)
-    : undefined;
   return {
     urls: ingress?.urls ?? {},
     ...(ingress ? { tunnelId: ingress.tunnelId } : {}),

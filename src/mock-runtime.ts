@@ -29,6 +29,8 @@ export interface RecordedResource {
   readonly additionalSecretOutputs: readonly string[];
   readonly ignoreChanges: readonly string[];
   readonly replaceOnChanges: readonly string[];
+  /** URNs of the resources whose replacement replaces this one (the `replaceWith` option). */
+  readonly replaceWith: readonly string[];
   readonly provider: string;
   readonly packageRef: string;
 }
@@ -137,6 +139,7 @@ export function installMocks(outputs: MockOutputs = defaultOutputs, project = "h
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
       ignoreChanges: req.getIgnorechangesList(),
       replaceOnChanges: req.getReplaceonchangesList(),
+      replaceWith: req.getReplaceWithList(),
       provider: req.getProvider(),
       packageRef: req.getPackageref(),
     });
@@ -159,6 +162,7 @@ interface RegisterRequest {
   getAdditionalsecretoutputsList(): string[];
   getIgnorechangesList(): string[];
   getReplaceonchangesList(): string[];
+  getReplaceWithList(): string[];
   getProvider(): string;
   getPackageref(): string;
 }

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { LxcService } from "../components/lxc-service";
+import { ensureRunningCommand, execStdinCommand, secretFileCommand } from "../components/lxc-service/push-files";
 import { appRecipes } from "../components/lxc-service/recipes";
 import { CreationLanes } from "../components/shared/lanes";
 import type { ContainerPlatform } from "../components/shared/platform";
@@ -12,6 +16,7 @@ import { renderCloudflaredUnit } from "../components/tunnel-ingress/cloudflared-
 import { renderTraefikUnit } from "../components/tunnel-ingress/traefik-unit";
 import { installMocks, runStack, type RecordedResource } from "../src/mock-runtime";
 import { byName, dependencyNames, exampleConfig, modelOf, ofType, PLACEHOLDER_MARK, runProgram } from "./harness";
+import { requireTool, run } from "./tools";
 
 const CONTAINER = "proxmoxve:index/containerLegacy:ContainerLegacy";
 const COMMAND = "command:remote:Command";
@@ -48,6 +53,7 @@ test("each service gets exactly one container with the inputs its model entry as
       devicePassthroughs: s.devices.map((d) => ({ path: d.path, gid: d.gid, mode: "0660" })),
       startOnBoot: true,
       started: true,
+      waitForIp: { ipv4: true },
       startup: { order: s.startupOrder, upDelay: s.role === "postgres" ? 15 : 0 },
       tags: [...new Set(["homelab", s.role, ...s.tags])].sort(),
       protection: false,
@@ -120,6 +126,69 @@ for (const parallelCreates of [1, 2, 3]) {
   });
 }
 
+/** Every resource a resource waits for, directly or through others. */
+function waitsFor(resources: readonly RecordedResource[]): (r: RecordedResource) => Set<string> {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const memo = new Map<string, Set<string>>();
+  const closure = (r: RecordedResource): Set<string> => {
+    const known = memo.get(r.urn);
+    if (known) return known;
+    const all = new Set<string>();
+    memo.set(r.urn, all);
+    for (const d of r.dependencies) {
+      all.add(d);
+      const dep = byUrn.get(d);
+      if (dep) for (const x of closure(dep)) all.add(x);
+    }
+    return all;
+  };
+  return closure;
+}
+
+/** The resource and everything registered below it. */
+function descendants(resources: readonly RecordedResource[], root: RecordedResource): RecordedResource[] {
+  const out = [root];
+  for (let i = 0; i < out.length; i++) out.push(...resources.filter((r) => r.parentUrn === out[i]?.urn));
+  return out;
+}
+
+for (const parallelCreates of [1, 2, 3]) {
+  test(`with ${parallelCreates} lane(s) the infrastructure is provisioned before any app container, and no infrastructure waits for an app`, async () => {
+    const model = modelOf();
+    const config = exampleConfig();
+    (config["homelab:proxmox"] as Record<string, unknown>).parallelCreates = parallelCreates;
+    const { resources } = await runProgram(config);
+    const closure = waitsFor(resources);
+    const infraNames = model.services.filter((x) => x.role !== "app").map((x) => x.name);
+    assert.deepEqual([...infraNames].sort(), ["cloudflared", "grafana", "postgres", "prometheus", "traefik"]);
+    for (const app of model.services.filter((x) => x.role === "app")) {
+      const waits = closure(byName(resources, `${app.name}-container`));
+      for (const infra of infraNames) {
+        assert.ok(waits.has(byName(resources, `${infra}-container`).urn), `${app.name} is created after the ${infra} container`);
+        assert.ok(waits.has(byName(resources, `${infra}-provision`).urn), `${app.name} is created after ${infra} is provisioned`);
+      }
+    }
+    const appUrns = new Set(
+      resources
+        .filter((r) => r.type === "homelab:index:LxcService" && model.services.some((x) => x.role === "app" && x.name === r.name))
+        .flatMap((r) => descendants(resources, r).map((d) => d.urn)),
+    );
+    const infraComponents = resources.filter((r) => ["homelab:index:SharedPostgres", "homelab:index:TunnelIngress", "homelab:index:MonitoringStack"].includes(r.type));
+    assert.equal(infraComponents.length, 3);
+    for (const r of infraComponents.flatMap((c) => descendants(resources, c))) {
+      const onApps = [...closure(r)].filter((u) => appUrns.has(u));
+      assert.deepEqual(onApps, [], `${r.name} waits for an app, so a failed app would hold it back`);
+    }
+  });
+}
+
+test("the lanes refuse infrastructure declared after an app, so no app can hold the infrastructure back", () => {
+  const lanes = new CreationLanes(2);
+  lanes.take("infra", "postgres");
+  lanes.take("app", "immich");
+  assert.throws(() => lanes.take("infra", "traefik"), /infrastructure container traefik was declared after an app/);
+});
+
 test("every provisioning step depends on its own container, and the recipe runs after the files", async () => {
   const model = modelOf();
   const { resources } = await runProgram();
@@ -128,9 +197,94 @@ test("every provisioning step depends on its own container, and the recipe runs 
     const provision = byName(resources, `${s.name}-provision`);
     assert.ok(dependencyNames(files).includes(`${s.name}-container`), s.name);
     assert.ok(dependencyNames(provision).includes(`${s.name}-files`), s.name);
-    assert.equal(files.inputs.create, `pct exec ${s.vmId} -- bash -s`);
-    assert.equal(provision.inputs.create, `pct exec ${s.vmId} -- bash -s`);
+    assert.equal(files.inputs.create, `${ensureRunningCommand(s.vmId)} && pct exec ${s.vmId} -- bash -s`);
+    assert.equal(provision.inputs.create, `${ensureRunningCommand(s.vmId)} && pct exec ${s.vmId} -- bash -s`);
     assert.match(String(provision.inputs.stdin), /^#!\/bin\/bash\nset -euo pipefail\n/);
+  }
+});
+
+test("every provisioning command of every service is replaced with its own container (replaceWith), so a rebuilt container is provisioned again", async () => {
+  const model = modelOf();
+  const { resources } = await runProgram();
+  const containerUrn = new Map(containersOf(resources).map((c) => [c.name, c.urn]));
+  let checked = 0;
+  for (const s of model.services) {
+    const lxc = resources.find((r) => r.type === "homelab:index:LxcService" && r.name === s.name);
+    assert.ok(lxc, s.name);
+    const steps = resources.filter((r) => r.parentUrn === lxc.urn && r.type === COMMAND);
+    assert.ok(steps.some((r) => r.name === `${s.name}-files`) && steps.some((r) => r.name === `${s.name}-provision`), s.name);
+    for (const step of steps) {
+      assert.deepEqual(step.replaceWith, [containerUrn.get(`${s.name}-container`)], `${step.name} follows its container`);
+      // No hand-kept hash of the container's inputs is left in the triggers.
+      assert.ok(!(step.inputs.triggers as unknown[]).some((t) => t === undefined), step.name);
+      checked++;
+    }
+  }
+  // Files and recipe for every service, plus the secret files of those that have one.
+  assert.ok(checked >= 2 * model.services.length + 10, `only ${checked} provisioning commands`);
+  // Nothing outside the services' own provisioning follows a container.
+  for (const r of resources.filter((x) => x.replaceWith.length > 0)) assert.ok(r.type === COMMAND && /-(files|secret-\d+|provision)$/.test(r.name), r.name);
+});
+
+test("every pct exec on the host first starts its container when it is not running", async () => {
+  const { resources } = await runProgram();
+  let execs = 0;
+  for (const r of ofType(resources, COMMAND)) {
+    for (const key of ["create", "update", "delete"]) {
+      const text = r.inputs[key];
+      if (typeof text !== "string") continue;
+      for (const m of text.matchAll(/pct exec (\d+) /g)) {
+        const vmId = Number(m[1]);
+        assert.ok(text.slice(0, m.index).endsWith(`${ensureRunningCommand(vmId)} && `), `${r.name}.${key} runs pct exec ${vmId} without starting it first`);
+        execs++;
+      }
+    }
+  }
+  assert.ok(execs >= 40, `only ${execs} pct exec commands`);
+});
+
+test("a stopped container is started before pct exec, a running one is left alone, and one that will not start fails with a clear message", (t) => {
+  const bash = requireTool(t, "bash", "bash");
+  const shellcheck = requireTool(t, "shellcheck", "shellcheck");
+  if (!bash || !shellcheck) return;
+  const dir = mkdtempSync(join(tmpdir(), "homelab-pct-"));
+  try {
+    // A pct double with the subcommands the program uses: status, start, exec; it logs each call.
+    writeFileSync(`${dir}/pct`, `#!/bin/bash
+echo "$*" >> "$PCT_LOG"
+case "$1" in
+  status) echo "status: $(cat "$PCT_STATE")" ;;
+  start) if [ "$PCT_START_FAILS" = yes ]; then echo "startup for container '$2' failed" >&2; exit 255; fi; echo running > "$PCT_STATE" ;;
+  exec) [ "$(cat "$PCT_STATE")" = running ] || { echo "CT $2 not running" >&2; exit 255; }; shift 3; exec "$@" ;;
+  *) echo "unexpected pct $1" >&2; exit 2 ;;
+esac
+`, { mode: 0o755 });
+    const command = execStdinCommand(120);
+    const checked = (text: string, ...exclude: string[]) => run(shellcheck, ["-s", "bash", ...exclude.map((e) => `--exclude=${e}`), "-"], { input: `#!/bin/bash\n${text}\n` });
+    assert.equal(checked(command).status, 0, checked(command).stdout);
+    // The secret file's script is single-quoted on purpose: it expands in the container's sh, not on the host.
+    const secretCommand = secretFileCommand(120, "/etc/app/secret.env", "0600", "root:root");
+    assert.equal(checked(secretCommand, "SC2016").status, 0, checked(secretCommand, "SC2016").stdout);
+    const attempt = (state: string, startFails = false) => {
+      writeFileSync(`${dir}/state`, state);
+      writeFileSync(`${dir}/log`, "");
+      const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ""}`, PCT_LOG: `${dir}/log`, PCT_STATE: `${dir}/state`, PCT_START_FAILS: startFails ? "yes" : "no" };
+      const result = run(bash, ["-c", command], { input: "echo provisioned\n", env });
+      return { ...result, calls: readFileSync(`${dir}/log`, "utf8").trim().split("\n") };
+    };
+    const stopped = attempt("stopped");
+    assert.equal(stopped.status, 0, stopped.stderr);
+    assert.equal(stopped.stdout, "provisioned\n");
+    assert.deepEqual(stopped.calls, ["status 120", "start 120", "exec 120 -- bash -s"]);
+    const running = attempt("running");
+    assert.equal(running.status, 0, running.stderr);
+    assert.deepEqual(running.calls, ["status 120", "exec 120 -- bash -s"]);
+    const broken = attempt("stopped", true);
+    assert.notEqual(broken.status, 0);
+    assert.match(broken.stderr, /container 120 is not running and pct start 120 failed/);
+    assert.deepEqual(broken.calls, ["status 120", "start 120"], "nothing is executed in a container that is not running");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
@@ -143,7 +297,7 @@ test("every catalog app with role app has a recipe, and every service is provisi
   assert.deepEqual(provisioned, modelOf().services.map((s) => s.name).sort());
 });
 
-test("a recipe runs again when its content changes and when its container is rebuilt, not otherwise", async () => {
+test("a recipe runs again when its content changes, not on a change the container applies in place", async () => {
   const triggersOf = async (mutate: (config: Record<string, unknown>) => void): Promise<unknown[]> => {
     const config = exampleConfig();
     mutate(config);
@@ -155,10 +309,7 @@ test("a recipe runs again when its content changes and when its container is reb
   assert.deepEqual(await triggersOf(() => undefined), base, "same config, same triggers");
   assert.deepEqual(await triggersOf((c) => void (services(c).n8n = { ...services(c).n8n, memoryMiB: 2048 })), base, "a memory change re-runs nothing");
   const newVersion = await triggersOf((c) => void (services(c).n8n = { ...services(c).n8n, install: { method: "compose", version: "1.98.0" } }));
-  assert.notDeepEqual(newVersion[1], base[1], "a new image tag re-runs the recipe");
-  assert.equal(newVersion[0], base[0]);
-  const rebuilt = await triggersOf((c) => void (services(c).n8n = { ...services(c).n8n, datasets: { data: { path: "/data/n8n-state" } }, statePaths: ["/data/n8n-state"] }));
-  assert.notEqual(rebuilt[0], base[0], "a changed mount (container replaced) re-runs provisioning");
+  assert.notDeepEqual(newVersion[0], base[0], "a new image tag re-runs the recipe");
 });
 
 /** Runs one LxcService on its own with a secret file, as SharedPostgres hands it the db env file. */
@@ -212,7 +363,7 @@ test("a secret file reaches the container only on stdin, marked secret, with log
   assert.ok(push.secretPaths.includes("stdin"));
   assert.equal(push.inputs.logging, "none");
   assert.ok(["stdout", "stderr"].every((k) => push.additionalSecretOutputs.includes(k)));
-  assert.match(String(push.inputs.create), /^pct exec 123 -- sh -c '.*umask 077.*chmod 0600 "\$tmp".*'$/);
+  assert.match(String(push.inputs.create), /^\{ pct status 123 .*\} && pct exec 123 -- sh -c '.*umask 077.*chmod 0600 "\$tmp".*'$/);
   assert.ok(dependencyNames(push).includes("vaultwarden-files"));
   // The secret is a trigger, but one that stays secret.
   const triggers = push.inputs.triggers as unknown[];

@@ -32,7 +32,8 @@ const asRoot = (): boolean => typeof process.getuid === "function" && process.ge
 
 function loopbackModel(major: number): Homelab {
   const config = exampleConfig();
-  config["homelab:network"] = { bridge: "vmbr0", cidr: "127.0.0.0/24", gateway: "127.0.0.1", dns: ["127.0.0.53"], adminCidrs: ["127.0.0.192/27"] };
+  // The operator's network is the whole LAN, app containers included: they must still be refused the superuser.
+  config["homelab:network"] = { bridge: "vmbr0", cidr: "127.0.0.0/24", gateway: "127.0.0.1", dns: ["127.0.0.53"], adminCidrs: ["127.0.0.192/27"], operatorCidrs: ["127.0.0.0/24"] };
   (config["homelab:proxmox"] as Record<string, unknown>).sshAddress = "127.0.0.10";
   const services = config["homelab:services"] as Record<string, Record<string, unknown>>;
   for (const s of Object.values(services)) s.ip = String(s.ip).replace("192.168.1.", "127.0.0.");
@@ -114,7 +115,7 @@ test("the rendered configuration and the declared databases hold on a real Postg
   const plan = planDatabases(server, model.services, model.postgres);
 
   const conf = renderPostgresqlConf(plan, server.memoryMiB);
-  const hba = renderPgHba(plan, { proxmoxHost: model.proxmox.sshAddress, adminCidrs: model.network.adminCidrs });
+  const hba = renderPgHba(plan, { proxmoxHost: model.proxmox.sshAddress, operatorCidrs: model.network.operatorCidrs, containerIps: model.services.map((s) => s.ip) });
 
   // The preload is the VectorChord step's (its library is not installable here), not this file's.
   assert.doesNotMatch(conf, /shared_preload_libraries/);
@@ -127,7 +128,7 @@ test("the rendered configuration and the declared databases hold on a real Postg
   const admin = passwords.postgres as string;
 
   const cluster = await startCluster(binDir, { conf: loadableConf, hba, superuserPassword: admin, listenAddresses: null });
-  const relay = await startRelay(plan.host, cluster.port, ["127.0.0.10", "127.0.0.200", ...plan.apps.map((a) => a.ip)]);
+  const relay = await startRelay(plan.host, cluster.port, ["127.0.0.10", "127.0.0.200", ...new Set(model.services.map((s) => s.ip))]);
   let restored: PgCluster | undefined;
   try {
     const sql = (text: string, database = "postgres"): string => {
@@ -215,10 +216,13 @@ test("the rendered configuration and the declared databases hold on a real Postg
       }
     });
 
-    await t.test("the admin connects only from the Proxmox host and the admin networks; the exporter only over loopback", () => {
+    await t.test("the admin connects only from the Proxmox host and the operator's network, never from a container inside it; the exporter only over loopback", () => {
       assert.equal(from("127.0.0.10", "postgres", "immich", "SELECT current_user;", admin).stdout.trim(), "postgres");
       assert.equal(from("127.0.0.200", "postgres", "postgres", "SELECT current_user;", admin).stdout.trim(), "postgres");
-      assert.match(from(appOf("immich").ip, "postgres", "postgres", "SELECT 1;", admin).stderr, /pg_hba\.conf rejects connection/);
+      // Every container sits inside operatorCidrs here, and each is refused with the right password.
+      for (const s of model.services) {
+        assert.match(from(s.ip, "postgres", "postgres", "SELECT 1;", admin).stderr, /pg_hba\.conf rejects connection for host "[\d.]+", user "postgres"/, s.name);
+      }
       const monitor = plan.monitoring.role;
       const local = cluster.exec("psql", ["-X", "-A", "-t", "-h", "127.0.0.1", "-p", String(cluster.port), "-U", monitor, "-d", "postgres"], "SELECT pg_has_role(current_user, 'pg_monitor', 'MEMBER'), rolsuper FROM pg_roles WHERE rolname = current_user;", { PGPASSWORD: passwords[monitor] ?? "" });
       assert.equal(local.stdout.trim(), "t|f", local.stderr);

@@ -18,6 +18,7 @@ import { postgresReport } from "../components/shared-postgres/report";
 import { CreationLanes } from "../components/shared/lanes";
 import type { Homelab, Service } from "../config";
 import { installMocks, runStack, type RecordedResource } from "../src/mock-runtime";
+import { at } from "./bad-inputs/types";
 import { byName, dependencyNames, exampleConfig, modelOf, ofType, runProgram } from "./harness";
 import { requireTool, run } from "./tools";
 
@@ -28,7 +29,7 @@ const GRANT = "postgresql:index/grant:Grant";
 const DB_APPS = { immich: 10, nextcloud: 20, n8n: 10, vaultwarden: 10 } as const;
 
 const server = (model: Homelab): Service => model.services.find((s) => s.name === model.postgres.service) as Service;
-const adminOf = (model: Homelab) => ({ proxmoxHost: model.proxmox.sshAddress, adminCidrs: model.network.adminCidrs });
+const adminOf = (model: Homelab) => ({ proxmoxHost: model.proxmox.sshAddress, operatorCidrs: model.network.operatorCidrs, containerIps: model.services.map((s) => s.ip) });
 
 test("each database app gets one login role and one database it owns, with its pool as the role's connection limit", async () => {
   const { resources } = await runProgram();
@@ -138,7 +139,8 @@ test("the component exposes each app's db.env as a secret, plus the admin and mo
       server: server(model),
       apps: model.services,
       settings: model.postgres,
-      adminCidrs: model.network.adminCidrs,
+      operatorCidrs: model.network.operatorCidrs,
+      containerIps: model.services.map((s) => s.ip),
       platform: {
         domain: model.domain,
         network: model.network,
@@ -208,7 +210,7 @@ test("without an app that needs VectorChord nothing is preloaded and no extensio
   assert.equal(plan.budget.maxConnections, 48);
 });
 
-test("pg_hba.conf lets each app role in only from its own container to its own database, and rejects the rest last", () => {
+test("pg_hba.conf lets each app role in only from its own container to its own database, the admin never from a container, and rejects the rest last", () => {
   const model = modelOf();
   const plan = planDatabases(server(model), model.services, model.postgres);
   const rules = renderPgHba(plan, adminOf(model))
@@ -218,6 +220,8 @@ test("pg_hba.conf lets each app role in only from its own container to its own d
   assert.deepEqual(rules, [
     ["local", "all", "postgres", "peer"],
     ["host", "postgres", "postgres_exporter", "127.0.0.1/32", "scram-sha-256"],
+    // First match wins: every container is refused the superuser before the operator's network lets it in.
+    ...model.services.map((s) => s.ip).sort((a, b) => Number(a.split(".")[3]) - Number(b.split(".")[3])).map((ip) => ["host", "all", "postgres", `${ip}/32`, "reject"]),
     ["host", "all", "postgres", "192.168.1.10/32", "scram-sha-256"],
     ["host", "all", "postgres", "192.168.1.0/24", "scram-sha-256"],
     ["host", "immich", "immich", "192.168.1.120/32", "scram-sha-256"],
@@ -230,6 +234,21 @@ test("pg_hba.conf lets each app role in only from its own container to its own d
     ["host", "replication", "all", "0.0.0.0/0", "reject"],
     ["host", "replication", "all", "::/0", "reject"],
   ]);
+});
+
+test("the admin's networks come from operatorCidrs, which default to adminCidrs and then to the LAN", () => {
+  const config = exampleConfig();
+  assert.deepEqual(modelOf(config).network.operatorCidrs, ["192.168.1.0/24"]);
+  at(config, "homelab:network").adminCidrs = ["192.168.1.0/26"];
+  assert.deepEqual(modelOf(config).network.operatorCidrs, ["192.168.1.0/26"]);
+  at(config, "homelab:network").operatorCidrs = ["192.168.1.50/32", "10.8.0.0/24"];
+  const model = modelOf(config);
+  assert.deepEqual(model.network.operatorCidrs, ["192.168.1.50/32", "10.8.0.0/24"]);
+  const admitted = renderPgHba(planDatabases(server(model), model.services, model.postgres), adminOf(model))
+    .split("\n")
+    .filter((l) => /^host\s+all\s+postgres\s/.test(l) && l.endsWith("scram-sha-256"))
+    .map((l) => l.split(/\s+/)[3]);
+  assert.deepEqual(admitted, ["192.168.1.10/32", "192.168.1.50/32", "10.8.0.0/24"]);
 });
 
 test("the postgres user has the catalog ids (outside the system range) before the recipe installs anything; the recipe pins the major and passes shellcheck", (t) => {

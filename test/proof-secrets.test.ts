@@ -50,6 +50,18 @@ test("command lines never carry a secret: secrets reach commands through stdin o
   }
 });
 
+test("no remote command hands its previous output to its next run: addPreviousOutputInEnv is false on every one", async () => {
+  const { resources } = await runProgram();
+  const remote = resources.filter((r) => r.type === "command:remote:Command");
+  // Every component that runs commands on the host or in a container is in the example plan.
+  assert.ok(remote.length >= 40, `only ${remote.length} remote commands in the example plan`);
+  const parents = new Set(remote.map((r) => (r.parentUrn ?? "").split("::")[2]?.split("$").pop()));
+  for (const component of ["homelab:index:ProxmoxHost", "homelab:index:TieredStorage", "homelab:index:LxcService", "homelab:index:ResticBackup"]) {
+    assert.ok(parents.has(component), `no remote command under ${component}`);
+  }
+  assert.deepEqual(remote.filter((r) => r.inputs.addPreviousOutputInEnv !== false).map((r) => r.name), []);
+});
+
 test("every command that receives a secret on stdin keeps its output out of the logs", async () => {
   const { resources } = await runProgram();
   const secretStdin = resources.filter((r) => r.type.startsWith("command:") && r.secretPaths.some((p) => p === "stdin" || p.startsWith("stdin.")));

@@ -1,6 +1,5 @@
 import type * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import type { Service } from "../../config";
-import { contentHash } from "../shared/hash";
 import type { ContainerPlatform } from "../shared/platform";
 
 /** Proxmox tags: lower-case, sorted and unique, so the tag list never shows a diff by itself. */
@@ -54,25 +53,11 @@ export function containerArgs(s: Service, platform: ContainerPlatform): proxmoxv
     devicePassthroughs: s.devices.map((d) => ({ path: d.path, gid: d.gid, mode: d.mode })),
     startOnBoot: true,
     started: true,
+    // Without it the provider waits only 10 s for an address; provisioning starts with apt over the network.
+    waitForIp: { ipv4: true },
     startup: { order: s.startupOrder, upDelay: upDelay(s) },
     tags: containerTags(s),
     // Containers are cattle: the data lives on datasets, so the container itself is not protected.
     protection: false,
   };
-}
-
-/**
- * Changes when the container is replaced (template, privilege, mounts, node or vmId change): the
- * provisioning commands carry it as a trigger so a rebuilt, blank container is provisioned again.
- */
-export function containerGeneration(s: Service, platform: Pick<ContainerPlatform, "proxmox">): string {
-  const template = platform.proxmox.templates[s.template];
-  return contentHash(
-    platform.proxmox.nodeName,
-    String(s.vmId),
-    s.template,
-    template?.checksum ?? "",
-    String(s.unprivileged),
-    JSON.stringify(s.mounts.map((m) => [m.hostPath, m.path, m.readOnly])),
-  );
 }

@@ -6,7 +6,7 @@ import { sshConnection } from "../shared/connection";
 import { contentHash } from "../shared/hash";
 import type { ContainerPlatform } from "../shared/platform";
 import { renderAccount } from "./account";
-import { containerArgs, containerGeneration } from "./container";
+import { containerArgs } from "./container";
 import { execStdinCommand, renderPushFiles, renderRecipeScript, secretFileCommand, type ResolvedFile } from "./push-files";
 import { appRecipe } from "./recipes";
 import type { ProvisionFile, Recipe } from "./types";
@@ -31,7 +31,7 @@ const DEFAULT_OWNER = "root:root";
 /**
  * One LXC per service: the container with its bind mounts, then its provisioning through `pct` on the
  * host: the service's account and plain files, each secret file on its own through stdin, and the
- * recipe. Containers are cattle: every command re-runs when the container is rebuilt.
+ * recipe. Containers are cattle: every command is replaced with the container, so it runs again.
  */
 export class LxcService extends pulumi.ComponentResource {
   public readonly vmId: pulumi.Output<number>;
@@ -43,7 +43,7 @@ export class LxcService extends pulumi.ComponentResource {
   constructor(name: string, args: LxcServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:LxcService", name, {}, opts);
     const { service: s, platform } = args;
-    const lane = platform.lanes.take();
+    const lane = platform.lanes.take(s.role === "app" ? "app" : "infra", s.name);
     this.container = new proxmoxve.ContainerLegacy(`${name}-container`, containerArgs(s, platform), {
       parent: this,
       provider: platform.provider,
@@ -58,8 +58,9 @@ export class LxcService extends pulumi.ComponentResource {
     const plain = files.filter((f) => !f.secret);
     const secrets = files.filter((f) => f.secret);
     const connection = sshConnection(platform.connection);
-    // Commands run again whenever the container is rebuilt (a blank root disk).
-    const generation = containerGeneration(s, platform);
+    // Whatever replaces the container (template, mounts, keys, datastore, a smaller disk...) replaces
+    // every provisioning command with it, so a rebuilt, blank container is provisioned again.
+    const provisioning = { parent: this, replaceWith: [this.container] };
 
     const pushScript = pulumi
       .all(plain.map((f) => pulumi.output(f.content)))
@@ -72,8 +73,8 @@ export class LxcService extends pulumi.ComponentResource {
     const pushHash = pushScript.apply((text) => contentHash(text));
     const prepare = new command.remote.Command(
       `${name}-files`,
-      { connection, create: execStdinCommand(s.vmId), stdin: pushScript, triggers: [generation, pushHash] },
-      { parent: this, dependsOn: [this.container] },
+      { connection, create: execStdinCommand(s.vmId), stdin: pushScript, triggers: [pushHash], addPreviousOutputInEnv: false },
+      { ...provisioning, dependsOn: [this.container] },
     );
 
     const secretSteps = secrets.map(
@@ -85,10 +86,11 @@ export class LxcService extends pulumi.ComponentResource {
             create: secretFileCommand(s.vmId, f.path, f.mode ?? "0600", f.owner ?? DEFAULT_OWNER),
             stdin: pulumi.secret(f.content),
             // The secret itself is the trigger: it stays encrypted in state, and a new value is pushed.
-            triggers: [generation, f.path, pulumi.secret(f.content)],
+            triggers: [f.path, pulumi.secret(f.content)],
             logging: "none",
+            addPreviousOutputInEnv: false,
           },
-          { parent: this, dependsOn: [prepare], additionalSecretOutputs: ["stdout", "stderr"] },
+          { ...provisioning, dependsOn: [prepare], additionalSecretOutputs: ["stdout", "stderr"] },
         ),
     );
 
@@ -102,12 +104,14 @@ export class LxcService extends pulumi.ComponentResource {
           connection,
           create: execStdinCommand(s.vmId),
           stdin: script,
-          // Re-run when the script, a plain file or a secret file changes, and on a rebuilt container.
-          triggers: [generation, pushHash.apply((h) => contentHash(script, h)), ...secrets.map((f) => pulumi.secret(f.content))],
+          // Re-run when the script, a plain file or a secret file changes (and, by replaceWith, on a rebuilt container).
+          triggers: [pushHash.apply((h) => contentHash(script, h)), ...secrets.map((f) => pulumi.secret(f.content))],
           // A recipe that reads secrets could print them on failure.
           logging: hasSecrets ? "none" : "stdoutAndStderr",
+          // A recipe's apt and docker output would otherwise be handed to its next run and kept in state.
+          addPreviousOutputInEnv: false,
         },
-        { parent: this, dependsOn: [prepare, ...secretSteps], additionalSecretOutputs: hasSecrets ? ["stdout", "stderr"] : [] },
+        { ...provisioning, dependsOn: [prepare, ...secretSteps], additionalSecretOutputs: hasSecrets ? ["stdout", "stderr"] : [] },
       );
     }
     this.provisioned = last;

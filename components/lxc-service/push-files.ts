@@ -64,12 +64,22 @@ export function secretFileScript(path: string, mode: string, owner: string): str
   ].join("; ");
 }
 
+/**
+ * Starts the container when it is not running (stopped by hand, or not yet up after a host reboot), so
+ * that `pct exec` behind it works; when it will not start, says so and stops the command there.
+ */
+export const ensureRunningCommand = (vmId: number): string =>
+  `{ pct status ${vmId} | grep -q running || pct start ${vmId} || { echo "container ${vmId} is not running and pct start ${vmId} failed" >&2; false; }; }`;
+
+/** `pct exec` in the container, after making sure it runs. */
+const pctExec = (vmId: number, argv: readonly string[]): string => `${ensureRunningCommand(vmId)} && ${shellJoin(["pct", "exec", String(vmId), "--", ...argv])}`;
+
 /** The host command for a secret file: nothing secret is on this command line. */
 export const secretFileCommand = (vmId: number, path: string, mode: string, owner: string): string =>
-  shellJoin(["pct", "exec", String(vmId), "--", "sh", "-c", secretFileScript(path, mode, owner)]);
+  pctExec(vmId, ["sh", "-c", secretFileScript(path, mode, owner)]);
 
 /** The host command that runs a script fed on stdin inside the container. */
-export const execStdinCommand = (vmId: number): string => shellJoin(["pct", "exec", String(vmId), "--", "bash", "-s"]);
+export const execStdinCommand = (vmId: number): string => pctExec(vmId, ["bash", "-s"]);
 
 /**
  * A container on its first boot may still be starting systemd and its network when its recipe

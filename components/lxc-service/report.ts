@@ -1,5 +1,6 @@
 import type { Homelab } from "../../config";
 import { table, type ReportSection } from "../../src/plan-report";
+import { hardlinkFindings } from "./hardlinks";
 
 /** Plan report: per service its container (vmid, IP, sizes) and where its mounts come from. */
 export function servicesReport(model: Homelab): ReportSection[] {
@@ -19,5 +20,6 @@ export function servicesReport(model: Homelab): ReportSection[] {
       ...model.services.flatMap((s) => s.mounts.map((m) => [s.name, m.dataset, m.tier, m.hostPath, m.path, m.readOnly ? "ro" : "rw"] as const)),
     ]),
   };
-  return [containers, mounts];
+  const hardlinks = hardlinkFindings(model);
+  return [containers, mounts, ...(hardlinks.length > 0 ? [{ title: "Hardlinks (*arr imports)", lines: hardlinks }] : [])];
 }

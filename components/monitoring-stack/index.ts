@@ -82,7 +82,9 @@ export class MonitoringStack extends pulumi.ComponentResource {
       create: execStdinCommand(args.prometheus.vmId),
       stdin: renderRecipeScript(pveExporterInstallScript()),
       triggers: [pveExporterInstallScript()],
-    }, { parent: this, dependsOn: [this.prometheus] });
+      addPreviousOutputInEnv: false,
+      // Runs again on a rebuilt Prometheus container, like its own provisioning.
+    }, { parent: this, dependsOn: [this.prometheus], replaceWith: [this.prometheus.container] });
     this.grafana = new LxcService(
       args.grafana.name,
       {

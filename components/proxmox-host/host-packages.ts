@@ -3,11 +3,68 @@ import { shellJoin } from "../shared/shell";
 /** Debian package names only: they end up on a root command line. */
 export const isDebianPackageName = (name: string): boolean => /^[a-z0-9][a-z0-9+.-]+$/.test(name);
 
+/** Which Proxmox package repository the host uses: the stock enterprise one, or the public no-subscription one. */
+export type AptRepository = "enterprise" | "no-subscription";
+
+/**
+ * Switches a stock host to the no-subscription repository: every enterprise.proxmox.com source (PVE and
+ * Ceph) is disabled in place, and the pve-no-subscription source is written in the release's format:
+ * one-line `.list` on Proxmox VE 8 (bookworm), deb822 `.sources` on Proxmox VE 9 (trixie). Running it
+ * twice changes nothing. APT_DIR and OS_RELEASE can be pointed elsewhere (the tests do).
+ */
+const NO_SUBSCRIPTION = `apt_dir="\${HOMELAB_APT_DIR:-/etc/apt}"
+codename="$(sed -n 's/^VERSION_CODENAME=//p' "\${HOMELAB_OS_RELEASE:-/etc/os-release}")"
+for f in "$apt_dir"/sources.list "$apt_dir"/sources.list.d/*.list; do
+  [ -f "$f" ] || continue
+  sed -i 's|^[[:space:]]*\\(deb[^#]*enterprise\\.proxmox\\.com\\)|# \\1|' "$f"
+done
+for f in "$apt_dir"/sources.list.d/*.sources; do
+  if [ ! -f "$f" ] || ! grep -q 'enterprise\\.proxmox\\.com' "$f"; then continue; fi
+  if grep -qi '^Enabled:' "$f"; then sed -i 's/^Enabled:.*/Enabled: false/I' "$f"; else echo 'Enabled: false' >> "$f"; fi
+done
+case "$codename" in
+  bookworm) target="$apt_dir/sources.list.d/pve-no-subscription.list"
+    want='deb http://download.proxmox.com/debian/pve bookworm pve-no-subscription' ;;
+  trixie) target="$apt_dir/sources.list.d/proxmox.sources"
+    want='Types: deb
+URIs: http://download.proxmox.com/debian/pve
+Suites: trixie
+Components: pve-no-subscription
+Signed-By: /usr/share/keyrings/proxmox-archive-keyring.gpg' ;;
+  *) echo "homelab:proxmox.aptRepository no-subscription knows Proxmox VE 8 (bookworm) and 9 (trixie), not '$codename'" >&2; exit 1 ;;
+esac
+if [ "$(cat "$target" 2>/dev/null)" != "$want" ]; then printf '%s\\n' "$want" > "$target"; fi
+`;
+
+/**
+ * Refreshes the lists, tolerating a failed refresh (a stock host without a subscription gets 401 from
+ * the enterprise repository, and apt-get update exits 100 although the Debian lists were refreshed);
+ * only a failed install fails, and then with what to set when the 401 was the cause.
+ */
+const UPDATE_THEN_INSTALL = (install: string): string => `update_log="$(mktemp)"
+trap 'rm -f "$update_log"' EXIT
+hint=""
+if ! apt-get update -qq >"$update_log" 2>&1; then
+  cat "$update_log" >&2
+  if grep -q '401' "$update_log" && grep -q 'enterprise\\.proxmox\\.com' "$update_log"; then
+    hint="the Proxmox enterprise repository answered 401 Unauthorized (no subscription): set homelab:proxmox.aptRepository to no-subscription, or add a subscription key"
+    echo "warning: $hint" >&2
+  else
+    echo "warning: apt-get update failed; installing from the lists there are" >&2
+  fi
+fi
+if ! ${install}; then
+  echo "installing host packages failed\${hint:+; $hint}" >&2
+  exit 1
+fi
+`;
+
 /** Installs host packages once; apt leaves installed ones alone, so a re-run changes nothing. */
-export function hostPackagesCommand(packages: readonly string[]): string {
+export function hostPackagesCommand(packages: readonly string[], repository: AptRepository = "enterprise"): string {
   const bad = packages.filter((p) => !isDebianPackageName(p));
   if (bad.length > 0) throw new Error(`not Debian package names: ${bad.join(", ")}`);
   const sorted = [...new Set(packages)].sort();
   if (sorted.length === 0) return "true";
-  return `set -eu; export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; ${shellJoin(["apt-get", "install", "-y", "--no-install-recommends", ...sorted])}`;
+  const install = shellJoin(["apt-get", "install", "-y", "--no-install-recommends", ...sorted]);
+  return ["set -eu", "export DEBIAN_FRONTEND=noninteractive", ...(repository === "no-subscription" ? [NO_SUBSCRIPTION] : []), UPDATE_THEN_INSTALL(install)].join("\n");
 }

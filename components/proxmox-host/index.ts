@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Homelab } from "../../config";
 import { sshConnection, type HostConnection } from "../shared/connection";
 import { hostPackagesCommand } from "./host-packages";
-import { tierStorageContents, tierStoragePath } from "./tier-storage";
+import { tierStorageContents, tierStorageDirCommand, tierStoragePath } from "./tier-storage";
 
 export interface ProxmoxHostArgs {
   readonly proxmox: Homelab["proxmox"];
@@ -39,14 +39,25 @@ export class ProxmoxHost extends pulumi.ComponentResource {
           checksum: t.checksum,
           checksumAlgorithm: t.checksumAlgorithm,
           overwrite: false,
+          // Most hosts already hold the template from `pveam download`; take it over instead of failing.
+          overwriteUnmanaged: true,
         },
         { parent: this },
       );
       this.templateIds[key] = file.id;
     }
 
+    const connection = sshConnection(args.connection);
     this.storages = {};
     for (const tier of Object.values(args.tiers)) {
+      // The provider's storage.Directory has no is_mountpoint input: the base directory is made here,
+      // on the mounted tier only, and Proxmox is told not to create it itself (it would, on the root disk).
+      const baseDir = tierStorageDirCommand(tier);
+      const dir = new command.remote.Command(
+        `${name}-storage-${tier.name}-dir`,
+        { connection, create: baseDir, update: baseDir, addPreviousOutputInEnv: false },
+        { parent: this },
+      );
       this.storages[tier.name] = new proxmoxve.storage.Directory(
         `${name}-storage-${tier.name}`,
         {
@@ -54,19 +65,20 @@ export class ProxmoxHost extends pulumi.ComponentResource {
           path: tierStoragePath(tier),
           nodes: [args.proxmox.nodeName],
           contents: tierStorageContents(tier),
-          createBasePath: true,
+          createBasePath: false,
           shared: false,
         },
         // Removing a directory storage from Proxmox keeps its files; backups on it are never deleted here.
-        { parent: this },
+        { parent: this, dependsOn: [dir] },
       );
     }
 
-    const install = hostPackagesCommand(args.hostPackages);
+    const install = hostPackagesCommand(args.hostPackages, args.proxmox.aptRepository);
     this.packages = new command.remote.Command(
       `${name}-packages`,
       // Removing a package from the list leaves it installed: other tools on the host may use it.
-      { connection: sshConnection(args.connection), create: install, update: install },
+      // apt's output is not fed back into the next run's environment (nor kept growing in state).
+      { connection, create: install, update: install, addPreviousOutputInEnv: false },
       { parent: this },
     );
     this.registerOutputs({ templateIds: this.templateIds });

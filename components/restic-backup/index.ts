@@ -105,6 +105,7 @@ export class ResticBackup extends pulumi.ComponentResource {
         create: renderInitCommand(layout.envFile),
         triggers: [this.repository],
         logging: "stderr",
+        addPreviousOutputInEnv: false,
       },
       { ...hostOpts, dependsOn: [...args.dependsOn, envFile, passwordFile] },
     );
@@ -116,7 +117,7 @@ export class ResticBackup extends pulumi.ComponentResource {
       ...JOBS.map((job) => ({ part: `script-${job}`, path: scriptPath(layout, job), content: renderJobScript(job, scriptInput) })),
       { part: "script-restore", path: scriptPath(layout, "restore"), content: renderRestoreScript({ sources, resticHost, layout }) },
     ].map(({ part, path, content }) =>
-      new command.remote.Command(`${name}-${part}`, { connection, ...writeFileCommand(path, "0755"), stdin: content }, hostOpts),
+      new command.remote.Command(`${name}-${part}`, { connection, ...writeFileCommand(path, "0755"), stdin: content, addPreviousOutputInEnv: false }, hostOpts),
     );
 
     const units = renderAllUnits(settings, layout);
@@ -125,7 +126,7 @@ export class ResticBackup extends pulumi.ComponentResource {
         const file = unitName(u.job, kind);
         return new command.remote.Command(
           `${name}-unit-${u.job}-${kind}`,
-          { connection, ...writeFileCommand(`${layout.unitDir}/${file}`, "0644"), stdin: kind === "service" ? u.service : u.timer },
+          { connection, ...writeFileCommand(`${layout.unitDir}/${file}`, "0644"), stdin: kind === "service" ? u.service : u.timer, addPreviousOutputInEnv: false },
           hostOpts,
         );
       }),
@@ -142,6 +143,7 @@ export class ResticBackup extends pulumi.ComponentResource {
         delete: `systemctl disable --now ${timerList} || true`,
         // Re-run after a unit changes, so systemd reloads what was rewritten.
         triggers: [contentHash(...units.flatMap((u) => [u.service, u.timer]))],
+        addPreviousOutputInEnv: false,
       },
       { ...hostOpts, dependsOn: [init, ...scripts, ...unitFiles] },
     );

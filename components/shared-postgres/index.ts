@@ -22,8 +22,10 @@ export interface SharedPostgresArgs {
   readonly apps: readonly Service[];
   /** The `homelab:postgres` section: major version, connection headroom, monitoring role. */
   readonly settings: Homelab["postgres"];
-  /** Networks the admin may connect from besides the Proxmox host (`homelab:network.adminCidrs`). */
-  readonly adminCidrs: readonly string[];
+  /** Networks the admin may connect from besides the Proxmox host (`homelab:network.operatorCidrs`). */
+  readonly operatorCidrs: readonly string[];
+  /** Every container's address; the admin is refused from each of them. */
+  readonly containerIps: readonly string[];
   readonly platform: ContainerPlatform;
   /** Resources the server container waits for (the dataset directories). */
   readonly dependsOn: readonly pulumi.Resource[];
@@ -94,7 +96,7 @@ export class SharedPostgres extends pulumi.ComponentResource {
     this.server = new LxcService(server.name, {
       service: server,
       platform,
-      recipe: postgresRecipe({ server, plan, admin: { proxmoxHost: platform.proxmox.sshAddress, adminCidrs: args.adminCidrs }, vectorchordVersion: settings.vectorchordVersion, exporterPort }),
+      recipe: postgresRecipe({ server, plan, admin: { proxmoxHost: platform.proxmox.sshAddress, operatorCidrs: args.operatorCidrs, containerIps: args.containerIps }, vectorchordVersion: settings.vectorchordVersion, exporterPort }),
       files: secretFiles,
       dependsOn: args.dependsOn,
     }, { parent: this });
@@ -107,7 +109,9 @@ export class SharedPostgres extends pulumi.ComponentResource {
           create: execStdinCommand(server.vmId),
           stdin: renderRecipeScript(renderPreloadScript(plan, settings.vectorchordVersion)),
           triggers: [renderPreloadScript(plan, settings.vectorchordVersion)],
-        }, { parent: this, dependsOn: [this.server] })
+          addPreviousOutputInEnv: false,
+          // Runs again on a rebuilt server container, like the server's own provisioning.
+        }, { parent: this, dependsOn: [this.server], replaceWith: [this.server.container] })
       : undefined;
 
     // Only once the server is provisioned (the whole LxcService, its recipe included) can anyone log in.

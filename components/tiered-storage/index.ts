@@ -53,7 +53,7 @@ export class TieredStorage extends pulumi.ComponentResource {
       `${name}-${d.name}`,
       // A changed owner or mode is applied in place (update), never by replacing the resource; and
       // there is no delete command: removing the resource leaves the directory and its data on the host.
-      { connection, create: script, update: script },
+      { connection, create: script, update: script, addPreviousOutputInEnv: false },
       { parent: this, protect: !args.allowDataLoss, retainOnDelete: true },
     );
     return { dataset: d.name, tier: d.tier, hostPath: d.hostPath, hostUid: d.hostUid, hostGid: d.hostGid, ready: dir };

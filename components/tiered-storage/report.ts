@@ -1,5 +1,6 @@
 import { budgets, type Homelab } from "../../config";
 import { table, type ReportSection } from "../../src/plan-report";
+import { ADOPTED_MARKER } from "./dataset-dir";
 
 const percent = (part: number, whole: number): string => (whole > 0 ? `${Math.round((part / whole) * 100)}%` : "-");
 
@@ -20,5 +21,13 @@ export function storageReport(model: Homelab): ReportSection[] {
       ...model.datasets.map((d) => [d.name, d.tier, d.hostPath, d.quotaGiB, `${d.hostUid}:${d.hostGid}`, d.mode, d.backup ? "restic" : "no"] as const),
     ]),
   };
-  return [tiers, datasets];
+  const adopted = model.datasets.filter((d) => d.adopt);
+  const adoption: ReportSection = {
+    title: "Existing data (adopt)",
+    lines:
+      adopted.length === 0
+        ? ["none adopted: only each dataset's top directory is chowned; files already inside keep their owner (set adopt: true on a dataset to take them over)"]
+        : adopted.map((d) => `${d.name}: everything already in ${d.hostPath} is chowned once to ${d.hostUid}:${d.hostGid} (remembered in ${ADOPTED_MARKER})`),
+  };
+  return [tiers, datasets, adoption];
 }

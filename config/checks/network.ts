@@ -10,6 +10,16 @@ export function checkNetwork(model: Homelab): Problem[] {
   network.adminCidrs.forEach((c, i) => {
     if (!parseCidr(c)) problems.push({ path: `homelab:network.adminCidrs.${i}`, message: `'${c}' must be a network in CIDR form like 192.168.1.0/24` });
   });
+  network.operatorCidrs.forEach((c, i) => {
+    const path = `homelab:network.operatorCidrs.${i}`;
+    const parsed = parseCidr(c, { min: 0, max: 32 });
+    if (!parsed) problems.push({ path, message: `'${c}' must be a network in CIDR form like 192.168.1.0/24 or an address like 192.168.1.50/32` });
+    else if (parsed.prefix === 0) problems.push({ path, message: `'${c}' would let any address try the Postgres superuser's password; name the networks you run pulumi up from` });
+    else {
+      const container = parsed.prefix === 32 ? model.services.find((s) => isIpv4(s.ip) && ipToInt(s.ip) === parsed.network) : undefined;
+      if (container) problems.push({ path, message: `${c} is the container of ${container.configPath}; pulumi up runs from the operator's machine, not a container` });
+    }
+  });
   if (cidrValid && !cidrContains(network.cidr, network.gateway)) {
     problems.push({ path: "homelab:network.gateway", message: `${network.gateway} is outside ${formatCidr(network.cidr)}` });
   }

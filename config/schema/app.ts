@@ -22,6 +22,12 @@ export const ownDatasetSchema = z.strictObject({
   sqlite: z.array(z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(db|sqlite3?)$/, { message: "must be a database file relative to the dataset, like data/library.db" })).default([]),
   /** Mode of the host directory. Defaults to 0750. */
   mode: z.string().regex(/^[0-7]{3,4}$/).default("0750"),
+  /**
+   * Take over data that was already in the directory: once, chown everything in it to the dataset's
+   * owner (a marker file remembers it; a changed owner adopts again). Off by default: only the top
+   * directory is ever chowned otherwise.
+   */
+  adopt: z.boolean().default(false),
 });
 
 /** A shared dataset from `storage.datasets` mounted into the container. */
@@ -88,7 +94,8 @@ export const appSpecSchema = z.strictObject({
   /** The user the app runs as inside the container, owner of its datasets. */
   user: z.strictObject({ name: z.string().regex(/^[a-z_][a-z0-9_-]*$/), uid: z.number().int().min(0).max(65535), gid: z.number().int().min(0).max(65535) }),
   datasets: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), ownDatasetSchema).default({}),
-  mounts: z.record(z.string(), sharedMountSchema).default({}),
+  /** Shared datasets by name; `false` drops one the catalog mounts (e.g. for the hardlink layout). */
+  mounts: z.record(z.string(), z.union([sharedMountSchema, z.literal(false)])).default({}),
   /** The app's web interface, routed as `<subdomain>.<domain>`. */
   web: routeSchema.optional(),
   /** More routes served by the same container, keyed by subdomain (e.g. alertmanager beside prometheus). */

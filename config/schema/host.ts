@@ -36,6 +36,12 @@ export const proxmoxSchema = z.strictObject({
   reservedRamMiB: z.number().int().min(512).default(4096),
   /** Physical CPU threads of the host. */
   cores: z.number().int().min(1),
+  /**
+   * Proxmox package repository for host packages. `enterprise` (the default) leaves the host's sources
+   * as they are and names this setting when the enterprise repository answers 401; `no-subscription`
+   * disables the enterprise sources and uses Proxmox's public pve-no-subscription repository.
+   */
+  aptRepository: z.enum(["enterprise", "no-subscription"]).default("enterprise"),
   /** Containers created at once; Proxmox fails concurrent creates with lock timeouts. Defaults to 2. */
   parallelCreates: z.number().int().min(1).max(8).default(2),
   /** Proxmox storage that holds container root disks (on the NVMe). Defaults to `local-lvm`. */
@@ -61,4 +67,10 @@ export const networkSchema = z.strictObject({
   searchDomain: z.string().optional(),
   /** Networks allowed to reach admin interfaces (Postgres admin, LAN-only routes). Defaults to the LAN. */
   adminCidrs: z.array(z.string()).optional(),
+  /**
+   * Where the operator runs `pulumi up` from: the postgresql provider logs in to the shared Postgres as
+   * its superuser from there, so only these networks (and the Proxmox host) may, and never a container
+   * inside them. Defaults to adminCidrs.
+   */
+  operatorCidrs: z.array(z.string()).optional(),
 });

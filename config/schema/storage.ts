@@ -15,6 +15,11 @@ export const tierSchema = z.strictObject({
   capacityGiB: z.number().int().min(1),
   /** Name of the Proxmox directory storage created on this tier (for vzdump backups, templates). */
   proxmoxStorage: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  /**
+   * The tier is its own mounted filesystem: nothing is written to it unless `mountpoint -q` says it is
+   * mounted, so an unmounted disk never fills the root disk. Set false for a plain directory. Defaults to true.
+   */
+  mountPoint: z.boolean().default(true),
 });
 
 /** A dataset: a directory on a tier that reaches containers as a bind mount. */
@@ -35,6 +40,12 @@ export const datasetSchema = z.strictObject({
   backup: z.boolean().optional(),
   /** Glob patterns restic skips inside this dataset. */
   excludes: z.array(z.string().min(1)).default([]),
+  /**
+   * Take over data that was already in the directory: once, chown everything in it to the dataset's
+   * owner (a marker file remembers it; a changed owner adopts again). Off by default: only the top
+   * directory is ever chowned otherwise.
+   */
+  adopt: z.boolean().default(false),
 });
 
 export const storageSchema = z.strictObject({
