@@ -99,7 +99,8 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
       service: s,
       platform,
       files: connectionFile ? [{ ...connectionFile, secret: true }] : [],
-      dependsOn: [...ready, ...infrastructure, ...(postgres?.readyFor[s.name] ?? [])],
+      dependsOn: [...ready, ...infrastructure],
+      recipeAfter: postgres?.readyFor[s.name] ?? [],
     }, provider);
   }
 

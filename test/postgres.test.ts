@@ -97,7 +97,7 @@ test("every password is a secret input and no generated password appears in a no
   assert.deepEqual(leaks, []);
 });
 
-test("the server is provisioned before the provider connects, the provider before databases, databases before the apps", async () => {
+test("the server is provisioned before the provider connects, the provider before databases, databases before the apps' recipes", async () => {
   const { resources } = await runProgram();
   const serverComponent = resources.find((r) => r.type === "homelab:index:LxcService" && r.name === "postgres") as RecordedResource;
   const descendants = (urn: string): RecordedResource[] => resources.filter((r) => r.parentUrn === urn).flatMap((c) => [c, ...descendants(c.urn)]);
@@ -109,8 +109,8 @@ test("the server is provisioned before the provider connects, the provider befor
     assert.ok(r.provider.startsWith(`${provider.urn}::`), `${r.name} goes through the admin provider`);
   }
   for (const app of Object.keys(DB_APPS)) {
-    const container = byName(resources, `${app}-container`);
-    const deps = dependencyNames(container);
+    const recipe = byName(resources, `${app}-provision`);
+    const deps = dependencyNames(recipe);
     assert.ok(deps.includes(`postgres-${app}-database`), `${app} waits for its database`);
     assert.ok(deps.includes(`postgres-${app}-role`), `${app} waits for its role`);
   }
@@ -308,14 +308,18 @@ test("the plan report lists databases, owners, extensions and the pools against 
   assert.match(text, /max_connections = 58: app pools 50 \+ admin 5 \(superuser-reserved\) \+ monitoring 3/);
 });
 
-test("an app waits for its own role, database and extensions, so a VectorChord download holds back Immich alone", async () => {
+test("an app's recipe waits for its own role, database and extensions, so a VectorChord download holds back Immich alone", async () => {
   const { resources } = await runProgram();
-  const immich = dependencyNames(byName(resources, "immich-container"));
-  assert.ok(immich.includes("postgres-immich-vchord") && immich.includes("postgres-immich-database"), "immich waits for its database and vchord");
-  const n8n = dependencyNames(byName(resources, "n8n-container"));
-  assert.ok(n8n.includes("postgres-n8n-database") && n8n.includes("postgres-n8n-uuid-ossp"), "n8n waits for its database and extension");
+  const immich = dependencyNames(byName(resources, "immich-provision"));
+  assert.ok(immich.includes("postgres-immich-vchord") && immich.includes("postgres-immich-database"), "immich's recipe waits for its database and vchord");
+  const n8n = dependencyNames(byName(resources, "n8n-provision"));
+  assert.ok(n8n.includes("postgres-n8n-database") && n8n.includes("postgres-n8n-uuid-ossp"), "n8n's recipe waits for its database and extension");
   for (const other of ["postgres-preload", "postgres-immich-vchord", "postgres-immich-database"]) assert.ok(!n8n.includes(other), `n8n does not wait for ${other}`);
+  // Containers (and so the creation lanes) wait for no app's database: a missing extension blocks one recipe.
+  for (const c of ofType(resources, "proxmoxve:index/containerLegacy:ContainerLegacy")) {
+    assert.ok(!dependencyNames(c).some((d) => /^postgres-.*-(database|role|vchord|vector|cube|earthdistance|uuid-ossp)$/.test(d)), `${c.name} waits for no database`);
+  }
   const preload = byName(resources, "postgres-preload");
   assert.ok(dependencyNames(byName(resources, "postgres-immich-vchord")).includes("postgres-preload"), "vchord waits for its library");
-  assert.match(String(preload.inputs.create), /^pct exec 110 -- bash -s$/);
+  assert.match(String(preload.inputs.create), /pct exec 110 -- bash -s$/);
 });

@@ -22,8 +22,13 @@ export interface LxcServiceArgs {
   readonly recipe?: Recipe;
   /** Files other components render for this service (configs, 0600 env files with secrets). */
   readonly files?: readonly ProvisionFile[];
-  /** Resources that must exist before the container is created (dataset directories, the database). */
+  /** Resources that must exist before the container is created (dataset directories, the infrastructure). */
   readonly dependsOn?: readonly pulumi.Resource[];
+  /**
+   * Resources only the recipe waits for (the app's database and extensions): the container itself,
+   * and the next container of its creation lane, do not wait for them.
+   */
+  readonly recipeAfter?: readonly pulumi.Resource[];
 }
 
 const DEFAULT_OWNER = "root:root";
@@ -111,7 +116,7 @@ export class LxcService extends pulumi.ComponentResource {
           // A recipe's apt and docker output would otherwise be handed to its next run and kept in state.
           addPreviousOutputInEnv: false,
         },
-        { ...provisioning, dependsOn: [prepare, ...secretSteps], additionalSecretOutputs: hasSecrets ? ["stdout", "stderr"] : [] },
+        { ...provisioning, dependsOn: [prepare, ...secretSteps, ...(args.recipeAfter ?? [])], additionalSecretOutputs: hasSecrets ? ["stdout", "stderr"] : [] },
       );
     }
     this.provisioned = last;
