@@ -180,7 +180,7 @@ test("receiver credentials live only in 0600 secret files that alertmanager.yml 
     assert.ok(file, `no credential file for ${r.name}`);
     assert.equal(file.secret, true);
     assert.equal(file.mode, "0600");
-    assert.equal(file.owner, "1000:1000");
+    assert.equal(file.owner, "900:900", "the prometheus system account (catalog ids)");
     assert.ok(await pulumi.isSecret(pulumi.output(file.content)));
   }
   for (const file of files.filter((f) => !f.secret)) {
@@ -261,7 +261,7 @@ test("mocks: the monitoring stack creates its two LXCs, a read-only API token an
   assert.equal(byName(resources, "prometheus-container").inputs.vmId, 113);
   // The Proxmox exporter (PyPI) installs after the Debian-packaged daemons, in their container.
   const pveExporter = byName(resources, "monitoring-pve-exporter");
-  assert.match(String(pveExporter.inputs.create), /^pct exec 113 -- bash -s$/);
+  assert.match(String(pveExporter.inputs.create), /pct exec 113 -- bash -s$/);
   assert.match(String(pveExporter.inputs.stdin), /prometheus-pve-exporter==3\.10\.0/);
   assert.ok(dependencyNames(pveExporter).includes("prometheus-provision"), "after the prometheus recipe");
   assert.equal(byName(resources, "grafana-container").inputs.vmId, 114);
