@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
-import { unresolvedHosts, urlOn } from "./rehearsal/converge";
+import { pipIndexUrl, unresolvedHosts, urlOn } from "./rehearsal/converge";
+import { runSteps, type Outcome } from "./rehearsal/scheduler";
 import { substituteForRehearsal } from "./rehearsal/substitutes";
 import { rehearsalPlan } from "./rehearsal/steps";
 import { selectSteps, serviceOf } from "./rehearsal/summary";
@@ -62,4 +63,20 @@ test("a failed download is named by its URL or image; the restic repository is t
   assert.match(out, /^RESTIC_PASSWORD_FILE=\/etc\/homelab\/restic\/password$/m);
   assert.equal(notes.length, 1);
   assert.equal(substituteForRehearsal({ name: "x" } as never, "echo hi\n", notes), "echo hi\n");
+});
+
+test("a download that cannot be reached holds back its own service's later steps, not another service that waits only for order", async () => {
+  assert.equal(
+    pipIndexUrl("after connection broken by 'NewConnectionError(...: Failed to establish a new connection: [Errno -2] Name or service not known')': /simple/prometheus-pve-exporter/"),
+    "https://pypi.org/simple/prometheus-pve-exporter/",
+  );
+  const step = (name: string, after: string[]) => ({ resource: { name } as never, after });
+  const steps = [step("a-download", []), step("a-next", ["a-download"]), step("b-app", ["a-download"]), step("b-next", ["b-app"])];
+  const ran: string[] = [];
+  const outcomes = await runSteps(steps, async (s) => {
+    ran.push(s.resource.name);
+    return s.resource.name === "a-download" ? ({ kind: "needs", url: "https://example.invalid/x", ms: 0 } as Outcome) : ({ kind: "done", ms: 0 } as Outcome);
+  }, 2, (s) => s.resource.name.split("-")[0] ?? "");
+  assert.deepEqual(ran.sort(), ["a-download", "b-app", "b-next"]);
+  assert.deepEqual(outcomes.get("a-next"), { kind: "blocked", by: "a-download" });
 });

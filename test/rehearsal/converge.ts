@@ -31,6 +31,13 @@ export function unresolvedHosts(output: string): string[] {
   return [...hosts];
 }
 
+/** pip names the package it could not fetch from its default index, not the host. */
+export function pipIndexUrl(output: string): string | undefined {
+  if (!/Failed to establish a new connection: \[Errno -[23]\]/.test(output)) return undefined;
+  const m = /\/simple\/([A-Za-z0-9_.-]+)\//.exec(output);
+  return m ? `https://pypi.org/simple/${m[1]}/` : undefined;
+}
+
 /** The first URL (or image reference) of a script on a given host: what the step needed. */
 export function urlOn(host: string, text: string): string {
   const h = host.replace(/\./g, "\\.");
@@ -111,8 +118,11 @@ export async function executeStep(step: Step, ctx: ConvergeContext): Promise<Out
       return { kind: "done", ms: ms() };
     } catch (error) {
       if (!(error instanceof CommandFailed)) throw error;
-      const hosts = unresolvedHosts(`${error.result.stdout}\n${error.result.stderr}`);
+      const output = `${error.result.stdout}\n${error.result.stderr}`;
+      const hosts = unresolvedHosts(output);
       if (hosts.length > 0) return { kind: "needs", url: urlOn(hosts[0] ?? "", `${create}\n${stdin}`), ms: ms() };
+      const pip = pipIndexUrl(output);
+      if (pip) return { kind: "needs", url: pip, ms: ms() };
       return { kind: "failed", error: error.message, ms: ms() };
     }
   }

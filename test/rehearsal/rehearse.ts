@@ -8,7 +8,7 @@ import { StandInHost, mountTiers } from "./host";
 import { cleanUp, LOG_DIR, Network, WORK_DIR } from "./lab";
 import { runSteps, type Outcome } from "./scheduler";
 import { rehearsalPlan, type RehearsalPlan, type Step } from "./steps";
-import { describeOutcome, printSummary, selectSteps, Timings } from "./summary";
+import { describeOutcome, printSummary, selectSteps, serviceOf, Timings } from "./summary";
 import { substituteForRehearsal } from "./substitutes";
 
 /**
@@ -100,7 +100,7 @@ async function inner(options: Options): Promise<void> {
     const byUrn = new Map([...plan.byName.values()].map((r) => [r.urn, r]));
     const convergeCtx: ConvergeContext = { host, byName: plan.byName, byUrn, substitute: (r, stdin) => substituteForRehearsal(r, stdin, notes), notes };
     await timings.phase("converge", () =>
-      runSteps(steps, (s) => executeStep(s, convergeCtx), 3, (s, o) => {
+      runSteps(steps, (s) => executeStep(s, convergeCtx), 3, (s) => serviceOf(s.resource, plan as RehearsalPlan), (s, o) => {
         outcomes.set(s.resource.name, o);
         process.stdout.write(`# ${describeOutcome(s, o)}\n`);
       }),

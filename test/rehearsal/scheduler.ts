@@ -10,19 +10,32 @@ export type Outcome =
 
 export type Executor = (step: Step) => Promise<Outcome>;
 
-/** Outcomes after which the resources that depend on it may still go ahead. */
-const lets = (o: Outcome): boolean => o.kind === "done" || o.kind === "stood-in";
+/**
+ * Whether a dependent may go ahead after this outcome. A step that needs an unreachable download
+ * holds back the later steps of its own service, which need what it installs; another service's step
+ * that waits for it only for ordering (apps after the infrastructure, the backup after the database)
+ * goes ahead, since on a real host the download would have succeeded.
+ */
+const lets = (o: Outcome, sameService: boolean): boolean => o.kind === "done" || o.kind === "stood-in" || (o.kind === "needs" && !sameService);
 
 /**
  * Runs the steps as the engine would: each once everything it depends on has finished, up to
  * `concurrency` at a time. A step after a failure, or after a download that cannot be reached here,
  * is blocked and named as such, never silently skipped.
  */
-export async function runSteps(steps: readonly Step[], execute: Executor, concurrency: number, onDone?: (step: Step, o: Outcome) => void): Promise<Map<string, Outcome>> {
+export async function runSteps(
+  steps: readonly Step[],
+  execute: Executor,
+  concurrency: number,
+  serviceOf: (step: Step) => string,
+  onDone?: (step: Step, o: Outcome) => void,
+): Promise<Map<string, Outcome>> {
   const outcomes = new Map<string, Outcome>();
   const pending = new Map(steps.map((s) => [s.resource.name, s]));
   const running = new Map<string, Promise<void>>();
   const known = new Set(steps.map((s) => s.resource.name));
+  const byName = new Map(steps.map((s) => [s.resource.name, s]));
+  const pendingOrKnown = (name: string): Step => byName.get(name) as Step;
   const settle = (step: Step, o: Outcome): void => {
     outcomes.set(step.resource.name, o);
     onDone?.(step, o);
@@ -32,7 +45,7 @@ export async function runSteps(steps: readonly Step[], execute: Executor, concur
     for (const [name, step] of pending) {
       if (running.size >= concurrency) break;
       const deps = step.after.filter((d) => known.has(d));
-      const blocker = deps.map((d) => [d, outcomes.get(d)] as const).find(([, o]) => o !== undefined && !lets(o));
+      const blocker = deps.map((d) => [d, outcomes.get(d)] as const).find(([d, o]) => o !== undefined && !lets(o, serviceOf(pendingOrKnown(d)) === serviceOf(step)));
       if (blocker) {
         pending.delete(name);
         const [by, o] = blocker;
