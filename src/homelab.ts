@@ -116,8 +116,9 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
         resticPassword: secrets.resticPassword,
         b2Provider: providers.b2,
         allowDataLoss: model.allowDataLoss,
-        // The host installs restic and node-exporter's textfile directory; the dump needs Postgres.
-        dependsOn: postgres ? [host, ...ready, postgres] : [host, ...ready],
+        // The host installs restic and the textfile directory; the dump needs the Postgres server running
+        // (not every extension: a missing VectorChord must not stop the backups).
+        dependsOn: postgres ? [host, ...ready, postgres.server] : [host, ...ready],
       }, provider)
     : undefined;
 

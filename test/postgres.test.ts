@@ -319,6 +319,9 @@ test("an app's recipe waits for its own role, database and extensions, so a Vect
   for (const c of ofType(resources, "proxmoxve:index/containerLegacy:ContainerLegacy")) {
     assert.ok(!dependencyNames(c).some((d) => /^postgres-.*-(database|role|vchord|vector|cube|earthdistance|uuid-ossp)$/.test(d)), `${c.name} waits for no database`);
   }
+  // The backup needs the server running, not VectorChord.
+  const backup = dependencyNames(byName(resources, "backup-init"));
+  assert.ok(backup.includes("postgres-provision") && !backup.includes("postgres-preload") && !backup.includes("postgres-immich-vchord"), backup.join(","));
   const preload = byName(resources, "postgres-preload");
   assert.ok(dependencyNames(byName(resources, "postgres-immich-vchord")).includes("postgres-preload"), "vchord waits for its library");
   assert.match(String(preload.inputs.create), /pct exec 110 -- bash -s$/);

@@ -50,6 +50,8 @@ export function checks(ctx: CheckContext): void {
   const status = (s: Service): string => serviceStatus(s.name, plan, steps, outcomes);
   const rehearsed = plan.model.services.filter((s) => status(s) === "rehearsed");
   const doneStep = (name: string): boolean => outcomes.get(name)?.kind === "done";
+  const stepOutcome = (name: string): Outcome | undefined => outcomes.get(name);
+  const containerIsUp = (s: Service): boolean => doneStep(`${s.name}-container`);
 
   test("no step failed: each converged, was stood in for, or names the download it needs", () => {
     const failed = steps.filter((s) => outcomes.get(s.resource.name)?.kind === "failed");
@@ -92,6 +94,24 @@ export function checks(ctx: CheckContext): void {
           assert.equal(st.gid, ID_SHIFT + s.user.gid);
           await sh(s.vmId, `rm -f ${own.path}/${name}`);
         });
+      }
+    });
+  }
+
+  // Compose apps: the engine comes from Debian and their images from registries this machine cannot
+  // reach, so the recipe runs up to the pull. The engine itself must run a container in the nested
+  // unprivileged LXC (runc and its cgroup, mount and user namespaces), from an image made here.
+  const composeApps = plan.model.services.filter((s) => s.install.method === "compose" && containerIsUp(s) && stepOutcome(`${s.name}-provision`)?.kind === "needs");
+  const docker = composeApps[0];
+  if (docker) {
+    test(`the Docker engine from Debian runs a container inside the nested unprivileged ${docker.name} container, and Compose accepts every rendered file`, async () => {
+      await sh(docker.vmId, "systemctl is-active --quiet docker");
+      await sh(docker.vmId, "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static >/dev/null && rm -rf /tmp/img && mkdir -p /tmp/img/bin && cp /bin/busybox /tmp/img/bin/ && tar -C /tmp/img -c . | docker import - homelab-rehearsal/busybox:1 >/dev/null");
+      const r = await sh(docker.vmId, "docker run --rm homelab-rehearsal/busybox:1 /bin/busybox echo ran-in-docker");
+      assert.equal(r.stdout.trim(), "ran-in-docker");
+      for (const app of composeApps) {
+        const config = await sh(app.vmId, `docker compose --file /opt/${app.name}/compose.yaml config --quiet`, undefined, false);
+        assert.equal(config.code, 0, `${app.name}: ${config.stderr}`);
       }
     });
   }
