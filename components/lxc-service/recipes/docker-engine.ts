@@ -8,6 +8,8 @@ import { debianPinned } from "./shell-steps";
  */
 export const DOCKER_PINS: Readonly<Record<string, string>> = {
   "docker.io": "26.1.*",
+  // Only a Recommends of docker.io, which the recipes do not install: without it there is no `docker`.
+  "docker-cli": "26.1.*",
   "docker-compose": "2.26.*",
   containerd: "1.7.*",
   runc: "1.1.*",

@@ -125,7 +125,10 @@ export function servarr(service: Service): Recipe {
     execStart: `${dir}/${r.product} -nobrowser -data=${data}`,
   });
   return {
-    script: `${PRELUDE}apt_install libicu72 libsqlite3-0
+    // .NET needs the release's ICU, whose package name carries its version (libicu72 on Debian 12, libicu76 on 13).
+    script: `${PRELUDE}icu="$(apt-cache pkgnames libicu | grep -E '^libicu[0-9]+$' | sort -V | tail -n 1)"
+[ -n "$icu" ] || { echo "no libicuNN package in this release's archive" >&2; exit 1; }
+apt_install "$icu" libsqlite3-0
 if [ "$(cat ${dir}/.homelab-version 2>/dev/null || true)" != ${shellJoin([version])} ]; then
   work="$(mktemp -d)"
   curl -fsSL ${shellJoin([servarrUrl(service.app, version)])} -o "$work/release.tar.gz"
