@@ -48,7 +48,7 @@ export function renderPushFiles(account: string, files: readonly ResolvedFile[])
 
 /**
  * The script, run by `sh` inside the container, that writes one secret file: the content arrives on
- * stdin only, lands in a 0600 temporary file, and replaces the target atomically.
+ * stdin only, lands in a 0600 temporary file, and replaces the target atomically when it differs.
  */
 export function secretFileScript(path: string, mode: string, owner: string): string {
   return [
@@ -58,9 +58,10 @@ export function secretFileScript(path: string, mode: string, owner: string): str
     'mkdir -p "$(dirname "$path")"',
     'tmp="$(mktemp "$path.XXXXXX")"',
     'cat > "$tmp"',
-    `chmod ${shellQuote(mode)} "$tmp"`,
-    `chown ${shellQuote(owner)} "$tmp"`,
-    'mv -f "$tmp" "$path"',
+    // Same bytes: the file stays as it is (a second run rewrites nothing), only mode and owner are reapplied.
+    'if cmp -s "$tmp" "$path"; then rm -f "$tmp"; else mv -f "$tmp" "$path"; fi',
+    `chmod ${shellQuote(mode)} "$path"`,
+    `chown ${shellQuote(owner)} "$path"`,
   ].join("; ");
 }
 

@@ -16,10 +16,13 @@ const NO_SUBSCRIPTION = `apt_dir="\${HOMELAB_APT_DIR:-/etc/apt}"
 codename="$(sed -n 's/^VERSION_CODENAME=//p' "\${HOMELAB_OS_RELEASE:-/etc/os-release}")"
 for f in "$apt_dir"/sources.list "$apt_dir"/sources.list.d/*.list; do
   [ -f "$f" ] || continue
+  # Only while a line is still enabled: sed -i rewrites the file even when nothing matches.
+  grep -q '^[[:space:]]*deb[^#]*enterprise\\.proxmox\\.com' "$f" || continue
   sed -i 's|^[[:space:]]*\\(deb[^#]*enterprise\\.proxmox\\.com\\)|# \\1|' "$f"
 done
 for f in "$apt_dir"/sources.list.d/*.sources; do
   if [ ! -f "$f" ] || ! grep -q 'enterprise\\.proxmox\\.com' "$f"; then continue; fi
+  if grep -qix 'Enabled: *false' "$f"; then continue; fi
   if grep -qi '^Enabled:' "$f"; then sed -i 's/^Enabled:.*/Enabled: false/I' "$f"; else echo 'Enabled: false' >> "$f"; fi
 done
 case "$codename" in

@@ -89,7 +89,8 @@ export function renderRecipeScript(o: RecipeOptions): string {
     "",
     "# The cluster is created below with our options, not by the package with its defaults.",
     "apt-get install -y -q --no-install-recommends postgresql-common",
-    "sed -i -E 's/^#?[[:space:]]*create_main_cluster[[:space:]]*=.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf",
+    // Edited only while it still differs: sed -i rewrites the file even when nothing matches.
+    "grep -qx 'create_main_cluster = false' /etc/postgresql-common/createcluster.conf || sed -i -E 's/^#?[[:space:]]*create_main_cluster[[:space:]]*=.*/create_main_cluster = false/' /etc/postgresql-common/createcluster.conf",
     `apt-get install -y -q --no-install-recommends ${packages.join(" ")}`,
   ];
   lines.push(
@@ -107,8 +108,9 @@ export function renderRecipeScript(o: RecipeOptions): string {
     // On the first run neither file exists yet: under pipefail a bare `cat` would end the script here.
     'before="$({ cat "$CONF_DIR/conf.d/homelab.conf" "$CONF_DIR/pg_hba.conf" 2>/dev/null || true; } | sha256sum)"',
     'install -d -o postgres -g postgres -m 0755 "$CONF_DIR/conf.d"',
-    `install -o postgres -g postgres -m 0644 ${STAGING_DIR}/postgresql.conf "$CONF_DIR/conf.d/homelab.conf"`,
-    `install -o postgres -g postgres -m 0640 ${STAGING_DIR}/pg_hba.conf "$CONF_DIR/pg_hba.conf"`,
+    // install always rewrites: copy only what changed, so a second run leaves the files (and the server) alone.
+    `cmp -s ${STAGING_DIR}/postgresql.conf "$CONF_DIR/conf.d/homelab.conf" || install -o postgres -g postgres -m 0644 ${STAGING_DIR}/postgresql.conf "$CONF_DIR/conf.d/homelab.conf"`,
+    `cmp -s ${STAGING_DIR}/pg_hba.conf "$CONF_DIR/pg_hba.conf" || install -o postgres -g postgres -m 0640 ${STAGING_DIR}/pg_hba.conf "$CONF_DIR/pg_hba.conf"`,
     'after="$(cat "$CONF_DIR/conf.d/homelab.conf" "$CONF_DIR/pg_hba.conf" | sha256sum)"',
     'systemctl enable "postgresql@$PG_MAJOR-main"',
     'if [ "$before" != "$after" ]; then systemctl restart "postgresql@$PG_MAJOR-main"; else systemctl start "postgresql@$PG_MAJOR-main"; fi',

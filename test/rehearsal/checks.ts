@@ -10,7 +10,7 @@ import { attach, destroyContainer, ID_SHIFT, LOG_DIR } from "./lab";
 import type { Outcome } from "./scheduler";
 import { run } from "./shell";
 import type { RehearsalPlan, Step } from "./steps";
-import { serviceOf, serviceStatus, vmIdOfCommand, type Timings } from "./summary";
+import { serviceOf, serviceState, vmIdOfCommand, type Timings } from "./summary";
 
 /** What the checks read: the plan, what each step did, and the machinery to look inside. */
 export interface CheckContext {
@@ -47,8 +47,8 @@ const unitStamps = (units: readonly string[]): string =>
 
 export function checks(ctx: CheckContext): void {
   const { plan, steps, outcomes } = ctx;
-  const status = (s: Service): string => serviceStatus(s.name, plan, steps, outcomes);
-  const rehearsed = plan.model.services.filter((s) => status(s) === "rehearsed");
+  const isRehearsed = (s: Service): boolean => serviceState(s.name, plan, steps, outcomes).rehearsed;
+  const rehearsed = plan.model.services.filter(isRehearsed);
   const doneStep = (name: string): boolean => outcomes.get(name)?.kind === "done";
   const stepOutcome = (name: string): Outcome | undefined => outcomes.get(name);
   const containerIsUp = (s: Service): boolean => doneStep(`${s.name}-container`);
@@ -117,7 +117,7 @@ export function checks(ctx: CheckContext): void {
   }
 
   const pg = plan.model.services.find((s) => s.name === plan.model.postgres.service);
-  const pgReady = pg !== undefined && status(pg) === "rehearsed";
+  const pgReady = pg !== undefined && isRehearsed(pg);
   // Apps whose db.env reached their container: the database checks need nothing else of them.
   const dbApps = plan.model.services.filter((s) => s.database !== undefined && steps.some((st) => vmIdOfCommand(st.resource) === s.vmId && /db\.env/.test(String(st.resource.inputs.create)) && doneStep(st.resource.name)));
   if (pg && pgReady && dbApps.length > 0) {

@@ -5,7 +5,7 @@ import type { StandInHost } from "./host";
 import { createContainer, LOG_DIR, startContainer, suiteOfTemplate, type ContainerSpec } from "./lab";
 import { applyPostgresResource } from "./postgres-double";
 import type { Outcome } from "./scheduler";
-import { CommandFailed } from "./shell";
+import { CommandFailed, tail } from "./shell";
 import type { Step } from "./steps";
 
 /** What cannot run here, by resource type: the outside API it needs. */
@@ -123,7 +123,8 @@ export async function executeStep(step: Step, ctx: ConvergeContext): Promise<Out
       if (hosts.length > 0) return { kind: "needs", url: urlOn(hosts[0] ?? "", `${create}\n${stdin}`), ms: ms() };
       const pip = pipIndexUrl(output);
       if (pip) return { kind: "needs", url: pip, ms: ms() };
-      return { kind: "failed", error: error.message, ms: ms() };
+      const shown = create.length > 120 ? `${create.slice(0, 120)}...` : create;
+      return { kind: "failed", error: `'${shown}' exited ${error.result.code}:\n${tail(output, 25)}`, ms: ms() };
     }
   }
   if (isPostgres(r.type)) {

@@ -1,5 +1,5 @@
 import type { RecordedResource } from "../../src/mock-runtime";
-import { CACHE_DIR, LOG_DIR } from "./lab";
+import { CACHE_DIR, LOG_DIR, MASKED_BASE_UNITS } from "./lab";
 import type { Outcome } from "./scheduler";
 import type { RehearsalPlan, Step } from "./steps";
 
@@ -84,25 +84,34 @@ export function describeOutcome(step: Step, o: Outcome): string {
   }
 }
 
-/** Per service: rehearsed, not rehearsed with the URL it needs, or failed with its step. */
-export function serviceStatus(service: string, plan: RehearsalPlan, steps: readonly Step[], outcomes: ReadonlyMap<string, Outcome>): string {
+/** How far a service got: its recipe ran (so it can be checked), and what of it could not run here. */
+export interface ServiceState {
+  /** Every step of it ran, or its recipe did and only later steps of its own need a download. */
+  readonly rehearsed: boolean;
+  readonly text: string;
+}
+
+export function serviceState(service: string, plan: RehearsalPlan, steps: readonly Step[], outcomes: ReadonlyMap<string, Outcome>): ServiceState {
   const own = steps.filter((s) => serviceOf(s.resource, plan) === service);
-  if (own.length === 0) return "not selected";
+  if (own.length === 0) return { rehearsed: false, text: "not selected" };
   const of = (kind: Outcome["kind"]) => own.filter((s) => outcomes.get(s.resource.name)?.kind === kind);
   const failed = of("failed");
-  if (failed.length > 0) return `FAILED at ${failed.map((s) => s.resource.name).join(", ")}`;
-  const needs = of("needs");
-  if (needs.length > 0) {
-    const o = outcomes.get(needs[0]?.resource.name ?? "");
-    return `not rehearsed: needs ${o?.kind === "needs" ? o.url : "?"} (${needs[0]?.resource.name})`;
-  }
-  const blocked = of("blocked");
-  if (blocked.length > 0) {
-    const o = outcomes.get(blocked[0]?.resource.name ?? "");
-    return `not rehearsed: waits for ${o?.kind === "blocked" ? o.by : "?"}`;
-  }
-  return "rehearsed";
+  if (failed.length > 0) return { rehearsed: false, text: `FAILED at ${failed.map((s) => s.resource.name).join(", ")}` };
+  const needs = of("needs").map((s) => {
+    const o = outcomes.get(s.resource.name);
+    return `${s.resource.name} needs ${o?.kind === "needs" ? o.url : "?"}`;
+  });
+  const blocked = of("blocked").map((s) => s.resource.name);
+  if (needs.length === 0 && blocked.length === 0) return { rehearsed: true, text: "rehearsed" };
+  const recipe = own.find((s) => s.resource.name === `${service}-provision`);
+  const recipeRan = recipe !== undefined && outcomes.get(recipe.resource.name)?.kind === "done";
+  const what = [...needs, ...(blocked.length > 0 ? [`waiting on those: ${blocked.join(", ")}`] : [])].join("; ");
+  return recipeRan ? { rehearsed: true, text: `rehearsed, except: ${what}` } : { rehearsed: false, text: `not rehearsed: ${what}` };
 }
+
+/** Per service: rehearsed, not rehearsed with the URL it needs, or failed with its step. */
+export const serviceStatus = (service: string, plan: RehearsalPlan, steps: readonly Step[], outcomes: ReadonlyMap<string, Outcome>): string =>
+  serviceState(service, plan, steps, outcomes).text;
 
 export function printSummary(plan: RehearsalPlan, steps: readonly Step[], outcomes: ReadonlyMap<string, Outcome>, notes: readonly string[], timings: Timings): string {
   const lines = ["", "== Rehearsal summary", "", "Services:"];
@@ -116,6 +125,7 @@ export function printSummary(plan: RehearsalPlan, steps: readonly Step[], outcom
   lines.push(
     "  the Proxmox host: this machine's root seen through a throwaway overlay, with `pct` and `systemctl` stand-ins on its PATH",
     "  Proxmox containers: plain LXC with the same id map, bind mounts, limits and start order; no AppArmor on this machine",
+    `  base-system units masked in every container, as they fail only under plain LXC: ${MASKED_BASE_UNITS.join(", ")}`,
     "  the internet: only the Debian archive resolves; every other name is NXDOMAIN",
   );
   const notesOfContainers = steps.flatMap((s) => {
