@@ -368,7 +368,7 @@ test("a secret file reaches the container only on stdin, marked secret, with log
   assert.ok(push.secretPaths.includes("stdin"));
   assert.equal(push.inputs.logging, "none");
   assert.ok(["stdout", "stderr"].every((k) => push.additionalSecretOutputs.includes(k)));
-  assert.match(String(push.inputs.create), /^\{ pct status 123 .*\} && pct exec 123 -- sh -c '.*umask 077.*chmod 0600 "\$tmp".*'$/);
+  assert.match(String(push.inputs.create), /^\{ pct status 123 .*\} && pct exec 123 -- sh -c '.*umask 077.*cmp -s "\$tmp" "\$path".*chmod 0600 "\$path".*'$/);
   assert.ok(dependencyNames(push).includes("vaultwarden-files"));
   // The secret is a trigger, but one that stays secret.
   const triggers = push.inputs.triggers as unknown[];
