@@ -125,7 +125,8 @@ export function checks(ctx: CheckContext): void {
       const psql = (sql: string) => `set -a; . /etc/homelab/db.env; set +a; psql -X -At -v ON_ERROR_STOP=1 -c ${JSON.stringify(sql)}`;
       test("each app's pushed db.env connects from its own container to its own database", async () => {
         for (const app of dbApps) {
-          await sh(app.vmId, "command -v psql >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null");
+          // The check's own client, not the app's: an app whose recipe did not run has not even apt lists.
+          await sh(app.vmId, "command -v psql >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null; }");
           const r = await sh(app.vmId, psql("select current_user || '@' || current_database()"));
           assert.equal(r.stdout.trim(), `${app.database?.user ?? app.name}@${app.database?.name ?? app.name}`);
           await sh(app.vmId, psql("create table if not exists rehearsal_rows (id int primary key, note text); insert into rehearsal_rows select g, md5(g::text) from generate_series(1, 500) g on conflict do nothing"));
@@ -136,7 +137,8 @@ export function checks(ctx: CheckContext): void {
           const other = dbApps[(i + 1) % dbApps.length];
           if (!other || other === app) continue;
           const env = (await sh(app.vmId, "cat /etc/homelab/db.env")).stdout;
-          const fromOther = await sh(other.vmId, `set -a; . /dev/stdin; set +a; psql -X -At -c 'select 1'`, env, false);
+          // stdin is a socket here, which /dev/stdin cannot be opened on: the env arrives through cat.
+          const fromOther = await sh(other.vmId, `set -a; eval "$(cat)"; set +a; psql -X -At -c 'select 1'`, env, false);
           assert.notEqual(fromOther.code, 0, `${app.name}'s role got in from ${other.name}'s container`);
           assert.match(fromOther.stderr, /no pg_hba\.conf entry|password authentication failed/);
           const otherDb = await sh(app.vmId, `set -a; . /etc/homelab/db.env; set +a; PGDATABASE=${other.database?.name ?? other.name} psql -X -At -c 'select 1'`, undefined, false);

@@ -43,7 +43,9 @@ export function urlOn(host: string, text: string): string {
   const h = host.replace(/\./g, "\\.");
   const url = new RegExp(`https?://${h}[^\\s'"\\\\)]*`).exec(text);
   if (url) return url[0];
-  const image = new RegExp(`(?<![\\w.-])${h}/[^\\s'"\\\\)]+`).exec(text);
+  // Docker Hub images are written docker.io/... but pulled from registry-1.docker.io.
+  const registry = host === "registry-1.docker.io" ? "docker\\.io" : h;
+  const image = new RegExp(`(?<![\\w.-])${registry}/[^\\s'"\\\\)]+`).exec(text);
   return image ? `docker://${image[0]}` : `https://${host}/`;
 }
 
