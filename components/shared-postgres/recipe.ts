@@ -1,4 +1,5 @@
 import { POSTGRES_DATA_PATH } from "../../config/checks/postgres";
+import { PRELUDE } from "../lxc-service/recipes/shell-steps";
 import type { Service } from "../../config";
 import type { ProvisionFile, Recipe } from "../lxc-service/types";
 import { ADMIN_ROLE, type DatabasePlan } from "./databases";
@@ -52,7 +53,6 @@ export function renderRecipeScript(o: RecipeOptions): string {
     `PG_MAJOR=${v}`,
     `DATA_ROOT=${DATA_ROOT}`,
     `CONF_DIR=${conf}`,
-    "export DEBIAN_FRONTEND=noninteractive",
     "",
     "# The cluster must live on the dataset, never on the container's root disk.",
     'mountpoint -q "$DATA_ROOT" || { echo "$DATA_ROOT is not a mount: the postgres dataset is missing" >&2; exit 1; }',
@@ -67,8 +67,6 @@ export function renderRecipeScript(o: RecipeOptions): string {
     '  if [ "$found" != "$PG_MAJOR" ]; then echo "found a PostgreSQL $found cluster in $DATA_ROOT; upgrade it to $PG_MAJOR with pg_upgradecluster first" >&2; exit 1; fi',
     "done",
     "",
-    "apt-get update -q",
-    "apt-get install -y -q --no-install-recommends ca-certificates curl gnupg",
     'codename="$(sed -n \'s/^VERSION_CODENAME=//p\' /etc/os-release)"',
     `# Debian's own PostgreSQL where this release packages the major${needsPgvector ? " and pgvector" : ""}; PGDG otherwise.`,
     `case "$codename:$PG_MAJOR" in`,
@@ -98,7 +96,14 @@ export function renderRecipeScript(o: RecipeOptions): string {
     "# The cluster: created once; an existing data directory on the dataset is adopted as it is.",
     'if [ ! -d "$CONF_DIR" ]; then',
     '  if [ -f "$DATA_ROOT/$PG_MAJOR/main/PG_VERSION" ]; then',
-    '    pg_createcluster --user=postgres "$PG_MAJOR" main',
+    // A rebuilt container has the data (on the dataset) but not Debian's configuration (in /etc), and
+    // pg_createcluster cannot adopt a data directory without its config files in it. So the config is
+    // made around a scratch data directory and then pointed at the data (found by the rehearsal).
+    '    scratch="$DATA_ROOT/$PG_MAJOR/.homelab-scratch"',
+    '    rm -rf "$scratch"',
+    '    pg_createcluster --user=postgres -d "$scratch" "$PG_MAJOR" main -- --auth-local=peer --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null',
+    `    sed -i "s|^data_directory = .*|data_directory = '$DATA_ROOT/$PG_MAJOR/main'|" "$CONF_DIR/postgresql.conf"`,
+    '    rm -rf "$scratch"',
     "  else",
     '    pg_createcluster --user=postgres "$PG_MAJOR" main -- --auth-local=peer --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 --data-checksums',
     "  fi",
@@ -127,9 +132,12 @@ export function renderRecipeScript(o: RecipeOptions): string {
     "# The metrics exporter: its secret settings come from the 0600 env file through the drop-in.",
     "systemctl daemon-reload",
     "systemctl enable prometheus-postgres-exporter",
-    "systemctl restart prometheus-postgres-exporter",
+    // Restarted only when its settings changed, so a second run restarts nothing.
+    "restart_if_changed prometheus-postgres-exporter /etc/systemd/system/prometheus-postgres-exporter.service.d/homelab.conf /etc/homelab/postgres-exporter.env",
+    'ensure_active "postgresql@$PG_MAJOR-main" prometheus-postgres-exporter',
   );
-  return `${lines.join("\n")}\n`;
+  // The shared prelude: non-interactive apt with ca-certificates, curl and gnupg, restart_if_changed, ensure_active.
+  return `${PRELUDE}${lines.join("\n")}\n`;
 }
 
 /** The server's recipe: the script plus the rendered, non-secret files it installs. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { Service } from "../../config";
 import { probeTargets } from "../../components/monitoring-stack/targets";
+import { HOST_LAYOUT, scriptPath } from "../../components/restic-backup/layout";
 import { executeStep, type ConvergeContext } from "./converge";
 import type { StandInHost } from "./host";
 import { attach, destroyContainer, ID_SHIFT, LOG_DIR } from "./lab";
@@ -175,7 +176,9 @@ export function checks(ctx: CheckContext): void {
   if (pg && pgReady && backupReady && dbApps.length > 0) {
     test("backup: the job dumps the real Postgres into a local restic repository, and the dump restores into a fresh cluster with identical rows", async () => {
       await ctx.host.exec(`systemctl start ${backupUnit}`, { log: join(LOG_DIR, "backup-run.log") });
-      const dump = (await ctx.host.exec("homelab-restic-restore postgres-file /tmp/rehearsal-dump.sql && cat /tmp/rehearsal-dump.sql", { log: join(LOG_DIR, "restore.log") })).stdout;
+      // The runbook's own tool (RESTORE.md), as an operator runs it on the host.
+      const restore = scriptPath(HOST_LAYOUT, "restore");
+      const dump = (await ctx.host.exec(`${restore} postgres-file /tmp/rehearsal-dump.sql && cat /tmp/rehearsal-dump.sql`, { log: join(LOG_DIR, "restore.log") })).stdout;
       assert.match(dump, /CREATE TABLE public\.rehearsal_rows/);
       const major = plan.model.postgres.version;
       await sh(pg.vmId, `pg_lsclusters -h | grep -q '^${major} restore ' || pg_createcluster ${major} restore -p 5499 --start -- --auth-local=peer >/dev/null`);
