@@ -141,7 +141,7 @@ export function checks(ctx: CheckContext): void {
           // stdin is a socket here, which /dev/stdin cannot be opened on: the env arrives through cat.
           const fromOther = await sh(other.vmId, `set -a; eval "$(cat)"; set +a; psql -X -At -c 'select 1'`, env, false);
           assert.notEqual(fromOther.code, 0, `${app.name}'s role got in from ${other.name}'s container`);
-          assert.match(fromOther.stderr, /no pg_hba\.conf entry|password authentication failed/);
+          assert.match(fromOther.stderr, /pg_hba\.conf rejects connection|no pg_hba\.conf entry|password authentication failed/);
           const otherDb = await sh(app.vmId, `set -a; . /etc/homelab/db.env; set +a; PGDATABASE=${other.database?.name ?? other.name} psql -X -At -c 'select 1'`, undefined, false);
           assert.notEqual(otherDb.code, 0, `${app.name}'s role opened ${other.name}'s database`);
         }
