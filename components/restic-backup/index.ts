@@ -45,7 +45,8 @@ export interface ResticBackupArgs {
 function writeFileCommand(path: string, mode: string): { create: string; update: string; delete: string } {
   const p = shellQuote(path);
   const dir = shellQuote(path.slice(0, path.lastIndexOf("/")) || "/");
-  const write = `set -eu; umask 077; mkdir -p ${dir}; tmp=$(mktemp ${p}.XXXXXX); cat >"$tmp"; chmod ${mode} "$tmp"; mv -f "$tmp" ${p}`;
+  // Same bytes: the file stays as it is (a second run rewrites nothing; found by the rehearsal).
+  const write = `set -eu; umask 077; mkdir -p ${dir}; tmp=$(mktemp ${p}.XXXXXX); cat >"$tmp"; chmod ${mode} "$tmp"; if cmp -s "$tmp" ${p}; then rm -f "$tmp"; else mv -f "$tmp" ${p}; fi; chmod ${mode} ${p}`;
   return { create: write, update: write, delete: `rm -f ${p}` };
 }
 

@@ -185,9 +185,10 @@ export function checks(ctx: CheckContext): void {
       await sh(pg.vmId, "runuser -u postgres -- psql -X -q -p 5499 -d postgres >/dev/null 2>&1", dump, false);
       const app = dbApps[0] as Service;
       const db = app.database?.name ?? app.name;
-      const query = `runuser -u postgres -- psql -X -At -p PORT -d ${db} -c 'select count(*), sum(id), md5(string_agg(note, '','' order by id)) from rehearsal_rows'`;
-      const live = (await sh(pg.vmId, query.replace("PORT", "5432"))).stdout.trim();
-      const restored = (await sh(pg.vmId, query.replace("PORT", "5499"))).stdout.trim();
+      const query = "select count(*), sum(id), md5(string_agg(note, ',' order by id)) from rehearsal_rows;";
+      const rows = async (port: number) => (await sh(pg.vmId, `runuser -u postgres -- psql -X -At -p ${port} -d ${db}`, query)).stdout.trim();
+      const live = await rows(5432);
+      const restored = await rows(5499);
       assert.equal(restored, live);
       assert.match(live, /^500\|125250\|/);
       await sh(pg.vmId, `pg_dropcluster --stop ${major} restore`);
