@@ -159,9 +159,10 @@ export function checks(ctx: CheckContext): void {
         out.set(`${id} files`, (await sh(id, SNAPSHOT)).stdout);
         out.set(`${id} units`, (await sh(id, unitStamps(units))).stdout);
       }
-      out.set("host files", (await run(["bash", "-c", `cd ${ctx.host.upper} && find . -xdev -type f -not -path './var/lib/apt/*' -not -path './var/cache/*' -not -path './var/log/*' -not -path './tmp/*' -not -path './run/*' -printf '%T@ %p\\n' | sort -k2`])).stdout);
+      out.set("host files", (await run(["bash", "-c", `cd ${ctx.host.upper} && find . -xdev -type f -not -path './var/lib/apt/*' -not -path './var/cache/*' -not -path './var/log/*' -not -path './tmp/*' -not -path './run/*' -not -path './root/.cache/*' -printf '%T@ %p\\n' | sort -k2`])).stdout);
       return out;
     };
+    // Tool caches (restic's own under /root/.cache, apt's) are the tools', not files the program writes.
     const before = await snapshot();
     for (const s of commandSteps) {
       const o = await executeStep(s, ctx.convergeCtx);
