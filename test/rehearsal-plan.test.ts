@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
 import { pipIndexUrl, unresolvedHosts, urlOn } from "./rehearsal/converge";
 import { runSteps, type Outcome } from "./rehearsal/scheduler";
+import { bash, bashSync, run } from "./rehearsal/shell";
 import { substituteForRehearsal } from "./rehearsal/substitutes";
 import { rehearsalPlan } from "./rehearsal/steps";
 import { selectSteps, serviceOf } from "./rehearsal/summary";
@@ -80,4 +83,31 @@ test("a download that cannot be reached holds back its own service's later steps
   }, 2, (s) => s.resource.name.split("-")[0] ?? "");
   assert.deepEqual(ran.sort(), ["a-download", "b-app", "b-next"]);
   assert.deepEqual(outcomes.get("a-next"), { kind: "blocked", by: "a-download" });
+});
+
+test("bash run by the rehearsal on this machine reads none of this machine's startup files, though node hands it a socket for stdin", async (t) => {
+  const home = mkdtempSync(join(tmpdir(), "rehearsal-home-"));
+  writeFileSync(join(home, ".bashrc"), "echo sourced-bashrc\n");
+  const saved = { HOME: process.env.HOME, SHLVL: process.env.SHLVL };
+  t.after(() => {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+    rmSync(home, { recursive: true, force: true });
+  });
+  process.env.HOME = home;
+  delete process.env.SHLVL;
+  // The premise: bash at level 1 with a socket on stdin sources ~/.bashrc, as it does under sshd.
+  const bare = spawnSync("bash", ["-c", "[ -S /dev/stdin ] && echo stdin-is-a-socket"], { encoding: "utf8", stdio: ["pipe", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: home } });
+  assert.match(bare.stdout, /sourced-bashrc/);
+  assert.equal((await bash("echo ran")).stdout, "ran\n");
+  assert.equal(bashSync("echo ran").stdout, "ran\n");
+});
+
+test("a command that outlives its timeout is killed with everything it started, and says so", async () => {
+  const started = Date.now();
+  // The background sleep holds the output pipe open: killing only the first process would leave run() waiting.
+  const r = await run(["bash", "-c", "sleep 30 & sleep 30"], { timeoutMs: 300, check: false });
+  assert.ok(Date.now() - started < 10_000, `returned after ${Date.now() - started} ms`);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /killed: still running after 0\.3 s/);
 });

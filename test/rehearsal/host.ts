@@ -4,6 +4,9 @@ import { PCT_DOUBLE, SYSTEMCTL_DOUBLE } from "./doubles";
 import { LXC_PATH, WORK_DIR } from "./lab";
 import { bash, run, type RunResult } from "./shell";
 
+/** No one host command of the program takes this long here; one that does is hung, and fails. */
+export const HOST_COMMAND_TIMEOUT_MS = 20 * 60_000;
+
 /**
  * The stand-in Proxmox host: this machine's own root filesystem seen through an overlay, so what the
  * host commands install and write (packages, /etc, units) lands in a throwaway upper layer and the
@@ -39,14 +42,17 @@ ${binds.map((b) => `mkdir -p "${this.root}${b}" && mount --bind "${b}" "${this.r
   }
 
   /** Runs a host command the way SSH runs a remote.Command: through bash, with its stdin. */
-  exec(command: string, options: { readonly input?: string; readonly log?: string; readonly check?: boolean } = {}): Promise<RunResult> {
+  exec(command: string, options: { readonly input?: string; readonly log?: string; readonly check?: boolean; readonly timeoutMs?: number } = {}): Promise<RunResult> {
     // pivot_root, not chroot: a chrooted process may not create user namespaces, and lxc-attach
-    // into an unprivileged container needs one.
+    // into an unprivileged container needs one. The way in is sh, which reads no startup file of this
+    // machine; the command's own bash then starts at level 1 with the socket on stdin, as under sshd,
+    // and reads the stand-in's .bashrc.
     const enter = 'cd "$1" && mkdir -p .hl-oldroot && pivot_root . .hl-oldroot && cd / && umount -l /.hl-oldroot && exec /bin/bash -c "$2"';
-    return run(["unshare", "--mount", "--propagation", "private", "--", "/bin/bash", "-c", enter, "enter-host", this.root, command], {
+    return run(["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", enter, "enter-host", this.root, command], {
       input: options.input,
       log: options.log,
       check: options.check,
+      timeoutMs: options.timeoutMs ?? HOST_COMMAND_TIMEOUT_MS,
       env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/root", LANG: "C.UTF-8", TERM: "dumb" },
     });
   }
