@@ -92,6 +92,9 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     metrics: [{ port: 3000 }],
     statePaths: ["/var/lib/grafana"],
     install: { method: "vendor-apt", version: "12.0.2" },
+    // Grafana migrates its database on start; its upgrade guide calls a step of one major safe and
+    // asks for a database backup first.
+    upgrade: { oneMajorAtATime: true, backupFirst: true, note: "Grafana migrates grafana.db on its first start and cannot roll it back" },
     startupOrder: 40,
     tags: ["monitoring"],
   },
@@ -112,6 +115,13 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     database: { pool: 10, extensions: ["vector", "vchord", "cube", "earthdistance"] },
     statePaths: ["/data/immich/library"],
     install: { method: "compose", version: "v1.135.3" },
+    // Immich's migrations run in order: 1.137+ starts only after a boot on 1.132-1.136, and its v3
+    // migration guide starts from v2.
+    upgrade: {
+      oneMajorAtATime: true,
+      backupFirst: true,
+      note: "read the release's breaking changes (v3: immich.app/blog/v3-migration); mobile apps must match the server's major",
+    },
     tags: ["photos"],
   },
   nextcloud: {
@@ -131,6 +141,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     database: { pool: 20 },
     statePaths: ["/data/nextcloud/data", "/data/nextcloud/html"],
     install: { method: "compose", version: "31.0.6-apache" },
+    // The image's entrypoint refuses to start on data more than one major older than itself.
+    upgrade: { oneMajorAtATime: true, backupFirst: true, note: "the image upgrades the data on start and cannot downgrade it" },
     tags: ["files"],
   },
   n8n: {
@@ -146,6 +158,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     database: { pool: 10, extensions: ["uuid-ossp"] },
     statePaths: ["/data/n8n"],
     install: { method: "compose", version: "1.97.1" },
+    upgrade: { note: "2.0 has breaking changes: read docs.n8n.io/2-0-breaking-changes and run its migration report first" },
     tags: ["automation"],
   },
   vaultwarden: {
@@ -244,6 +257,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     web: { port: 3001, healthPath: "/robots.txt", exposure: "protected" },
     statePaths: ["/data/uptime-kuma"],
     install: { method: "compose", version: "1.23.16" },
+    // 2.0 migrates kuma.db on its first start; on a long history that takes hours and must not be stopped.
+    upgrade: { backupFirst: true, note: "1.x -> 2.x migrates kuma.db on first start; let it finish (github.com/louislam/uptime-kuma/wiki/Migration-From-v1-To-v2)" },
     tags: ["monitoring"],
   },
   syncthing: {

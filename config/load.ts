@@ -6,6 +6,7 @@ import { checkMonitoring } from "./checks/monitoring";
 import { checkPostgres } from "./checks/postgres";
 import { checkSingleRoles } from "./checks/roles";
 import { checkServices } from "./checks/services";
+import { checkUpgrades } from "./checks/upgrades";
 import { deepFreeze } from "./merge";
 import type { Homelab, Problem } from "./model";
 import { parseSections, resolveModel } from "./resolve";
@@ -35,6 +36,7 @@ export function loadHomelab(input: LoadInput): LoadResult {
   problems.push(
     ...checkNetwork(model),
     ...checkServices(model, complete.services),
+    ...checkUpgrades(model),
     ...checkBudgets(model),
     ...checkSingleRoles(model),
     ...checkPostgres(model),

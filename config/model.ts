@@ -89,6 +89,7 @@ export interface Service {
   readonly database: DatabaseNeed | undefined;
   readonly statePaths: readonly string[];
   readonly install: AppSpec["install"];
+  readonly upgrade: AppSpec["upgrade"];
   readonly startupOrder: number;
   readonly tags: readonly string[];
   /** Config path of the service entry, e.g. `homelab:services.immich`. */

@@ -208,6 +208,7 @@ function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMa
       : undefined,
     statePaths: spec.statePaths,
     install: spec.install,
+    upgrade: spec.upgrade,
     startupOrder: spec.startupOrder,
     tags: spec.tags,
     configPath: configPath(["services", name]),

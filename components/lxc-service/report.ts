@@ -1,8 +1,8 @@
-import type { Homelab } from "../../config";
+import { upgradeWarnings, type Homelab } from "../../config";
 import { table, type ReportSection } from "../../src/plan-report";
 import { hardlinkFindings } from "./hardlinks";
 
-/** Plan report: per service its container (vmid, IP, sizes) and where its mounts come from. */
+/** Plan report: per service its container (vmid, IP, sizes), where its mounts come from, and major upgrades. */
 export function servicesReport(model: Homelab): ReportSection[] {
   const containers: ReportSection = {
     title: "Containers",
@@ -21,5 +21,11 @@ export function servicesReport(model: Homelab): ReportSection[] {
     ]),
   };
   const hardlinks = hardlinkFindings(model);
-  return [containers, mounts, ...(hardlinks.length > 0 ? [{ title: "Hardlinks (*arr imports)", lines: hardlinks }] : [])];
+  const upgrades = upgradeWarnings(model);
+  return [
+    containers,
+    mounts,
+    ...(hardlinks.length > 0 ? [{ title: "Hardlinks (*arr imports)", lines: hardlinks }] : []),
+    ...(upgrades.length > 0 ? [{ title: "Major upgrades (install.from -> install.version)", lines: upgrades }] : []),
+  ];
 }

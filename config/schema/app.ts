@@ -65,7 +65,23 @@ export const installSchema = z.strictObject({
   method: z.enum(["debian", "vendor-apt", "compose", "binary"]),
   /** The pinned version of the app (package version, image tag or release). */
   version: z.string().min(1),
+  /**
+   * The version running now, as deployed by the last `pulumi up`. The program keeps no memory of it,
+   * so the stack file says it; the checks compare it with `version` against the app's `upgrade` rule.
+   */
+  from: z.string().min(1).optional(),
 });
+
+/** What a new major release of a stateful app asks of its operator, as its vendor documents it. */
+export const upgradeRuleSchema = z.strictObject({
+  /** Each major release must have run once before the next one starts: a jump over a major is refused. */
+  oneMajorAtATime: z.boolean().default(false),
+  /** The data must be backed up before a major upgrade: its migration cannot be rolled back. */
+  backupFirst: z.boolean().default(false),
+  /** The vendor's migration notes for a major step, named in the plan's warning. */
+  note: z.string().default(""),
+});
+export type UpgradeRule = z.infer<typeof upgradeRuleSchema>;
 
 /** Everything that describes an app; catalog entries and stack-file overrides merge into one of these. */
 export const appSpecSchema = z.strictObject({
@@ -105,6 +121,8 @@ export const appSpecSchema = z.strictObject({
   /** Paths where the app keeps state; each must lie on a dataset so a replaced container loses nothing. */
   statePaths: z.array(absolutePath).default([]),
   install: installSchema,
+  /** How the app crosses a major version; an app without one gets only the plan's warning. */
+  upgrade: upgradeRuleSchema.optional(),
   /** Boot order; lower starts first (Postgres before the apps that use it). */
   startupOrder: z.number().int().min(1).max(999).default(50),
   tags: z.array(z.string().regex(/^[a-z0-9_-]+$/)).default([]),
