@@ -48,7 +48,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     diskGiB: 4,
     user: { name: "cloudflared", uid: 1000, gid: 1000 },
     metrics: [{ port: 2000 }],
-    install: { method: "vendor-apt", version: "2025.6.1" },
+    // Cloudflare's apt repository names its packages by release: github.com/cloudflare/cloudflared/releases/tag/2026.10.0.
+    install: { method: "vendor-apt", version: "2026.10.0" },
     startupOrder: 25,
     tags: ["ingress"],
   },
@@ -91,7 +92,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     web: { port: 3000, healthPath: "/api/health", exposure: "protected" },
     metrics: [{ port: 3000 }],
     statePaths: ["/var/lib/grafana"],
-    install: { method: "vendor-apt", version: "12.0.2" },
+    // github.com/grafana/grafana/releases/tag/v13.2.3, from apt.grafana.com.
+    install: { method: "vendor-apt", version: "13.2.3" },
     // Grafana migrates its database on start; its upgrade guide calls a step of one major safe and
     // asks for a database backup first.
     upgrade: { oneMajorAtATime: true, backupFirst: true, note: "Grafana migrates grafana.db on its first start and cannot roll it back" },
@@ -140,7 +142,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     // Nextcloud's pool: php-fpm workers plus cron.
     database: { pool: 20 },
     statePaths: ["/data/nextcloud/data", "/data/nextcloud/html"],
-    install: { method: "compose", version: "31.0.6-apache" },
+    // github.com/nextcloud/server/releases/tag/v35.0.1; the docker.io/library/nextcloud tag of that release.
+    install: { method: "compose", version: "35.0.1-apache" },
     // The image's entrypoint refuses to start on data more than one major older than itself.
     upgrade: { oneMajorAtATime: true, backupFirst: true, note: "the image upgrades the data on start and cannot downgrade it" },
     tags: ["files"],
@@ -173,7 +176,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     // Vaultwarden opens 10 connections by default (DATABASE_MAX_CONNS).
     database: { pool: 10 },
     statePaths: ["/data/vaultwarden"],
-    install: { method: "compose", version: "1.34.1" },
+    // github.com/dani-garcia/vaultwarden/releases/tag/1.37.4; Bitwarden clients 2026.8.0+ need 1.37.2 or later.
+    install: { method: "compose", version: "1.37.4" },
     tags: ["security"],
   },
   jellyfin: {
@@ -216,7 +220,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     mounts: { media: { path: "/media", readOnly: false }, downloads: { path: "/downloads", readOnly: false } },
     web: { port: 8989, healthPath: "/ping", exposure: "protected" },
     statePaths: ["/var/lib/sonarr"],
-    install: { method: "binary", version: "4.0.15.2941" },
+    // github.com/Sonarr/Sonarr/releases/tag/v4.0.20.3014 (main branch asset).
+    install: { method: "binary", version: "4.0.20.3014" },
     tags: ["media"],
   },
   radarr: {
@@ -229,7 +234,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     mounts: { media: { path: "/media", readOnly: false }, downloads: { path: "/downloads", readOnly: false } },
     web: { port: 7878, healthPath: "/ping", exposure: "protected" },
     statePaths: ["/var/lib/radarr"],
-    install: { method: "binary", version: "5.26.2.10099" },
+    // github.com/Radarr/Radarr/releases/tag/v6.4.4.10685 (master branch asset).
+    install: { method: "binary", version: "6.4.4.10685" },
     tags: ["media"],
   },
   prowlarr: {
@@ -241,7 +247,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     datasets: { config: { tier: "nvme", path: "/var/lib/prowlarr", quotaGiB: 2, content: "state", excludes: ["logs/**"], sqlite: ["prowlarr.db"] } },
     web: { port: 9696, healthPath: "/ping", exposure: "protected" },
     statePaths: ["/var/lib/prowlarr"],
-    install: { method: "binary", version: "1.37.0.5076" },
+    // github.com/Prowlarr/Prowlarr/releases/tag/v2.6.5.5623 (master branch asset).
+    install: { method: "binary", version: "2.6.5.5623" },
     tags: ["media"],
   },
   "uptime-kuma": {

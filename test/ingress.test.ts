@@ -163,7 +163,7 @@ test("the connector token travels as a secret 0600 root-only env file, never in 
   assert.equal(await pulumi.isSecret(content), true, "the content stays a Pulumi secret even from a plain input");
   assert.equal(await new Promise((resolve) => content.apply(resolve)), `TUNNEL_TOKEN=${token}\n`);
   const unit = renderCloudflaredUnit({ name: "cloudflared", uid: 1000, gid: 1000 }, 2000);
-  const recipe = cloudflaredRecipe({ version: "2025.6.1", user: { name: "cloudflared", uid: 1000, gid: 1000 }, unit });
+  const recipe = cloudflaredRecipe({ version: "2026.10.0", user: { name: "cloudflared", uid: 1000, gid: 1000 }, unit });
   assert.match(unit, /^ExecStart=\/usr\/bin\/cloudflared tunnel --no-autoupdate --metrics 0\.0\.0\.0:2000 run$/m);
   assert.match(unit, new RegExp(`^EnvironmentFile=${CLOUDFLARED_PATHS.tokenEnv}$`, "m"));
   assert.doesNotMatch(unit, /--token|TUNNEL_TOKEN/);

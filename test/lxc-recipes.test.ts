@@ -190,9 +190,10 @@ test("recipes pin versions: upstream globs for Debian packages, checked after in
   // The ICU package is found in the release's archive (libicu76 on Debian 13), not named for Debian 12.
   assert.doesNotMatch(text("sonarr"), /libicu\d+ /);
   assert.match(text("sonarr"), /apt-cache pkgnames libicu/);
-  assert.equal(servarrUrl("sonarr", "4.0.15.2941"), "https://github.com/Sonarr/Sonarr/releases/download/v4.0.15.2941/Sonarr.main.4.0.15.2941.linux-x64.tar.gz");
-  assert.ok(text("radarr").includes(servarrUrl("radarr", "5.26.2.10099")));
-  assert.ok(text("prowlarr").includes(servarrUrl("prowlarr", "1.37.0.5076")));
+  assert.equal(servarrUrl("sonarr", "4.0.20.3014"), "https://github.com/Sonarr/Sonarr/releases/download/v4.0.20.3014/Sonarr.main.4.0.20.3014.linux-x64.tar.gz");
+  assert.equal(servarrUrl("radarr", "6.4.4.10685"), "https://github.com/Radarr/Radarr/releases/download/v6.4.4.10685/Radarr.master.6.4.4.10685.linux-core-x64.tar.gz");
+  assert.equal(servarrUrl("prowlarr", "2.6.5.5623"), "https://github.com/Prowlarr/Prowlarr/releases/download/v2.6.5.5623/Prowlarr.master.2.6.5.5623.linux-core-x64.tar.gz");
+  for (const app of ["sonarr", "radarr", "prowlarr"]) assert.ok(text(app).includes(servarrUrl(app, catalog[app]?.install.version ?? "")), `${app} downloads its catalog pin`);
 });
 
 test("apps on the shared database read it from the 0600 db.env file, never from a rendered file", () => {

@@ -58,7 +58,7 @@ test("a failed download is named by its URL or image; the restic repository is t
   assert.deepEqual(unresolvedHosts("Error response from daemon: Get \"https://ghcr.io/v2/\": dial tcp: lookup ghcr.io on 10.203.117.1:53: no such host"), ["ghcr.io"]);
   assert.equal(urlOn("www.postgresql.org", "curl -fsSL https://www.postgresql.org/media/keys/ACCC4CF8.asc -o x"), "https://www.postgresql.org/media/keys/ACCC4CF8.asc");
   assert.equal(urlOn("ghcr.io", 'image: "ghcr.io/immich-app/immich-server:v1.135.3"'), "docker://ghcr.io/immich-app/immich-server:v1.135.3");
-  assert.equal(urlOn("registry-1.docker.io", 'image: "docker.io/vaultwarden/server:1.34.1"'), "docker://docker.io/vaultwarden/server:1.34.1");
+  assert.equal(urlOn("registry-1.docker.io", 'image: "docker.io/vaultwarden/server:1.37.4"'), "docker://docker.io/vaultwarden/server:1.37.4");
   const notes: string[] = [];
   const env = "# x\nRESTIC_REPOSITORY=s3:https://s3.example/bucket/restic\nRESTIC_PASSWORD_FILE=/etc/homelab/restic/password\nAWS_ACCESS_KEY_ID=id\nAWS_SECRET_ACCESS_KEY=key\n";
   const out = substituteForRehearsal({ name: "backup-env" } as never, env, notes);

@@ -14,7 +14,7 @@ export const CLOUDFLARE_APT = {
 } as const;
 
 export interface CloudflaredRecipeInput {
-  /** Package version pinned in the catalog, e.g. 2025.6.1. */
+  /** Package version pinned in the catalog, e.g. 2026.10.0. */
   readonly version: string;
   readonly user: Service["user"];
   readonly unit: string;

@@ -49,7 +49,7 @@ export function checkIngress(model: Homelab): Problem[] {
       }
     }
     if (cloudflared?.role === "cloudflared" && !CLOUDFLARED_VERSION.test(cloudflared.install.version)) {
-      problems.push({ path: `${cloudflared.configPath}.install.version`, message: `'${cloudflared.install.version}' must be a cloudflared release like 2025.6.1` });
+      problems.push({ path: `${cloudflared.configPath}.install.version`, message: `'${cloudflared.install.version}' must be a cloudflared release like 2026.10.0` });
     }
     problems.push(...repeated(ingress.access.emails, "homelab:ingress.access.emails"));
     problems.push(...repeated(ingress.access.emailDomains, "homelab:ingress.access.emailDomains"));
