@@ -113,7 +113,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
       cache: { tier: "nvme", path: "/data/immich/cache", quotaGiB: 50, content: "cache" },
     },
     web: { port: 2283, healthPath: "/api/server/ping", exposure: "public" },
-    // Immich creates these as superuser unless they exist; the admin creates them first.
+    // Immich creates these as superuser unless they exist; the admin creates them first. v1.135.3
+    // accepts VectorChord 0.3.x-0.4.x over pgvector >=0.5 <1 (homelab:postgres.vectorchordVersion).
     database: { pool: 10, extensions: ["vector", "vchord", "cube", "earthdistance"] },
     statePaths: ["/data/immich/library"],
     install: { method: "compose", version: "v1.135.3" },

@@ -46,6 +46,11 @@ export const postgresSchema = z.strictObject({
   monitoringConnections: z.number().int().min(1).max(20).default(3),
   /** Login role of the metrics exporter (member of pg_monitor). Defaults to `postgres_exporter`. */
   monitoringRole: pgIdentifier.default("postgres_exporter"),
-  /** VectorChord release installed when an app needs `vchord`; Immich v1.13x wants 0.3 to 0.4. Defaults to 0.4.3. */
+  /**
+   * VectorChord release installed when an app needs `vchord`. Defaults to 0.4.3: the catalog's Immich
+   * (v1.135.3) needs VectorChord on top of pgvector and accepts 0.3.x and 0.4.x (0.4 since v1.135.0,
+   * 0.5 only since v2.1). The postgres-preload step (vectorchord.ts) installs its release .deb into the
+   * Postgres container and preloads vchord.so; pgvector is Debian's postgresql-<major>-pgvector.
+   */
   vectorchordVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: "must be a release version like 0.4.3" }).default("0.4.3"),
 });
