@@ -73,6 +73,18 @@ export const cases: BadInput[] = [
     message: /the jellyfin recipe installs with 'vendor-apt', not 'compose'/,
   },
   {
+    name: "a pin that skips majors of an app that upgrades one major at a time",
+    mutate: (c) => void (service(c, "nextcloud").install = { from: "31.0.6-apache" }),
+    path: "homelab:services.nextcloud.install.version",
+    message: /skips 3 majors after the running 31\.0\.6-apache .*set install\.version to a 32\.x release, then a 33\.x release, then a 34\.x release first/,
+  },
+  {
+    name: "a running version that is not a version",
+    mutate: (c) => void (service(c, "immich").install = { from: "release" }),
+    path: "homelab:services.immich.install.from",
+    message: /'release' must be the version running now, starting with its number/,
+  },
+  {
     name: "a mount of a dataset that does not exist",
     mutate: (c) => void (service(c, "jellyfin").mounts = { movies: { path: "/movies", readOnly: true } }),
     path: "homelab:services.jellyfin.mounts.movies",
