@@ -134,8 +134,11 @@ export function locate(file: string, anchor: string, value: string): number {
   const lines = sourceLines(file);
   const start = lines.findIndex((l) => l.includes(anchor));
   if (start < 0) throw new Error(`${file} has no '${anchor}'`);
-  const token = new RegExp(`(^|[^A-Za-z0-9._-])${escapeRegExp(value)}($|[^A-Za-z0-9._-])`);
-  const at = lines.findIndex((l, i) => i >= start && token.test(l));
+  // Written as a value: quoted, or after a colon (`major: 17`, `fileName: x`, `image:tag`); never in a comment.
+  const v = escapeRegExp(value);
+  const token = new RegExp(`["']${v}["']|:\\s*${v}(?=$|[^A-Za-z0-9._-])`);
+  const comment = /^\s*(\/\/|\*|\/\*|#)/;
+  const at = lines.findIndex((l, i) => i >= start && !comment.test(l) && token.test(l));
   if (at < 0) throw new Error(`${file} has no '${value}' after '${anchor}'`);
   return at + 1;
 }
