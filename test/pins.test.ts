@@ -3,13 +3,21 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import type { Service } from "../config";
 import { catalog } from "../config/catalog";
 import { TRAEFIK_RELEASE_SHA256 } from "../config/schema/ingress";
-import { DOCKER_PINS } from "../components/lxc-service/recipes/docker-engine";
+import { appRecipe } from "../components/lxc-service/recipes";
+import { dockerEngine, DOCKER_PINS } from "../components/lxc-service/recipes/docker-engine";
+import { grafanaRecipeScript } from "../components/monitoring-stack/grafana-recipe";
+import { prometheusRecipeScript } from "../components/monitoring-stack/prometheus-recipe";
+import { pveExporterInstallScript } from "../components/monitoring-stack/pve-exporter";
+import { cloudflaredRecipe } from "../components/tunnel-ingress/cloudflared-recipe";
+import { traefikRecipe } from "../components/tunnel-ingress/traefik-recipe";
 import { PGDG_KEY_FINGERPRINT } from "../components/shared-postgres/recipe";
 import { describeUpstream, describeVerification, main } from "../src/pins";
 import { checkPins, githubLatestUrl, summarize, type FetchJson } from "../src/pins/check";
 import { collectPins, type Pin } from "../src/pins/registry";
+import { exampleConfig, modelOf } from "./harness";
 import { compareVersions, crossesMajor, globMatches, newestOnLine, parseVersion, sameLine } from "../src/pins/versions";
 
 const ROOT = join(__dirname, "..");
@@ -190,4 +198,53 @@ test("npm run pins -- --json lists the same pins the table shows", async () => {
   assert.deepEqual(listed, pins);
   for (const p of listed) assert.match(text, new RegExp(`^${p.id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s+${p.version.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s`, "m"));
   await assert.rejects(main(["--frobnicate"], recorded, () => undefined), /unknown argument '--frobnicate'/);
+});
+
+/** Every install script the report's catalog and Debian pins stand for, rendered from the example stack. */
+function installScripts(): Map<string, string> {
+  const model = modelOf(exampleConfig());
+  const scripts = new Map<string, string>();
+  for (const s of model.services) {
+    const recipe = appRecipe(s, { lanCidr: model.network.cidrText });
+    // The compose file travels beside the script: what it pins counts too.
+    if (recipe) scripts.set(`catalog.${s.app}`, [recipe.script, ...recipe.files.map((f) => (typeof f.content === "string" ? f.content : ""))].join("\n"));
+  }
+  const byRole = (role: string): Service => {
+    const s = model.services.find((x) => x.role === role);
+    assert.ok(s, role);
+    return s;
+  };
+  const traefik = byRole("traefik");
+  const sha = TRAEFIK_RELEASE_SHA256[traefik.install.version] ?? "";
+  scripts.set("catalog.traefik", traefikRecipe({ version: traefik.install.version, sha256: sha, user: traefik.user, unit: "" }).script);
+  const cloudflared = byRole("cloudflared");
+  scripts.set("catalog.cloudflared", cloudflaredRecipe({ version: cloudflared.install.version, user: cloudflared.user, unit: "" }).script);
+  scripts.set("catalog.grafana", grafanaRecipeScript(byRole("grafana")));
+  const prometheus = prometheusRecipeScript(byRole("prometheus"));
+  scripts.set("catalog.prometheus", prometheus);
+  scripts.set("debian.prometheus-alertmanager", prometheus);
+  scripts.set("debian.prometheus-blackbox-exporter", prometheus);
+  for (const pkg of Object.keys(DOCKER_PINS)) scripts.set(`debian.${pkg}`, dockerEngine());
+  scripts.set("monitoring.pve-exporter", pveExporterInstallScript());
+  return scripts;
+}
+
+test("the verification each pin reports is what its install script does", () => {
+  const scripts = installScripts();
+  for (const [id, script] of scripts) {
+    const p = pin(id);
+    const v = p.verification;
+    // A pinned signing key is checked with gpg before it is trusted; the report must say so, or not.
+    assert.equal(/gpg --show-keys/.test(script), v.kind === "fingerprint", `${id}: fingerprint check in the script vs '${v.kind}' in the report`);
+    assert.equal(/sha(256|512)sum --check/.test(script), v.kind === "checksum", `${id}: checksum check in the script vs '${v.kind}' in the report`);
+    if (v.kind === "checksum") assert.ok(script.includes(v.value), id);
+    if (v.kind === "apt-signature") assert.ok(script.includes(v.keyUrl), `${id} fetches its key from ${v.keyUrl}`);
+    if (v.kind === "debian-archive" && /[*?[]/.test(p.version)) {
+      for (const pkg of v.packages) assert.match(script, new RegExp(`check_version ${pkg.replace(/\./g, "\\.")} '${p.version.replace(/[.*]/g, "\\$&")}'`), id);
+    }
+    if (v.kind === "tls-only") assert.doesNotMatch(script, /@sha256:|--require-hashes|--hash=/, `${id} pins more than the report says`);
+    if (v.kind === "tls-only" && p.upstream.kind === "docker-hub") assert.ok(script.includes(`:${p.version}`), `${id}: the compose file runs tag ${p.version}`);
+  }
+  // Every catalog app's install was looked at (postgres has its own component, checked by the majors above).
+  for (const app of Object.keys(catalog).filter((a) => a !== "postgres")) assert.ok(scripts.has(`catalog.${app}`), app);
 });
