@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { Service } from "../config";
@@ -15,7 +17,7 @@ import { cloudflaredRecipe } from "../components/tunnel-ingress/cloudflared-reci
 import { traefikRecipe } from "../components/tunnel-ingress/traefik-recipe";
 import { PGDG_KEY_FINGERPRINT } from "../components/shared-postgres/recipe";
 import { describeUpstream, describeVerification, main } from "../src/pins";
-import { checkPins, githubLatestUrl, summarize, type FetchJson } from "../src/pins/check";
+import { checkPins, githubLatestUrl, httpFetchJson, summarize, type FetchJson } from "../src/pins/check";
 import { collectPins, type Pin } from "../src/pins/registry";
 import { exampleConfig, modelOf } from "./harness";
 import { compareVersions, crossesMajor, globMatches, newestOnLine, parseVersion, sameLine } from "../src/pins/versions";
@@ -247,4 +249,29 @@ test("the verification each pin reports is what its install script does", () => 
   }
   // Every catalog app's install was looked at (postgres has its own component, checked by the majors above).
   for (const app of Object.keys(catalog).filter((a) => a !== "postgres")) assert.ok(scripts.has(`catalog.${app}`), app);
+});
+
+test("the real client returns the parsed body, and names the URL with the status or the cause when it fails", async () => {
+  const seen: (string | undefined)[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.headers["user-agent"]);
+    if (req.url === "/ok") res.writeHead(200, { "Content-Type": "application/json" }).end('{"info":{"version":"3.10.0"}}');
+    else res.writeHead(404, { "Content-Type": "application/json" }).end('{"message":"Not Found"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    const fetchJson = httpFetchJson({});
+    assert.deepEqual(await fetchJson(`http://127.0.0.1:${port}/ok`), { info: { version: "3.10.0" } });
+    await assert.rejects(fetchJson(`http://127.0.0.1:${port}/missing`), new RegExp(`^Error: http://127\\.0\\.0\\.1:${port}/missing: HTTP 404$`));
+    assert.deepEqual(seen, ["homelab-pins-check", "homelab-pins-check"], "GitHub refuses requests without a User-Agent");
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+  // A port that was free a moment ago and has no listener now.
+  const probeServer = createServer();
+  await new Promise<void>((resolve) => probeServer.listen(0, "127.0.0.1", resolve));
+  const closedPort = (probeServer.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probeServer.close(() => resolve()));
+  await assert.rejects(httpFetchJson({})(`http://127.0.0.1:${closedPort}/gone`), /^Error: http:\/\/127\.0\.0\.1:\d+\/gone: .*ECONNREFUSED/);
 });

@@ -153,7 +153,14 @@ export function httpFetchJson(env: NodeJS.ProcessEnv = process.env): FetchJson {
       headers.Accept = "application/vnd.github+json";
       if (env.GITHUB_TOKEN) headers.Authorization = `Bearer ${env.GITHUB_TOKEN}`;
     }
-    const response = await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
+    let response: Response;
+    try {
+      response = await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
+    } catch (e) {
+      // fetch says only "fetch failed"; the cause (ENOTFOUND, ECONNREFUSED, a timeout) is what helps.
+      const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
+      throw new Error(`${url}: ${cause}`);
+    }
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     return response.json();
   };
