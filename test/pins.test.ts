@@ -9,6 +9,7 @@ import type { Service } from "../config";
 import { catalog } from "../config/catalog";
 import { TRAEFIK_RELEASE_SHA256 } from "../config/schema/ingress";
 import { appRecipe } from "../components/lxc-service/recipes";
+import { hostPackagesCommand } from "../components/proxmox-host/host-packages";
 import { dockerEngine, DOCKER_PINS } from "../components/lxc-service/recipes/docker-engine";
 import { grafanaRecipeScript } from "../components/monitoring-stack/grafana-recipe";
 import { prometheusRecipeScript } from "../components/monitoring-stack/prometheus-recipe";
@@ -249,6 +250,24 @@ test("the verification each pin reports is what its install script does", () => 
   }
   // Every catalog app's install was looked at (postgres has its own component, checked by the majors above).
   for (const app of Object.keys(catalog).filter((a) => a !== "postgres")) assert.ok(scripts.has(`catalog.${app}`), app);
+});
+
+test("no pin is left out: every Debian glob and image tag the install scripts use is a listed pin", () => {
+  const scripts = [...installScripts().values(), hostPackagesCommand(["restic", "sqlite3", "prometheus-node-exporter"], "no-subscription")];
+  const versions = new Set(pins.map((p) => p.version));
+  let globs = 0;
+  let images = 0;
+  for (const script of scripts) {
+    for (const m of script.matchAll(/check_version ([a-z0-9.+-]+) '([^']+)'/g)) {
+      globs++;
+      assert.ok(pins.some((p) => p.version === m[2] && p.verification.kind === "debian-archive" && p.verification.packages.includes(m[1] ?? "")), `${m[1]} ${m[2]} is pinned but not listed`);
+    }
+    for (const m of script.matchAll(/image: "?([a-z0-9.\/-]+):([A-Za-z0-9._-]+)"?/g)) {
+      images++;
+      assert.ok(versions.has(m[2] ?? ""), `image ${m[1]}:${m[2]} is pinned but not listed`);
+    }
+  }
+  assert.ok(globs >= Object.keys(DOCKER_PINS).length && images >= 5, `found ${globs} globs and ${images} images`);
 });
 
 test("the real client returns the parsed body, and names the URL with the status or the cause when it fails", async () => {
