@@ -143,6 +143,13 @@ export function locate(file: string, anchor: string, value: string): number {
   return at + 1;
 }
 
+/** The signing key each vendor repository's recipe fetches, from the recipes' own constants. */
+const VENDOR_KEYS: Readonly<Record<string, string>> = {
+  cloudflared: CLOUDFLARE_APT.keyUrl,
+  grafana: GRAFANA_APT.key,
+  jellyfin: JELLYFIN_KEY_URL,
+};
+
 /** How a key is written in an object literal: bare when it is an identifier, else quoted. */
 const objectKey = (name: string): string => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `${name}:` : `"${name}":`);
 
@@ -150,8 +157,11 @@ function catalogVerification(app: string, method: string, version: string): Veri
   switch (method) {
     case "debian":
       return { kind: "debian-archive", suite: DEBIAN_SUITE, packages: DEBIAN_PACKAGES[app]?.(version) ?? [] };
-    case "vendor-apt":
-      return { kind: "apt-signature", keyUrl: app === "grafana" ? GRAFANA_APT.key : app === "cloudflared" ? CLOUDFLARE_APT.keyUrl : JELLYFIN_KEY_URL };
+    case "vendor-apt": {
+      const keyUrl = VENDOR_KEYS[app];
+      if (!keyUrl) throw new Error(`catalog app ${app} installs from a vendor repository that VENDOR_KEYS does not know`);
+      return { kind: "apt-signature", keyUrl };
+    }
     case "compose":
       return IMAGE_TAG;
     default: {
