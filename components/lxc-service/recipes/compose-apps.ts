@@ -7,6 +7,9 @@ import { composeRecipe, datasetPath, webPort } from "./compose";
  * The catalog's `install.version` is the app's image tag.
  */
 
+/** Immich's cache: Valkey, pinned by tag beside Immich's own version. */
+export const VALKEY_IMAGE = "docker.io/valkey/valkey:8.1.1";
+
 const fqdn = (service: Service): string => service.routes[0]?.fqdn ?? `${service.hostname}.invalid`;
 const port = (service: Service, inner: number, fallback: number): string => `${webPort(service, fallback)}:${inner}`;
 
@@ -27,7 +30,7 @@ export function immich(service: Service): Recipe {
         image: `ghcr.io/immich-app/immich-machine-learning:${v}`,
         volumes: [`${datasetPath(service, "cache")}:/cache`],
       },
-      redis: { image: "docker.io/valkey/valkey:8.1.1" },
+      redis: { image: VALKEY_IMAGE },
     },
     databaseEnv: { DB_HOSTNAME: '"$PGHOST"', DB_PORT: '"$PGPORT"', DB_DATABASE_NAME: '"$PGDATABASE"', DB_USERNAME: '"$PGUSER"', DB_PASSWORD: '"$PGPASSWORD"' },
   });

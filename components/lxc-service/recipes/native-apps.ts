@@ -16,6 +16,9 @@ const unitPath = (unit: string): string => `/etc/systemd/system/${unit}.service`
 const enableUnit = (unit: string, inputs: readonly string[]): string =>
   `systemctl daemon-reload\nsystemctl enable ${unit}\n${shellJoin(["restart_if_changed", unit, unitPath(unit), ...inputs])}\nensure_active ${unit}\n`;
 
+/** Jellyfin's repository signing key. */
+export const JELLYFIN_KEY_URL = "https://repo.jellyfin.org/jellyfin_team.gpg.key";
+
 /**
  * Jellyfin from its apt repository. The packaged unit already keeps its data in /var/lib/jellyfin and
  * /var/cache/jellyfin, which are the config and cache datasets.
@@ -25,7 +28,7 @@ export function jellyfin(service: Service): Recipe {
   return {
     script: `${PRELUDE}${aptRepo({
       name: "jellyfin",
-      keyUrl: "https://repo.jellyfin.org/jellyfin_team.gpg.key",
+      keyUrl: JELLYFIN_KEY_URL,
       keyFile: "jellyfin.asc",
       uri: "https://repo.jellyfin.org/debian",
       suite: "bookworm",
