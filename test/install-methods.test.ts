@@ -30,6 +30,14 @@ const fileOf = (r: Recipe, path: string): string => {
   return f.content as string;
 };
 
+test("the README's three apps outside the catalog are the ones these tests plan", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const block = /Three apps outside the catalog[^\n]*\n\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? assert.fail("no example block in the README");
+  const documented = (parse(block) as Record<string, Record<string, unknown>>)["homelab:services"];
+  const planned = withOwnApps({ "homelab:services": {} })["homelab:services"];
+  assert.deepEqual(documented, planned);
+});
+
 test("a compose app from the repository runs its file, named for the service, on its database env file", () => {
   const model = modelOf(withOwnApps());
   const mealie = serviceOf(model, "mealie");
@@ -89,7 +97,7 @@ test("a helper script is fetched on the host at its commit and run in the contai
   assert.equal(url, `https://raw.githubusercontent.com/community-scripts/ProxmoxVE/${ADGUARD_COMMIT}/install/adguard-install.sh`);
   assert.deepEqual(r.fetched, [{ url, sha256: undefined, path: "/usr/local/lib/homelab/helper-scripts/adguard-install.sh" }]);
   assert.equal(fileOf(r, "/usr/local/lib/homelab/helper-functions.sh"), HELPER_FUNCTIONS);
-  for (const line of ["export APPLICATION=adguard", "export CTTYPE=1", "export PCT_OSTYPE=debian", "export SSH_ROOT=no", "export VERBOSE=yes", 'FUNCTIONS_FILE_PATH="$(cat /usr/local/lib/homelab/helper-functions.sh)"']) {
+  for (const line of ["apt_install sudo jq", "export APPLICATION=adguard", "export CTTYPE=1", "export PCT_OSTYPE=debian", "export SSH_ROOT=no", "export VERBOSE=yes", 'FUNCTIONS_FILE_PATH="$(cat /usr/local/lib/homelab/helper-functions.sh)"']) {
     assert.ok(r.script.includes(`${line}\n`), `recipe sets ${line}`);
   }
   assert.ok(r.script.includes(`bash /usr/local/lib/homelab/helper-scripts/adguard-install.sh < "$answers"\n`));

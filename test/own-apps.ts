@@ -25,7 +25,7 @@ export function withOwnApps(config: Record<string, unknown>): Record<string, unk
     features: { nesting: true, keyctl: true },
     user: { name: "mealie", uid: 1000, gid: 1000 },
     datasets: { data: { tier: "nvme", path: "/srv/mealie", quotaGiB: 10, content: "state" } },
-    web: { port: 9000, healthPath: "/api/app/about" },
+    web: { port: 9000 },
     database: { pool: 10 },
     statePaths: ["/srv/mealie"],
     install: { method: "compose" },

@@ -107,7 +107,9 @@ export function helperScript(service: Service, source: Source<"helper-script">):
     CTTYPE: service.unprivileged ? "1" : "0",
     PCT_OSTYPE: "debian",
   };
-  const run = `${exports(env)}
+  // build.func installs these into every container before the script runs, and scripts use them.
+  const run = `apt_install sudo jq
+${exports(env)}
 FUNCTIONS_FILE_PATH="$(cat ${functions})"
 PCT_OSVERSION="$(sed -n 's/^VERSION_ID=//p' /etc/os-release | tr -d '"')"
 tz="$(cat /etc/timezone 2>/dev/null || printf 'Etc/UTC')"
