@@ -49,6 +49,7 @@ test("a compose app from the repository runs its file, named for the service, on
   assert.deepEqual(doc.services.mealie?.env_file, ["/opt/mealie/db.env"]);
   assert.equal(doc.services.mealie?.restart, "unless-stopped");
   assert.deepEqual(doc.services.mealie?.volumes, ["/srv/mealie:/app/data"]);
+  assert.match(fileOf(r, "/opt/mealie/compose.yaml"), /- "9000:9000"/, "a YAML 1.1 reader keeps the port mapping a string");
   // The database env file is derived from the shared one, and is Compose's --env-file for ${PGHOST}.
   assert.match(r.script, /read_db_env\n/);
   assert.match(r.script, /printf '%s=%s\\n' DATABASE_URL "postgresql:\/\/\$\(urlencode "\$PGUSER"\)/);

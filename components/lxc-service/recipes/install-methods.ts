@@ -27,6 +27,9 @@ const COMPOSE_DATABASE_ENV: Readonly<Record<string, string>> = {
   DATABASE_URL: '"postgresql://$(urlencode "$PGUSER"):$(urlencode "$PGPASSWORD")@$PGHOST:$PGPORT/$PGDATABASE"',
 };
 
+/** As the catalog's compose files: every string double-quoted, so no YAML 1.1 reader turns 9000:9000 into a number. */
+const COMPOSE_YAML = { lineWidth: 0, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" } as const;
+
 /**
  * A compose file of the repository: named for the service, every container restarted after a reboot,
  * and, for an app with a database, each service reads the 0600 db.env (also Compose's --env-file, so
@@ -42,7 +45,7 @@ export function composeFromRepository(service: Service, source: Source<"compose"
     }
   }
   // The project is named for the service, whatever the file calls it.
-  const content = `# Rendered by homelab-as-code for ${service.name} from ${source.file}; edits are overwritten.\n${stringify({ ...doc, name: service.name }, { lineWidth: 0 })}`;
+  const content = `# Rendered by homelab-as-code for ${service.name} from ${source.file}; edits are overwritten.\n${stringify({ ...doc, name: service.name }, COMPOSE_YAML)}`;
   return composeFileRecipe(service, content, service.database ? COMPOSE_DATABASE_ENV : undefined, true);
 }
 
