@@ -59,6 +59,19 @@ test("a compose app from the repository runs its file, named for the service, on
   assert.equal(model.datasets.find((d) => d.name === "mealie-data")?.hostPath, "/mnt/nvme/apps/mealie/data");
 });
 
+test("a catalog app takes the same keys: with a source its catalog recipe steps aside", () => {
+  const config = exampleConfig();
+  const kuma = (config["homelab:services"] as Record<string, Record<string, unknown>>)["uptime-kuma"]!;
+  kuma.install = { method: "helper-script", script: "uptimekuma", commit: ADGUARD_COMMIT };
+  const model = modelOf(config);
+  assert.equal(serviceOf(model, "uptime-kuma").install.source?.kind, "helper-script");
+  const r = recipeOf(model, "uptime-kuma");
+  assert.equal(r.fetched?.[0]?.url, helperScriptUrl("uptimekuma", ADGUARD_COMMIT));
+  assert.doesNotMatch(r.script, /docker compose/, "the catalog's compose recipe is not used");
+  // Without a source the catalog recipe stays, at its catalog version.
+  assert.match(recipeOf(modelOf(), "uptime-kuma").script, /docker compose --file \/opt\/uptime-kuma\/compose\.yaml up/);
+});
+
 test("Debian packages are pinned to their upstream glob and checked after the install", () => {
   const r = recipeOf(modelOf(withOwnApps()), "mosquitto");
   assert.match(r.script, /put_file \/etc\/apt\/preferences\.d\/homelab-mosquitto 0644 root:root <<'EOF'\nPackage: mosquitto\nPin: version 2\.0\.\*\nPin-Priority: 1001\nEOF\napt_install mosquitto\ncheck_version mosquitto '2\.0\.\*'\n/);
