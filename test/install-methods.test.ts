@@ -111,7 +111,7 @@ test("a helper script is fetched on the host at its commit and run in the contai
   assert.equal(url, `https://raw.githubusercontent.com/community-scripts/ProxmoxVE/${ADGUARD_COMMIT}/install/adguard-install.sh`);
   assert.deepEqual(r.fetched, [{ url, sha256: undefined, path: "/usr/local/lib/homelab/helper-scripts/adguard-install.sh" }]);
   assert.equal(fileOf(r, "/usr/local/lib/homelab/helper-functions.sh"), HELPER_FUNCTIONS);
-  for (const line of ["apt_install sudo jq", "export APPLICATION=adguard", "export CTTYPE=1", "export PCT_OSTYPE=debian", "export SSH_ROOT=no", "export VERBOSE=yes", 'FUNCTIONS_FILE_PATH="$(cat /usr/local/lib/homelab/helper-functions.sh)"']) {
+  for (const line of ["apt_install sudo jq", "rm -f /usr/lib/python3.*/EXTERNALLY-MANAGED", "export APPLICATION=adguard", "export CTTYPE=1", "export PCT_OSTYPE=debian", "export SSH_ROOT=no", "export VERBOSE=yes", 'FUNCTIONS_FILE_PATH="$(cat /usr/local/lib/homelab/helper-functions.sh)"']) {
     assert.ok(r.script.includes(`${line}\n`), `recipe sets ${line}`);
   }
   assert.ok(r.script.includes(`bash /usr/local/lib/homelab/helper-scripts/adguard-install.sh < "$answers"\n`));

@@ -110,8 +110,10 @@ export function helperScript(service: Service, source: Source<"helper-script">):
     CTTYPE: service.unprivileged ? "1" : "0",
     PCT_OSTYPE: "debian",
   };
-  // build.func installs these into every container before the script runs, and scripts use them.
+  // build.func installs these into every container before the script runs, and scripts use them;
+  // install.func lets pip install into the system Python, which some scripts do.
   const run = `apt_install sudo jq
+rm -f /usr/lib/python3.*/EXTERNALLY-MANAGED
 ${exports(env)}
 FUNCTIONS_FILE_PATH="$(cat ${functions})"
 PCT_OSVERSION="$(sed -n 's/^VERSION_ID=//p' /etc/os-release | tr -d '"')"
