@@ -9,6 +9,7 @@ import { checkServices } from "./checks/services";
 import { checkUpgrades } from "./checks/upgrades";
 import { deepFreeze } from "./merge";
 import type { Homelab, Problem } from "./model";
+import { projectRepository, type Repository } from "./repository";
 import { parseSections, resolveModel } from "./resolve";
 import type { Sections } from "./schema";
 import { checkSecrets } from "./secrets";
@@ -20,6 +21,8 @@ export interface LoadInput {
   readonly presentSecrets: ReadonlySet<string>;
   /** Secret keys that have a value stored in plain text. */
   readonly plainSecrets?: ReadonlySet<string>;
+  /** Where compose files and install scripts named by `install.file` are read. Defaults to this project's repository. */
+  readonly repository?: Repository;
 }
 
 export type LoadResult = { readonly ok: true; readonly model: Homelab } | { readonly ok: false; readonly problems: readonly Problem[] };
@@ -32,7 +35,7 @@ export function loadHomelab(input: LoadInput): LoadResult {
   const { sections, problems } = parseSections(input.homelab);
   if (problems.length > 0 && !isComplete(sections)) return { ok: false, problems: sortProblems(problems) };
   const complete = sections as Sections;
-  const model = resolveModel(complete, problems);
+  const model = resolveModel(complete, problems, input.repository ?? projectRepository());
   problems.push(
     ...checkNetwork(model),
     ...checkServices(model, complete.services),

@@ -1,5 +1,5 @@
 import type { Cidr } from "./net";
-import type { AppSpec, DatasetContent, Exposure, Sections, ServiceRole, TierName } from "./schema";
+import type { AppSpec, DatasetContent, Exposure, InstallSpec, Sections, ServiceRole, TierName } from "./schema";
 
 /** The resolved, immutable homelab every component reads. Built only from a valid stack file. */
 
@@ -65,6 +65,30 @@ export interface DatabaseNeed {
   readonly extensions: readonly string[];
 }
 
+/** A vendor apt repository, its fingerprint normalised to 40 upper-case hex digits. */
+export type VendorRepository = NonNullable<InstallSpec["repository"]>;
+
+/** An install described in the stack file and the repository instead of by a catalog recipe. */
+export type InstallSource =
+  /** A compose file of the repository, checked: pinned images, volumes on the service's datasets. */
+  | { readonly kind: "compose"; readonly file: string; readonly text: string }
+  /** A shell script of the repository, run as root in the container. */
+  | { readonly kind: "script"; readonly file: string; readonly text: string }
+  /** Packages by upstream version glob, from Debian or a vendor repository. */
+  | { readonly kind: "debian"; readonly packages: Readonly<Record<string, string>>; readonly repository: VendorRepository | undefined }
+  /** community-scripts/ProxmoxVE install/<script>-install.sh at a commit. */
+  | { readonly kind: "helper-script"; readonly script: string; readonly commit: string; readonly sha256: string | undefined };
+
+export interface Install {
+  readonly method: InstallSpec["method"];
+  /** The version a catalog recipe installs; empty when `source` describes the install. */
+  readonly version: string;
+  /** What installs the app when it is not the catalog's recipe. */
+  readonly source: InstallSource | undefined;
+  /** The version running now, as the stack file says (`install.from`); compared with `version` by the upgrade checks. */
+  readonly from: string | undefined;
+}
+
 export interface Service {
   readonly name: string;
   readonly app: string;
@@ -88,7 +112,7 @@ export interface Service {
   readonly metrics: AppSpec["metrics"];
   readonly database: DatabaseNeed | undefined;
   readonly statePaths: readonly string[];
-  readonly install: AppSpec["install"];
+  readonly install: Install;
   readonly upgrade: AppSpec["upgrade"];
   readonly startupOrder: number;
   readonly tags: readonly string[];

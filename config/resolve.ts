@@ -2,7 +2,9 @@ import type { z } from "zod";
 import { catalog } from "./catalog";
 import { deepMerge, isPlainObject } from "./merge";
 import type { Dataset, Homelab, Mount, Problem, Route, Service } from "./model";
+import { INSTALL_METHODS_HELP, resolveInstall } from "./install";
 import { parseCidr } from "./net";
+import type { Repository } from "./repository";
 import { codePointOrder } from "./order";
 import {
   appSpecSchema,
@@ -80,8 +82,13 @@ export function resolveApps(services: Sections["services"], problems: Problem[])
     const merged = deepMerge(base ?? {}, overrides);
     if (entry.database === false && isPlainObject(merged)) delete merged.database;
     const result = appSpecSchema.safeParse(merged);
+    // Outside the catalog nothing installs the app unless the entry says how.
+    const noInstall = base === undefined && isPlainObject(merged) && merged.install === undefined;
+    if (noInstall) {
+      problems.push({ path: configPath(["services", name, "install"]), message: `'${appName}' is not in the catalog, so it needs a way to install: set install.method to ${INSTALL_METHODS_HELP}` });
+    }
     if (!result.success) {
-      problems.push(...zodProblems(result.error, ["services", name]));
+      problems.push(...zodProblems(result.error, ["services", name]).filter((p) => !(noInstall && p.path === configPath(["services", name, "install"]))));
       continue;
     }
     resolved.push({ name, app: appName, spec: result.data, entry });
@@ -160,7 +167,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], problem
     .sort((a, b) => codePointOrder(a.name, b.name));
 }
 
-function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMap<string, Dataset>, problems: Problem[]): Service {
+function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMap<string, Dataset>, repository: Repository, problems: Problem[]): Service {
   const { name, spec, entry } = app;
   const domain = sections.domain;
   const mounts: Mount[] = [];
@@ -207,7 +214,7 @@ function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMa
       ? { name: dbName, user: spec.database.user ?? dbName, pool: spec.database.pool, extensions: spec.database.extensions }
       : undefined,
     statePaths: spec.statePaths,
-    install: spec.install,
+    install: resolveInstall(spec.install, { service: name, app: app.app, role: spec.role, mounts, repository, problems }),
     upgrade: spec.upgrade,
     startupOrder: spec.startupOrder,
     tags: spec.tags,
@@ -216,7 +223,7 @@ function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMa
 }
 
 /** Turns parsed sections into the model. Cross-checks run on the result separately. */
-export function resolveModel(sections: Sections, problems: Problem[]): Homelab {
+export function resolveModel(sections: Sections, problems: Problem[], repository: Repository): Homelab {
   const apps = resolveApps(sections.services, problems);
   const datasets = buildDatasets(sections, apps, problems);
   const byName = new Map(datasets.map((d) => [d.name, d]));
@@ -244,7 +251,7 @@ export function resolveModel(sections: Sections, problems: Problem[]): Homelab {
       raid: { name: "raid", ...tiers.raid },
     },
     datasets,
-    services: apps.map((a) => buildService(sections, a, byName, problems)),
+    services: apps.map((a) => buildService(sections, a, byName, repository, problems)),
     postgres: sections.postgres,
     ingress: sections.ingress,
     backup: sections.backup,

@@ -54,12 +54,13 @@ test("an app outside the catalog can be described in full", () => {
     datasets: { data: { tier: "nvme", path: "/data", quotaGiB: 2, content: "state" } },
     web: { port: 7745, healthPath: "/api/v1/status", exposure: "protected" },
     statePaths: ["/data"],
-    install: { method: "binary", version: "0.20.2" },
+    install: { method: "script", file: "test/fixtures/apps/demo/install.sh" },
   };
   const homebox = modelOf(config).services.find((s) => s.name === "homebox");
   assert.equal(homebox?.app, "homebox");
   assert.equal(homebox?.mounts[0]?.hostPath, "/mnt/nvme/apps/homebox/data");
   assert.equal(homebox?.unprivileged, true);
+  assert.equal(homebox?.install.source?.kind, "script");
 });
 
 test("every problem is reported at once, each naming its config path", () => {

@@ -7,7 +7,7 @@ import { contentHash } from "../shared/hash";
 import type { ContainerPlatform } from "../shared/platform";
 import { renderAccount } from "./account";
 import { containerArgs } from "./container";
-import { execStdinCommand, renderPushFiles, renderRecipeScript, secretFileCommand, type ResolvedFile } from "./push-files";
+import { execStdinCommand, fetchFileCommand, renderPushFiles, renderRecipeScript, secretFileCommand, type ResolvedFile } from "./push-files";
 import { appRecipe } from "./recipes";
 import type { ProvisionFile, Recipe } from "./types";
 
@@ -59,6 +59,7 @@ export class LxcService extends pulumi.ComponentResource {
     lane.done(this.container);
 
     const recipe = args.recipe ?? appRecipe(s, { lanCidr: platform.network.cidrText });
+    if (!recipe && s.role === "app") throw new Error(`${s.configPath}.install: nothing installs ${s.name}; the config checks should have caught this`);
     const files = [...(recipe?.files ?? []), ...(args.files ?? [])];
     const plain = files.filter((f) => !f.secret);
     const secrets = files.filter((f) => f.secret);
@@ -99,6 +100,17 @@ export class LxcService extends pulumi.ComponentResource {
         ),
     );
 
+    // Pinned downloads (a helper script at its commit) are fetched by the host, which has the internet
+    // access the converge already relies on, and written into the container before the recipe runs.
+    const fetchSteps = (recipe?.fetched ?? []).map(
+      (f, i) =>
+        new command.remote.Command(
+          `${name}-fetch-${i}`,
+          { connection, create: fetchFileCommand(s.vmId, f), triggers: [f.url, f.sha256 ?? "", f.path], addPreviousOutputInEnv: false },
+          { ...provisioning, dependsOn: [prepare] },
+        ),
+    );
+
     let last: pulumi.Resource = secretSteps[secretSteps.length - 1] ?? prepare;
     if (recipe) {
       const script = renderRecipeScript(recipe.script);
@@ -116,7 +128,7 @@ export class LxcService extends pulumi.ComponentResource {
           // A recipe's apt and docker output would otherwise be handed to its next run and kept in state.
           addPreviousOutputInEnv: false,
         },
-        { ...provisioning, dependsOn: [prepare, ...secretSteps, ...(args.recipeAfter ?? [])], additionalSecretOutputs: hasSecrets ? ["stdout", "stderr"] : [] },
+        { ...provisioning, dependsOn: [prepare, ...secretSteps, ...fetchSteps, ...(args.recipeAfter ?? [])], additionalSecretOutputs: hasSecrets ? ["stdout", "stderr"] : [] },
       );
     }
     this.provisioned = last;

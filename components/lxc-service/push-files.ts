@@ -1,4 +1,6 @@
+import { contentHash } from "../shared/hash";
 import { shellJoin, shellQuote } from "../shared/shell";
+import type { FetchedFile } from "./types";
 import { codePointOrder } from "../../config/order";
 
 /** A non-secret file with its content resolved, ready to render into the push script. */
@@ -78,6 +80,35 @@ const pctExec = (vmId: number, argv: readonly string[]): string => `${ensureRunn
 /** The host command for a secret file: nothing secret is on this command line. */
 export const secretFileCommand = (vmId: number, path: string, mode: string, owner: string): string =>
   pctExec(vmId, ["sh", "-c", secretFileScript(path, mode, owner)]);
+
+/**
+ * The host command that fetches a pinned file and writes it into the container: downloaded to a
+ * cache on the host once, its sha256 checked (when pinned) every time before it is written.
+ */
+export function fetchFileCommand(vmId: number, file: FetchedFile): string {
+  const cache = `/var/lib/homelab/fetched/${contentHash(file.url).slice(0, 16)}`;
+  const lines = [
+    "set -eu",
+    `cache=${shellQuote(cache)}`,
+    'if [ ! -s "$cache" ]; then',
+    '  mkdir -p "$(dirname "$cache")"',
+    `  curl -fsSL --retry 3 ${shellQuote(file.url)} -o "$cache.tmp"`,
+    '  mv "$cache.tmp" "$cache"',
+    "fi",
+  ];
+  if (file.sha256) {
+    lines.push(
+      'have="$(sha256sum "$cache" | cut -d" " -f1)"',
+      `if [ "$have" != ${shellQuote(file.sha256)} ]; then`,
+      `  echo ${shellQuote(`${file.url} has sha256 `)}"$have"${shellQuote(`, not the pinned ${file.sha256}`)} >&2`,
+      '  rm -f "$cache"',
+      "  exit 1",
+      "fi",
+    );
+  }
+  lines.push(`${secretFileCommand(vmId, file.path, "0755", "root:root")} < "$cache"`);
+  return lines.join("\n");
+}
 
 /** The host command that runs a script fed on stdin inside the container. */
 export const execStdinCommand = (vmId: number): string => pctExec(vmId, ["bash", "-s"]);

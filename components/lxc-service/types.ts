@@ -24,4 +24,15 @@ export interface Recipe {
   /** Bash run inside the container with `set -euo pipefail`; running it twice changes nothing. */
   readonly script: string;
   readonly files: readonly ProvisionFile[];
+  /** Files fetched on the Proxmox host when the homelab converges, then written into the container before the script runs. */
+  readonly fetched?: readonly FetchedFile[];
+}
+
+/** A file from the internet, pinned by an immutable URL (a commit) and optionally by its sha256. */
+export interface FetchedFile {
+  readonly url: string;
+  /** Checked on the host before the file goes into the container; a mismatch fails the step. */
+  readonly sha256?: string;
+  /** Absolute path inside the container. */
+  readonly path: string;
 }

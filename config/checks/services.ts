@@ -1,4 +1,3 @@
-import { catalog } from "../catalog";
 import type { Homelab, Problem, Service } from "../model";
 import { isDnsLabel } from "../names";
 import { duplicates } from "./duplicates";
@@ -55,10 +54,6 @@ export function checkServices(model: Homelab, rawServiceEntries: Readonly<Record
     }
     if (model.proxmox.auth === "apiToken" && (s.features.keyctl || s.features.fuse)) {
       problems.push({ path: `${s.configPath}.features`, message: "keyctl and fuse need root@pam password authentication (an API token may only set nesting); set homelab:proxmox.auth to password" });
-    }
-    const known = catalog[s.app];
-    if (known && s.install.method !== known.install.method) {
-      problems.push({ path: `${s.configPath}.install.method`, message: `the ${s.app} recipe installs with '${known.install.method}', not '${s.install.method}'` });
     }
     if (FLOATING_VERSIONS.test(s.install.version)) {
       problems.push({ path: `${s.configPath}.install.version`, message: `'${s.install.version}' floats; pin a version (image tag, package version or release) so a rebuilt container runs what was tested` });

@@ -60,17 +60,48 @@ export const databaseSchema = z.strictObject({
   extensions: z.array(z.string().regex(/^[a-z][a-z0-9_-]*$/)).default([]),
 });
 
+/** A vendor apt repository for `debian` packages, trusted only with the signing key of this fingerprint. */
+export const vendorRepositorySchema = z.strictObject({
+  /** Repository URL, e.g. https://repo.example.org/debian. */
+  url: z.string(),
+  /** Suite (distribution) line of the repository, e.g. trixie or stable. */
+  suite: z.string(),
+  components: z.array(z.string()).default(["main"]),
+  /** URL of the signing key (armored or binary). */
+  keyUrl: z.string(),
+  /** Full 40-hex fingerprint of the signing key; a key with any other fingerprint fails the install. */
+  fingerprint: z.string(),
+});
+
 export const installSchema = z.strictObject({
-  /** How the recipe installs the app: Debian packages, a vendor apt repository, Docker Compose, or a release binary. */
-  method: z.enum(["debian", "vendor-apt", "compose", "binary"]),
-  /** The pinned version of the app (package version, image tag or release). */
-  version: z.string().min(1),
+  /**
+   * How the app is installed. `compose`: a compose file from the repository; `debian`: Debian (or a
+   * vendor repository's) packages; `script`: a shell script from the repository; `helper-script`: a
+   * community-scripts/ProxmoxVE install script pinned to a commit. `vendor-apt` and `binary` are the
+   * catalog's own recipes.
+   */
+  method: z.enum(["debian", "vendor-apt", "compose", "binary", "script", "helper-script"]),
+  /** The pinned version a catalog recipe installs (package version, image tag or release). */
+  version: z.string().min(1).optional(),
+  /** `compose` and `script`: the file in the repository. Defaults to apps/<service>/compose.yaml or apps/<service>/install.sh. */
+  file: z.string().optional(),
+  /** `debian`: package name → upstream version glob (`0.107.*`), never an exact Debian revision. */
+  packages: z.record(z.string(), z.string()).optional(),
+  /** `debian`: the vendor repository the packages come from; Debian's own archive when left out. */
+  repository: vendorRepositorySchema.optional(),
+  /** `helper-script`: the script's name in install/<script>-install.sh. Defaults to the service's app name. */
+  script: z.string().optional(),
+  /** `helper-script`: the community-scripts/ProxmoxVE commit (40 hex) the script is fetched from. */
+  commit: z.string().optional(),
+  /** `helper-script`: sha256 of the script; when given, a script with other bytes is refused. */
+  sha256: z.string().optional(),
   /**
    * The version running now, as deployed by the last `pulumi up`. The program keeps no memory of it,
    * so the stack file says it; the checks compare it with `version` against the app's `upgrade` rule.
    */
   from: z.string().min(1).optional(),
 });
+export type InstallSpec = z.infer<typeof installSchema>;
 
 /** What a new major release of a stateful app asks of its operator, as its vendor documents it. */
 export const upgradeRuleSchema = z.strictObject({

@@ -174,6 +174,7 @@ function catalogVerification(app: string, method: string, version: string): Veri
 function catalogPins(): Pin[] {
   return Object.entries(catalog).map(([app, spec]) => {
     const { method, version } = spec.install;
+    if (version === undefined) throw new Error(`catalog app ${app} pins no install.version`);
     const upstream = CATALOG_UPSTREAMS[app];
     if (!upstream) throw new Error(`catalog app ${app} has no upstream in CATALOG_UPSTREAMS`);
     return {

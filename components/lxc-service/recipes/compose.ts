@@ -28,7 +28,7 @@ export interface ComposeApp {
 }
 
 export const composeDir = (service: Pick<Service, "name">): string => `/opt/${service.name}`;
-const databaseEnvFile = (service: Pick<Service, "name">): string => `${composeDir(service)}/db.env`;
+export const databaseEnvFile = (service: Pick<Service, "name">): string => `${composeDir(service)}/db.env`;
 
 /**
  * The compose file, deterministic: same app, same bytes. Every value is double-quoted so no YAML 1.1
@@ -56,21 +56,30 @@ export function renderCompose(service: Pick<Service, "name">, app: ComposeApp): 
  * shared one, and converges the stack: `up -d` leaves unchanged containers alone.
  */
 export function composeRecipe(service: Service, app: ComposeApp): Recipe {
+  return composeFileRecipe(service, renderCompose(service, app), app.databaseEnv);
+}
+
+/**
+ * The steps of any compose app, from its rendered file. With `interpolate`, the database env file is
+ * also Compose's `--env-file`, so the file may use `${PGHOST}` and the like in its values.
+ */
+export function composeFileRecipe(service: Service, content: string, databaseEnv?: Readonly<Record<string, string>>, interpolate = false): Recipe {
   const dir = composeDir(service);
   const file = `${dir}/compose.yaml`;
   const parts = [PRELUDE, dockerEngine()];
-  if (app.databaseEnv) {
-    const lines = Object.entries(app.databaseEnv)
+  if (databaseEnv) {
+    const lines = Object.entries(databaseEnv)
       .sort(([a], [b]) => codePointOrder(a, b))
       .map(([k, word]) => `  printf '%s=%s\\n' ${k} ${word}`);
     parts.push(READ_DB_ENV, `{\n${lines.join("\n")}\n} | put_file ${databaseEnvFile(service)} 0600 root:root\n`);
   }
+  const compose = ["docker", "compose", ...(databaseEnv && interpolate ? ["--env-file", databaseEnvFile(service)] : []), "--file", file];
   // A file Compose would reject fails here, before anything running is touched.
-  parts.push(`${shellJoin(["docker", "compose", "--file", file, "config", "--quiet"])}\n`);
-  parts.push(`${shellJoin(["docker", "compose", "--file", file, "up", "--detach", "--remove-orphans", "--quiet-pull"])}\n`);
+  parts.push(`${shellJoin([...compose, "config", "--quiet"])}\n`);
+  parts.push(`${shellJoin([...compose, "up", "--detach", "--remove-orphans", "--quiet-pull"])}\n`);
   return {
     script: parts.join(""),
-    files: [{ path: file, content: renderCompose(service, app), mode: "0644", owner: "root:root" }],
+    files: [{ path: file, content, mode: "0644", owner: "root:root" }],
   };
 }
 

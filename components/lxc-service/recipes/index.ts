@@ -1,5 +1,6 @@
 import type { Service } from "../../../config";
 import type { Recipe } from "../types";
+import { sourceRecipe } from "./install-methods";
 import { immich, n8n, nextcloud, uptimeKuma, vaultwarden } from "./compose-apps";
 import { jellyfin, qbittorrent, servarr, syncthing } from "./native-apps";
 
@@ -26,7 +27,11 @@ export const appRecipes: Readonly<Record<string, AppRecipe>> = {
   prowlarr: (s) => servarr(s),
 };
 
-/** The catalog recipe of a service's app, or undefined when its app has none. */
+/**
+ * The recipe of a service's app: the install it describes (compose file, packages, script or helper
+ * script), else its catalog recipe; undefined for infrastructure, whose components bring their own.
+ */
 export function appRecipe(service: Service, context: RecipeContext): Recipe | undefined {
+  if (service.install.source) return sourceRecipe(service, service.install.source);
   return appRecipes[service.app]?.(service, context);
 }

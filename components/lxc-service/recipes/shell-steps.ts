@@ -67,6 +67,8 @@ export interface AptRepo {
   readonly keyFile: string;
   /** Full fingerprint the downloaded key must have; checked with gpg when given. */
   readonly fingerprint?: string;
+  /** Store an armored key as a binary keyring (for a `.gpg` keyFile when the key's format is not known). */
+  readonly dearmor?: boolean;
   readonly uri: string;
   readonly suite: string;
   readonly components: readonly string[];
@@ -90,6 +92,9 @@ export function aptRepo(repo: AptRepo): string {
       "    exit 1",
       "  fi",
     );
+  }
+  if (repo.dearmor) {
+    lines.push(`  if grep -q 'BEGIN PGP PUBLIC KEY BLOCK' ${key}.tmp; then gpg --dearmor < ${key}.tmp > ${key}.bin && mv ${key}.bin ${key}.tmp; fi`);
   }
   lines.push(`  mv ${key}.tmp ${key}`, "fi");
   const source = `deb [signed-by=${key}] ${repo.uri} ${repo.suite} ${repo.components.join(" ")}`;
