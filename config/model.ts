@@ -105,6 +105,8 @@ export interface Network {
   readonly adminCidrs: readonly string[];
   /** Where `pulumi up` runs from; the Postgres superuser is let in only from these (and the host). */
   readonly operatorCidrs: readonly string[];
+  /** Whether the program turns the datacenter firewall on (`homelab:network.datacenterFirewall`). */
+  readonly datacenterFirewall: boolean;
 }
 
 export interface Homelab {

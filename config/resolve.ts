@@ -237,6 +237,7 @@ export function resolveModel(sections: Sections, problems: Problem[]): Homelab {
       searchDomain: sections.network.searchDomain ?? sections.domain,
       adminCidrs: sections.network.adminCidrs ?? [sections.network.cidr],
       operatorCidrs: sections.network.operatorCidrs ?? sections.network.adminCidrs ?? [sections.network.cidr],
+      datacenterFirewall: sections.network.datacenterFirewall,
     },
     tiers: {
       nvme: { name: "nvme", ...tiers.nvme },
