@@ -87,6 +87,8 @@ export interface Service {
   readonly routes: readonly Route[];
   readonly metrics: AppSpec["metrics"];
   readonly database: DatabaseNeed | undefined;
+  /** Services whose containers may reach this one's route ports directly (the firewall opens them). */
+  readonly allowFrom: readonly string[];
   readonly statePaths: readonly string[];
   readonly install: AppSpec["install"];
   readonly startupOrder: number;

@@ -206,6 +206,7 @@ function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMa
     database: spec.database
       ? { name: dbName, user: spec.database.user ?? dbName, pool: spec.database.pool, extensions: spec.database.extensions }
       : undefined,
+    allowFrom: spec.allowFrom,
     statePaths: spec.statePaths,
     install: spec.install,
     startupOrder: spec.startupOrder,

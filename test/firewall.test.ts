@@ -7,6 +7,7 @@ import { ingressRoutes, protectedRoutes } from "../components/tunnel-ingress/rou
 import { cidrContains, intToIp, ipToInt, isIpv4, parseCidr } from "../config/net";
 import type { Homelab } from "../config";
 import type { RecordedResource } from "../src/mock-runtime";
+import { at } from "./bad-inputs/types";
 import { dependencyNames, exampleConfig, modelOf, ofType, runProgram } from "./harness";
 
 const T = {
@@ -32,6 +33,8 @@ function enforcedConfig(): Record<string, unknown> {
   network.adminCidrs = [ADMIN_CIDR];
   network.operatorCidrs = [`${OPERATOR}/32`];
   network.datacenterFirewall = true;
+  // The download clients' API is for the *arr apps that hand them work, and no one else.
+  at(config, "homelab:services", "qbittorrent").allowFrom = ["sonarr", "radarr"];
   return config;
 }
 
@@ -155,6 +158,11 @@ test("the paths the homelab needs are open and their neighbours are not", async 
     [ip("cloudflared"), ip("immich"), 2283, false],
     [ADMIN, ip("immich"), 2283, false],
     [ADMIN, ip("qbittorrent"), 8080, true],
+    [ip("sonarr"), ip("qbittorrent"), 8080, true],
+    [ip("radarr"), ip("qbittorrent"), 8080, true],
+    [ip("prowlarr"), ip("qbittorrent"), 8080, false],
+    [ip("sonarr"), ip("qbittorrent"), 22, false],
+    [ip("qbittorrent"), ip("sonarr"), 8989, false],
     [ip("n8n"), ip("postgres"), 5432, true],
     [ip("jellyfin"), ip("postgres"), 5432, false],
     [OPERATOR, ip("postgres"), 5432, true],
@@ -209,7 +217,7 @@ test("an empty list of admin networks opens nothing to anyone: no rule ever has 
   assert.ok(rules.length > 0);
   for (const r of rules) assert.match(r.source ?? "", /^\d/, `a rule without a source would accept anyone: ${JSON.stringify(r)}`);
   const qbittorrent = matrix.guests.find((g) => g.service === "qbittorrent");
-  assert.deepEqual(qbittorrent?.flows.map((f) => f.from.name).sort(), ["operator networks", "prometheus", "traefik"]);
+  assert.deepEqual([...new Set(qbittorrent?.flows.map((f) => f.from.name))].sort(), ["operator networks", "prometheus", "radarr", "sonarr", "traefik"], "its lan route is open to no admin network");
   assert.deepEqual(matrix.host.flows.filter((f) => f.port === 8006 && f.from.name !== "prometheus").map((f) => f.from.addresses), [[`${OPERATOR}/32`]]);
 });
 

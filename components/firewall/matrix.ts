@@ -114,6 +114,13 @@ export function firewallMatrix(model: Homelab): FirewallMatrix {
       if (target) allow(of(traefik), target, r.backend.port, `route ${r.fqdn} (${r.exposure})`);
     }
   }
+  // Links the stack file declares between apps (allowFrom), straight to the route ports.
+  for (const s of deployed) {
+    for (const name of s.allowFrom) {
+      const client = byName.get(name);
+      if (client) for (const r of s.routes) allow(of(client), s, r.port, `${s.name} allows ${name} (allowFrom)`);
+    }
+  }
   // A lan route is also reached directly from the admin networks, as before there was a Traefik.
   for (const s of deployed) for (const r of s.routes) if (r.exposure === "lan") allow(lanClients, s, r.port, `lan route ${r.fqdn}`);
 
