@@ -111,6 +111,8 @@ export interface Service {
   readonly routes: readonly Route[];
   readonly metrics: AppSpec["metrics"];
   readonly database: DatabaseNeed | undefined;
+  /** Services whose containers may reach this one's route ports directly (the firewall opens them). */
+  readonly allowFrom: readonly string[];
   readonly statePaths: readonly string[];
   readonly install: Install;
   readonly upgrade: AppSpec["upgrade"];
@@ -130,6 +132,8 @@ export interface Network {
   readonly adminCidrs: readonly string[];
   /** Where `pulumi up` runs from; the Postgres superuser is let in only from these (and the host). */
   readonly operatorCidrs: readonly string[];
+  /** Whether the program turns the datacenter firewall on (`homelab:network.datacenterFirewall`). */
+  readonly datacenterFirewall: boolean;
 }
 
 export interface Homelab {

@@ -213,6 +213,7 @@ function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMa
     database: spec.database
       ? { name: dbName, user: spec.database.user ?? dbName, pool: spec.database.pool, extensions: spec.database.extensions }
       : undefined,
+    allowFrom: spec.allowFrom,
     statePaths: spec.statePaths,
     install: resolveInstall(spec.install, { service: name, app: app.app, role: spec.role, mounts, repository, problems }),
     upgrade: spec.upgrade,
@@ -245,6 +246,7 @@ export function resolveModel(sections: Sections, problems: Problem[], repository
       searchDomain: sections.network.searchDomain ?? sections.domain,
       adminCidrs: sections.network.adminCidrs ?? [sections.network.cidr],
       operatorCidrs: sections.network.operatorCidrs ?? sections.network.adminCidrs ?? [sections.network.cidr],
+      datacenterFirewall: sections.network.datacenterFirewall,
     },
     tiers: {
       nvme: { name: "nvme", ...tiers.nvme },

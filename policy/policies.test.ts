@@ -26,11 +26,14 @@ const without = (resources: readonly RecordedResource[], name: string): Recorded
 
 const messages = (violations: readonly Violation[], policy: string): string[] => violations.filter((v) => v.policy === policy).map((v) => v.message);
 
+/** What one rule reports on a stack, sorted. */
+const reportedBy = async (stack: readonly RecordedResource[], policy: string): Promise<string[]> => messages(await runPolicies(policies, stack), policy).sort();
+
 test("the example homelab passes every rule of the pack", async () => {
   assert.deepEqual(await runPolicies(policies, await example()), []);
 });
 
-test("the pack has the four rules, each mandatory, with unique names", () => {
+test("the pack has the five rules, each mandatory, with unique names", () => {
   assert.deepEqual(
     policies.map((p) => [p.name, p.enforcementLevel]),
     [
@@ -38,6 +41,7 @@ test("the pack has the four rules, each mandatory, with unique names", () => {
       ["stateful-datasets-backed-up", "mandatory"],
       ["hostnames-public-by-choice-or-behind-access", "mandatory"],
       ["data-resources-retained-or-protected", "mandatory"],
+      ["containers-firewalled-inbound-drop", "mandatory"],
     ],
   );
 });
@@ -178,8 +182,7 @@ test("an unprotected bucket, database, role or dataset directory is reported", a
   for (const name of ["backup-bucket", "backup-key", "postgres-n8n-database", "postgres-n8n-role", "storage-immich-library"]) {
     stack = changed(stack, name, () => ({ protect: false }));
   }
-  const reported = messages(await runPolicies(policies, stack), "data-resources-retained-or-protected");
-  assert.deepEqual(reported.sort(), [
+  assert.deepEqual(await reportedBy(stack, "data-resources-retained-or-protected"), [
     "B2 bucket backup-bucket is neither protected nor retained on delete, so pulumi destroy would delete its data",
     "B2 application key backup-key is neither protected nor retained on delete, so pulumi destroy would delete its data",
     "Postgres database postgres-n8n-database is neither protected nor retained on delete, so pulumi destroy would delete its data",
@@ -200,4 +203,20 @@ test("a stack with allowDataLoss passes only when the policy's allowDataLoss con
   assert.deepEqual(reported.map((v) => v.name).sort(), data.map((r) => r.name).sort(), "the policy cannot see retainOnDelete");
   const allowDataLoss = JSON.parse(readFileSync(join(__dirname, "allow-data-loss.json"), "utf8")) as Record<string, Record<string, unknown>>;
   assert.deepEqual(await runPolicies(policies, resources, allowDataLoss), [], "the shipped --policy-pack-config file accepts it");
+});
+
+// --- containers-firewalled-inbound-drop
+
+test("a container without a DROP policy, with its NIC firewall off, or a rule accepting from anywhere is reported", async () => {
+  let stack = await example();
+  stack = changed(stack, "firewall-n8n-options", (r) => ({ inputs: { ...r.inputs, inputPolicy: "ACCEPT" } }));
+  stack = without(stack, "firewall-sonarr-options");
+  stack = changed(stack, "jellyfin-container", (r) => ({ inputs: { ...r.inputs, networkInterfaces: [{ name: "eth0", bridge: "vmbr0", firewall: false }] } }));
+  stack = changed(stack, "firewall-postgres-rules", (r) => ({ inputs: { ...r.inputs, rules: [{ type: "in", action: "ACCEPT", proto: "tcp", dport: "5432" }] } }));
+  assert.deepEqual(await reportedBy(stack, "containers-firewalled-inbound-drop"), [
+    "container jellyfin-container has a network interface without firewall: true",
+    "container n8n-container has firewall options with enabled=true and inputPolicy=ACCEPT; inbound must be DROP by default",
+    "container sonarr-container (vmId 126) has no firewall options, so its inbound policy is not stated",
+    'firewall rules firewall-postgres-rules accept {"type":"in","action":"ACCEPT","proto":"tcp","dport":"5432"} from any source',
+  ].sort());
 });

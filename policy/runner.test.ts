@@ -88,7 +88,7 @@ async function analyze(r: RecordedResource): Promise<string[]> {
   return diagnostics(await call<proto.AnalyzeRequest, proto.AnalyzeResponse>(AnalyzerClient.prototype.analyze, req));
 }
 
-test("Pulumi's policy runner loads the pack and reports its four rules as mandatory", async () => {
+test("Pulumi's policy runner loads the pack and reports its five rules as mandatory", async () => {
   const info = await call<Empty, proto.AnalyzerInfo>(AnalyzerClient.prototype.getAnalyzerInfo, new Empty());
   assert.equal(info.getName(), "homelab");
   assert.deepEqual(
@@ -98,6 +98,7 @@ test("Pulumi's policy runner loads the pack and reports its four rules as mandat
       ["stateful-datasets-backed-up", proto.EnforcementLevel.MANDATORY],
       ["hostnames-public-by-choice-or-behind-access", proto.EnforcementLevel.MANDATORY],
       ["data-resources-retained-or-protected", proto.EnforcementLevel.MANDATORY],
+      ["containers-firewalled-inbound-drop", proto.EnforcementLevel.MANDATORY],
     ],
   );
 });

@@ -1,6 +1,8 @@
 /** Type tokens of the resources the homelab's rules look at (as the program registers them). */
 export const T = {
   container: "proxmoxve:index/containerLegacy:ContainerLegacy",
+  firewallOptions: "proxmoxve:firewall/optionsLegacy:OptionsLegacy",
+  firewallRules: "proxmoxve:firewall/rulesLegacy:RulesLegacy",
   command: "command:remote:Command",
   tieredStorage: "homelab:index:TieredStorage",
   resticBackup: "homelab:index:ResticBackup",

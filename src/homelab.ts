@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Homelab, Service } from "../config";
+import { HomelabFirewall } from "../components/firewall";
 import { LxcService } from "../components/lxc-service";
 import { MonitoringStack } from "../components/monitoring-stack";
 import { ProxmoxHost } from "../components/proxmox-host";
@@ -93,16 +94,20 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
   // Apps come after the infrastructure is provisioned: with Pulumi's default stop-on-error, a failing
   // app then cannot keep the database, ingress or monitoring from being created.
   const infrastructure = [postgres?.server, ingress?.traefik, ingress?.cloudflared, monitoring?.prometheus, monitoring?.grafana].filter((x): x is LxcService => x !== undefined);
+  const containers: Record<string, pulumi.Resource> = Object.fromEntries(infrastructure.map((x) => [x.service, x.container]));
   for (const s of model.services.filter((x) => x.role === "app")) {
     const connectionFile = postgres?.connectionFiles[s.name];
-    new LxcService(s.name, {
+    containers[s.name] = new LxcService(s.name, {
       service: s,
       platform,
       files: connectionFile ? [{ ...connectionFile, secret: true }] : [],
       dependsOn: [...ready, ...infrastructure],
       recipeAfter: postgres?.readyFor[s.name] ?? [],
-    }, provider);
+    }, provider).container;
   }
+
+  // Inbound dropped everywhere but where the model says traffic flows; from static addresses only.
+  new HomelabFirewall("firewall", { model, containers }, provider);
 
   const backup = model.backup?.enabled && providers.b2 && secrets.resticPassword
     ? new ResticBackup("backup", {

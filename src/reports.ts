@@ -1,4 +1,5 @@
 import type { Homelab } from "../config";
+import { firewallReport } from "../components/firewall/report";
 import { servicesReport } from "../components/lxc-service/report";
 import { monitoringReport } from "../components/monitoring-stack/report";
 import { backupReport } from "../components/restic-backup/report";
@@ -14,6 +15,7 @@ export function componentReports(model: Homelab): ReportSection[] {
     ...storageReport(model),
     ...postgresReport(model),
     ...ingressReport(model),
+    ...firewallReport(model),
     ...backupReport(model),
     ...monitoringReport(model),
   ];

@@ -41,6 +41,8 @@ const DEFAULT_OWNER = "root:root";
 export class LxcService extends pulumi.ComponentResource {
   public readonly vmId: pulumi.Output<number>;
   public readonly ip: string;
+  /** The service's name in the model. */
+  public readonly service: string;
   public readonly container: proxmoxve.ContainerLegacy;
   /** The last provisioning step: depend on it to wait until the app is installed and configured. */
   public readonly provisioned: pulumi.Resource;
@@ -134,6 +136,7 @@ export class LxcService extends pulumi.ComponentResource {
     this.provisioned = last;
     this.vmId = this.container.vmId;
     this.ip = s.ip;
+    this.service = s.name;
     this.registerOutputs({ vmId: this.vmId, ip: this.ip });
   }
 }

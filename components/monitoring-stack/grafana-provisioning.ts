@@ -8,6 +8,9 @@ export const DATASOURCE_UID = "homelab-prometheus";
 export const DASHBOARDS_DIR = "/etc/grafana/dashboards";
 export const PROVISIONING_DIR = "/etc/grafana/provisioning";
 
+/** Where Grafana queries Prometheus: its container's address, not a route (no Access in between). */
+export const datasourceUrl = (prometheus: Pick<Service, "ip">): string => `http://${prometheus.ip}:${PORTS.prometheus}`;
+
 export function renderDatasources(prometheus: Service): string {
   const config = {
     apiVersion: 1,
@@ -17,7 +20,7 @@ export function renderDatasources(prometheus: Service): string {
         uid: DATASOURCE_UID,
         type: "prometheus",
         access: "proxy",
-        url: `http://${prometheus.ip}:${PORTS.prometheus}`,
+        url: datasourceUrl(prometheus),
         isDefault: true,
         editable: false,
         jsonData: { httpMethod: "POST", timeInterval: "30s" },

@@ -20,6 +20,12 @@ export function checkNetwork(model: Homelab): Problem[] {
       if (container) problems.push({ path, message: `${c} is the container of ${container.configPath}; pulumi up runs from the operator's machine, not a container` });
     }
   });
+  if (network.datacenterFirewall && network.adminCidrs.length === 0 && network.operatorCidrs.length === 0) {
+    problems.push({
+      path: "homelab:network.datacenterFirewall",
+      message: "true with no adminCidrs and no operatorCidrs would open the host's web UI and SSH to nobody; name the networks you administer from (e.g. operatorCidrs: [192.168.1.50/32]) or keep it false",
+    });
+  }
   if (cidrValid && !cidrContains(network.cidr, network.gateway)) {
     problems.push({ path: "homelab:network.gateway", message: `${network.gateway} is outside ${formatCidr(network.cidr)}` });
   }

@@ -40,6 +40,12 @@ export function checkServices(model: Homelab, rawServiceEntries: Readonly<Record
         problems.push({ path: mountPath(model, s, m.dataset), message: `${m.path} is a system directory of the container; mount the dataset below it (e.g. ${m.path === "/" ? "" : m.path}/${m.dataset})` });
       }
     }
+    s.allowFrom.forEach((name, i) => {
+      const path = `${s.configPath}.allowFrom.${i}`;
+      if (name === s.name) problems.push({ path, message: `'${name}' is this service itself; a container always reaches its own ports` });
+      else if (!model.services.some((x) => x.name === name)) problems.push({ path, message: `unknown service '${name}' (declared: ${model.services.map((x) => x.name).join(", ")})` });
+      else if (s.routes.length === 0) problems.push({ path, message: `${s.name} has no web or extraRoutes port to open to '${name}'; declare its web port or drop allowFrom` });
+    });
     for (const p of s.statePaths) {
       if (!s.mounts.some((m) => !m.readOnly && within(p, m.path))) {
         problems.push({ path: `${s.configPath}.statePaths`, message: `${p} keeps state but is not on a writable dataset mount; a replaced container would lose it` });

@@ -149,6 +149,11 @@ export const appSpecSchema = z.strictObject({
   extraRoutes: z.record(dnsLabel, routeSchema).default({}),
   metrics: z.array(metricsSchema).default([]),
   database: databaseSchema.optional(),
+  /**
+   * Other services that may connect straight to this one's route ports, past Traefik (e.g. sonarr and
+   * radarr to qbittorrent's API). Everything else reaches them only through Traefik. Defaults to none.
+   */
+  allowFrom: z.array(dnsLabel).default([]),
   /** Paths where the app keeps state; each must lie on a dataset so a replaced container loses nothing. */
   statePaths: z.array(absolutePath).default([]),
   install: installSchema,

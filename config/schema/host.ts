@@ -73,4 +73,11 @@ export const networkSchema = z.strictObject({
    * inside them. Defaults to adminCidrs.
    */
   operatorCidrs: z.array(z.string()).optional(),
+  /**
+   * Turn on Proxmox's datacenter firewall, which is what makes the per-container rules and the host's
+   * rules take effect (inbound dropped unless a rule from the model allows it). Defaults to false: the
+   * first `pulumi up` writes every rule while they are still inert; set it true once the plan's
+   * firewall matrix is what you expect (see README, "Firewall").
+   */
+  datacenterFirewall: z.boolean().default(false),
 });

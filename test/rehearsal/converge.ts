@@ -15,6 +15,10 @@ const OUTSIDE: Readonly<Record<string, string>> = {
   "proxmoxve:user/token:Token": "the Proxmox API (API token)",
   "proxmoxve:index/acl:Acl": "the Proxmox API (ACL)",
   "proxmoxve:backup/job:Job": "the Proxmox API (vzdump job)",
+  "proxmoxve:firewall/rulesLegacy:RulesLegacy": "the Proxmox API (firewall rules)",
+  "proxmoxve:firewall/optionsLegacy:OptionsLegacy": "the Proxmox API (container firewall options)",
+  "proxmoxve:node/firewallLegacy:FirewallLegacy": "the Proxmox API (host firewall options)",
+  "proxmoxve:cluster/firewallLegacy:FirewallLegacy": "the Proxmox API (datacenter firewall)",
   "b2:index/bucket:Bucket": "the Backblaze B2 API (bucket); restic writes to a local repository instead",
   "b2:index/applicationKey:ApplicationKey": "the Backblaze B2 API (application key)",
 };
