@@ -4,7 +4,7 @@ import { checkBackup } from "./checks/backup";
 import { checkIngress } from "./checks/ingress";
 import { checkMonitoring } from "./checks/monitoring";
 import { checkPostgres } from "./checks/postgres";
-import { checkSingleRoles } from "./checks/roles";
+import { checkRolesSwitchedOff, checkSingleRoles } from "./checks/roles";
 import { checkServices } from "./checks/services";
 import { checkUpgrades } from "./checks/upgrades";
 import { deepFreeze } from "./merge";
@@ -42,13 +42,17 @@ export function loadHomelab(input: LoadInput): LoadResult {
     ...checkUpgrades(model),
     ...checkBudgets(model),
     ...checkSingleRoles(model),
+    ...checkRolesSwitchedOff(model),
     ...checkPostgres(model),
     ...checkIngress(model),
     ...checkBackup(model),
     ...checkMonitoring(model),
     ...checkSecrets(model, input.presentSecrets, input.plainSecrets ?? new Set()),
   );
-  if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
+  // A declared service that failed its own validation is missing from the model: report only that failure.
+  const failed = new Set(Object.keys(complete.services).filter((name) => !model.services.some((s) => s.name === name)));
+  const rooted = problems.filter((p) => p.missingService === undefined || !failed.has(p.missingService));
+  if (rooted.length > 0) return { ok: false, problems: sortProblems(rooted) };
   return { ok: true, model: deepFreeze(model) };
 }
 

@@ -156,6 +156,8 @@ export interface Homelab {
 export interface Problem {
   readonly path: string;
   readonly message: string;
+  /** The service a problem says is missing; dropped when that service is declared but failed its own checks. */
+  readonly missingService?: string;
 }
 
 export const formatProblem = (p: Problem): string => `${p.path}: ${p.message}`;

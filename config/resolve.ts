@@ -1,11 +1,12 @@
-import type { z } from "zod";
-import { catalog } from "./catalog";
+import { z, type ZodType } from "zod";
+import { catalog, catalogApps } from "./catalog";
 import { deepMerge, isPlainObject } from "./merge";
 import type { Dataset, Homelab, Mount, Problem, Route, Service } from "./model";
 import { INSTALL_METHODS_HELP, resolveInstall } from "./install";
 import { parseCidr } from "./net";
 import type { Repository } from "./repository";
 import { codePointOrder } from "./order";
+import { configPath, zodProblems } from "./zod-problems";
 import {
   appSpecSchema,
   IRREPLACEABLE,
@@ -21,23 +22,6 @@ const PLACEMENT_KEYS = new Set(["app", "vmId", "ip", "hostname", "subdomain"]);
 /** Host uid/gid shift of unprivileged containers: uid 0..65535 inside is 100000..165535 outside. */
 export const UNPRIVILEGED_ID_SHIFT = 100000;
 
-export const configPath = (path: readonly PropertyKey[]): string =>
-  path.length === 0 ? "homelab" : `homelab:${path.map(String).join(".")}`;
-
-function zodProblems(error: z.ZodError, prefix: readonly PropertyKey[]): Problem[] {
-  return error.issues.map((issue) => {
-    const path = [...prefix, ...issue.path];
-    const message =
-      // zod 4 leaves `input` out of issues, so a missing value is told apart by its message.
-      issue.code === "invalid_type" && /received undefined$/.test(issue.message)
-        ? "is required"
-        : issue.code === "unrecognized_keys"
-          ? `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}`
-          : issue.message;
-    return { path: configPath(path), message };
-  });
-}
-
 /** Parses every `homelab:*` section on its own so that every problem is reported at once. */
 export function parseSections(raw: Readonly<Record<string, unknown>>): { sections: Partial<Sections>; problems: Problem[] } {
   const problems: Problem[] = [];
@@ -47,12 +31,35 @@ export function parseSections(raw: Readonly<Record<string, unknown>>): { section
       problems.push({ path: configPath([key]), message: `unknown config key (known: ${Object.keys(sectionSchemas).join(", ")})` });
     }
   }
-  for (const [name, schema] of Object.entries(sectionSchemas) as [SectionName, z.ZodType][]) {
-    const result = schema.safeParse(raw[name]);
+  for (const [name, schema] of Object.entries(sectionSchemas) as [SectionName, ZodType][]) {
+    const result = schema.safeParse(raw[name], { reportInput: true });
     if (result.success) sections[name] = result.data;
     else problems.push(...zodProblems(result.error, [name]));
   }
   return { sections: sections as Partial<Sections>, problems };
+}
+
+/**
+ * A name outside the catalog is an app described in full; when keys such an app needs are missing, the
+ * likelier mistake is an unknown name, so one problem says both, instead of one "is required" per key.
+ */
+function unknownAppProblems(name: string, error: z.ZodError): Problem[] {
+  const missing = error.issues.filter((i) => i.path.length === 1 && i.code === "invalid_type" && i.input === undefined).map((i) => String(i.path[0]));
+  const others = zodProblems(new z.ZodError(error.issues.filter((i) => !(i.path.length === 1 && missing.includes(String(i.path[0]))))), ["services", name]);
+  if (missing.length === 0) return others;
+  // Described in full but for the install: say how an app is installed, not that it is unknown.
+  if (missing.length === 1 && missing[0] === "install") {
+    return [{ path: configPath(["services", name, "install"]), message: `'${name}' is not in the catalog, so it needs a way to install: set install.method to ${INSTALL_METHODS_HELP}` }, ...others];
+  }
+  return [
+    {
+      path: configPath(["services", name]),
+      message:
+        `'${name}' is not a catalog app (catalog: ${catalogApps().join(", ")}) and is not described in full: it lacks ${missing.join(", ")}. ` +
+        `Set app: <catalog app> to run a catalog app under this name, or describe the app with ${missing.join(", ")} (README: "Services and the catalog")`,
+    },
+    ...others,
+  ];
 }
 
 interface ResolvedApp {
@@ -81,14 +88,9 @@ export function resolveApps(services: Sections["services"], problems: Problem[])
     }
     const merged = deepMerge(base ?? {}, overrides);
     if (entry.database === false && isPlainObject(merged)) delete merged.database;
-    const result = appSpecSchema.safeParse(merged);
-    // Outside the catalog nothing installs the app unless the entry says how.
-    const noInstall = base === undefined && isPlainObject(merged) && merged.install === undefined;
-    if (noInstall) {
-      problems.push({ path: configPath(["services", name, "install"]), message: `'${appName}' is not in the catalog, so it needs a way to install: set install.method to ${INSTALL_METHODS_HELP}` });
-    }
+    const result = appSpecSchema.safeParse(merged, { reportInput: true });
     if (!result.success) {
-      problems.push(...zodProblems(result.error, ["services", name]).filter((p) => !(noInstall && p.path === configPath(["services", name, "install"]))));
+      problems.push(...(base === undefined ? unknownAppProblems(name, result.error) : zodProblems(result.error, ["services", name])));
       continue;
     }
     resolved.push({ name, app: appName, spec: result.data, entry });

@@ -52,10 +52,14 @@ export function requiredSecrets(model: Homelab): SecretRequirement[] {
 
 /** One problem per missing or plainly stored secret, each with the command that fixes it. */
 export function checkSecrets(model: Homelab, present: ReadonlySet<string>, plain: ReadonlySet<string>): Problem[] {
-  return requiredSecrets(model).flatMap(({ key, why }): Problem[] => {
-    const fix = `pulumi config set --secret ${key} <value>`;
-    if (!present.has(key)) return [{ path: key, message: `missing secret (${why}); set it with: ${fix}` }];
-    if (plain.has(key)) return [{ path: key, message: `is stored in plain text; set it again with: ${fix}` }];
-    return [];
+  const missing = requiredSecrets(model).flatMap(({ key, why }): Problem[] =>
+    present.has(key) ? [] : [{ path: key, message: `missing secret (${why}); set it with: pulumi config set --secret ${key} <value>` }],
+  );
+  // Every credential in plain text, used or not: the stack file is committed, and the value with it.
+  const stored = [...plain].sort().map((key): Problem => {
+    const [top] = key.split(".");
+    const fix = key === top ? `pulumi config set --secret ${key} <value>` : `pulumi config set --secret --path '${key}' <value>`;
+    return { path: key, message: `is stored in plain text; set it again with: ${fix} (and rotate it: it may already be in the repository's history)` };
   });
+  return [...missing, ...stored];
 }

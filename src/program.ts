@@ -15,6 +15,20 @@ const parseValue = (text: string): unknown => {
 
 const isSecretKey = (key: string): boolean => (SECRET_KEYS as readonly string[]).includes(key);
 
+/** A key whose name says it holds a credential (`b2:applicationKey`, `proxmoxve:ssh.password`, `aws:secretKey`). */
+const looksSecret = (name: string): boolean =>
+  /(password|passwd|passphrase|secret|token|apikey|privatekey|applicationkey|accesskey|credential)/.test(name.toLowerCase().replace(/[-_]/g, ""));
+
+/** Dotted paths below `prefix` of every non-empty string stored under a secret-looking key. */
+function plainCredentials(value: unknown, prefix: string): string[] {
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => {
+    const path = `${prefix}.${k}`;
+    if (typeof v === "string" && v !== "" && looksSecret(k)) return [path];
+    return plainCredentials(v, path);
+  });
+}
+
 /** Reads the `homelab:*` config and which secrets are set from the running Pulumi program's config. */
 export function readConfig(): { homelab: Record<string, unknown>; presentSecrets: Set<string>; plainSecrets: Set<string> } {
   const all = pulumi.runtime.allConfig();
@@ -23,11 +37,15 @@ export function readConfig(): { homelab: Record<string, unknown>; presentSecrets
   const presentSecrets = new Set<string>();
   const plainSecrets = new Set<string>();
   for (const [key, value] of Object.entries(all)) {
+    // Any credential written in plain text is flagged, whether or not this homelab reads it.
+    const plain = runtime.isConfigSecret !== undefined && !runtime.isConfigSecret(key);
     if (isSecretKey(key)) {
       presentSecrets.add(key);
-      if (runtime.isConfigSecret && !runtime.isConfigSecret(key)) plainSecrets.add(key);
-    } else if (key.startsWith(NAMESPACE)) {
-      homelabConfig[key.slice(NAMESPACE.length)] = parseValue(value);
+      if (plain) plainSecrets.add(key);
+    } else {
+      if (plain && looksSecret(key.slice(key.indexOf(":") + 1)) && value !== "") plainSecrets.add(key);
+      if (plain) for (const path of plainCredentials(parseValue(value), key)) plainSecrets.add(path);
+      if (key.startsWith(NAMESPACE)) homelabConfig[key.slice(NAMESPACE.length)] = parseValue(value);
     }
   }
   return { homelab: homelabConfig, presentSecrets, plainSecrets };

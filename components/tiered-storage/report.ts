@@ -18,7 +18,7 @@ export function storageReport(model: Homelab): ReportSection[] {
     title: "Datasets (never deleted by the program)",
     lines: table([
       ["dataset", "tier", "host path", "quota GiB", "host owner", "mode", "backup"],
-      ...model.datasets.map((d) => [d.name, d.tier, d.hostPath, d.quotaGiB, `${d.hostUid}:${d.hostGid}`, d.mode, d.backup ? "restic" : "no"] as const),
+      ...model.datasets.map((d) => [d.name, d.tier, d.hostPath, d.quotaGiB, `${d.hostUid}:${d.hostGid}`, d.mode, d.backup ? (model.backup?.enabled ? "restic" : "no (backups off)") : "no"] as const),
     ]),
   };
   const adopted = model.datasets.filter((d) => d.adopt);

@@ -13,13 +13,14 @@ export function ingressReport(model: Homelab): ReportSection[] {
   const ingress = model.ingress;
   const routes = ingressRoutes(model.services);
   if (routes.length === 0) return [];
-  const traefik = ingress ? model.services.find((s) => s.name === ingress.traefikService) : undefined;
+  const traefik = ingress?.enabled ? model.services.find((s) => s.name === ingress.traefikService) : undefined;
   const routing: ReportSection = {
     title: "Routes",
     lines: [
       ...table([
         ["hostname", "exposure", "path", "traefik", "backend"],
-        ...routes.map((r) => [r.fqdn, r.exposure, PATH[r.exposure] ?? r.exposure, traefik ? `${traefik.ip}:80` : "-", backendText(r.backend)]),
+        // Without Traefik a LAN route is reached at its container's own address.
+        ...routes.map((r) => [r.fqdn, r.exposure, traefik ? (PATH[r.exposure] ?? r.exposure) : "local DNS -> the container (no Traefik)", traefik ? `${traefik.ip}:80` : "-", backendText(r.backend)]),
       ]),
       ingress?.enabled
         ? `${routes.filter((r) => r.exposure !== "lan").length} hostnames published through tunnel '${ingress.tunnelName}' (one proxied CNAME each); every other hostname gets the tunnel's 404`

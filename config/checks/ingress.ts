@@ -8,6 +8,16 @@ const TRAEFIK_V3 = /^v3\.\d+\.\d+$/;
 /** cloudflared versions are calendar versions, as Cloudflare's apt repository names them. */
 const CLOUDFLARED_VERSION = /^\d{4}\.\d{1,2}\.\d+$/;
 
+/** Mail domains where anyone can get an address; as an Access email domain each would let anyone in. */
+const PUBLIC_MAIL_DOMAINS = [
+  "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com", "yahoo.com", "ymail.com",
+  "icloud.com", "me.com", "mac.com", "aol.com", "proton.me", "protonmail.com", "pm.me", "tutanota.com", "tuta.io",
+  "zoho.com", "yandex.com", "yandex.ru", "mail.ru", "mail.com", "fastmail.com", "hey.com", "qq.com", "163.com",
+];
+/** Public mail providers that span national domains: gmx.de, gmx.net, web.de, yahoo.co.uk, hotmail.fr, ... */
+const isPublicMailDomain = (domain: string): boolean =>
+  PUBLIC_MAIL_DOMAINS.includes(domain) || /^(gmx|yahoo|hotmail|outlook|live|web|t-online|orange|free|libero|wp|seznam)\.(com|net|org|[a-z]{2}|co\.[a-z]{2}|com\.[a-z]{2})$/.test(domain);
+
 /** Every value listed more than once, compared case-insensitively as Access does. */
 function repeated(values: readonly string[], path: string): Problem[] {
   const seen = new Set<string>();
@@ -53,6 +63,16 @@ export function checkIngress(model: Homelab): Problem[] {
     }
     problems.push(...repeated(ingress.access.emails, "homelab:ingress.access.emails"));
     problems.push(...repeated(ingress.access.emailDomains, "homelab:ingress.access.emailDomains"));
+    if (!ingress.access.acceptPublicMailDomains) {
+      ingress.access.emailDomains.forEach((domain, i) => {
+        if (isPublicMailDomain(domain.toLowerCase())) {
+          problems.push({
+            path: `homelab:ingress.access.emailDomains.${i}`,
+            message: `${domain} is a public mail domain: anyone can get an address there and pass Cloudflare Access. List your own addresses under homelab:ingress.access.emails instead, or set homelab:ingress.access.acceptPublicMailDomains: true if that is what you want`,
+          });
+        }
+      });
+    }
     const identities = ingress.access.emails.length + ingress.access.emailDomains.length;
     if (identities === 0) {
       for (const { r } of routed.filter(({ r }) => r.exposure === "protected")) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { calendar } from "./common";
+import { calendar, proxmoxCalendar } from "./common";
 
 /** Snapshots `restic forget` keeps per source: the newest one of each of the last N days, weeks, ... */
 const retentionSchema = z.strictObject({
@@ -45,8 +45,8 @@ export const backupSchema = z.strictObject({
     .strictObject({
       /** Back up every container's root disk with vzdump. Defaults to true. */
       enabled: z.boolean().default(true),
-      /** When vzdump runs (Proxmox calendar event, the systemd OnCalendar syntax). Defaults to Sundays 01:00. */
-      schedule: calendar.default("sun 01:00"),
+      /** When vzdump runs: a Proxmox calendar event (close to systemd's, without ~, time zones or fractions). Defaults to Sundays 01:00. */
+      schedule: proxmoxCalendar.default("sun 01:00"),
       /** Dumps kept per container on the RAID tier. Defaults to 4. */
       keepLast: z.number().int().min(1).default(4),
     })

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { isDnsLabel, isDomainName, isEmail, isPgIdentifier } from "../names";
 import { isIpv4 } from "../net";
+import { checkProxmoxCalendar } from "../proxmox-calendar";
+import { checkSystemdCalendar, type CalendarCheck } from "../systemd-calendar";
 
 export const ipv4 = z.string().refine(isIpv4, { message: "must be an IPv4 address like 192.168.1.20" });
 export const dnsLabel = z
@@ -21,8 +23,16 @@ export const relativePath = z
   .string()
   .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { message: "must be a relative path like media/movies" })
   .refine((p) => !p.split("/").includes(".."), { message: "must not contain '..'" });
-/** A 24-hour systemd OnCalendar expression; the real `systemd-analyze calendar` checks it in tests. */
-export const calendar = z.string().min(1).regex(/^[A-Za-z0-9*:,./~ -]+$/, { message: "must be a systemd OnCalendar expression" });
+/** A calendar expression checked by `check`; the message says why it was refused and what would work. */
+const calendarEvent = (check: (e: string) => CalendarCheck, what: string, examples: string) =>
+  z.string().superRefine((expression, ctx) => {
+    const result = check(expression);
+    if (!result.ok) ctx.addIssue({ code: "custom", message: `must be ${what} like ${examples}: ${result.reason}`, input: expression });
+  });
+/** A systemd OnCalendar expression (systemd.time(7)), as `systemd-analyze calendar` accepts it. */
+export const calendar = calendarEvent(checkSystemdCalendar, "a systemd OnCalendar expression (systemd.time(7))", "'*-*-* 03:00:00', 'Sun 05:00' or 'daily'");
+/** A Proxmox VE calendar event (pve-docs "Schedule Format"), as vzdump jobs take it. */
+export const proxmoxCalendar = calendarEvent(checkProxmoxCalendar, "a Proxmox calendar event (pve-docs \"Schedule Format\")", "'sun 01:00', 'mon..fri 22:00' or 'daily'");
 export const port = z.number().int().min(1).max(65535);
 /** Storage tiers of the host: NVMe for hot data, RAID for bulk data. */
 export const tierName = z.enum(["nvme", "raid"]);

@@ -34,10 +34,15 @@ export const ingressSchema = z.strictObject({
     .strictObject({
       emails: z.array(email).default([]),
       emailDomains: z.array(domainName).default([]),
+      /**
+       * Allow public mail domains (gmail.com, outlook.com, ...) in emailDomains. Anyone can get an
+       * address there, so such a domain lets the whole internet through Access. Defaults to false.
+       */
+      acceptPublicMailDomains: z.boolean().default(false),
       /** How long an Access login lasts. Defaults to 24h. */
       sessionDuration: z.string().regex(/^\d+(m|h)$/, { message: "must be a duration like 24h or 30m" }).default("24h"),
     })
-    .default({ emails: [], emailDomains: [], sessionDuration: "24h" }),
+    .default({ emails: [], emailDomains: [], acceptPublicMailDomains: false, sessionDuration: "24h" }),
 });
 
 export type IngressSettings = z.infer<typeof ingressSchema>;

@@ -18,12 +18,18 @@ const positive = (unitPattern: string, example: string) =>
     .regex(new RegExp(`^\\d+(${unitPattern})$`), { message: `must be a number and a unit, like ${example}` })
     .refine((v) => Number.parseInt(v, 10) > 0, { message: "must be greater than zero" });
 
+/** Alertmanager posts to receivers over HTTP only: an http(s) URL. */
+const httpUrl = z
+  .string()
+  .url({ message: "must be an http:// or https:// URL" })
+  .refine((u) => /^https?:\/\//.test(u), { message: "must be an http:// or https:// URL: Alertmanager sends notifications over HTTP only" });
+
 export const receiverSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("ntfy"),
     name: dnsLabel,
     /** ntfy server, e.g. https://ntfy.sh. */
-    url: z.string().url(),
+    url: httpUrl,
     topic: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
     /** The topic needs a token (from `homelab:ntfyToken`). */
     authenticated: z.boolean().default(false),
@@ -41,7 +47,7 @@ export const receiverSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("webhook"),
     name: dnsLabel,
-    url: z.string().url(),
+    url: httpUrl,
     /** Send a bearer token (from `homelab:webhookToken`). */
     bearerToken: z.boolean().default(false),
   }),
