@@ -17,6 +17,7 @@ import { syntheticConfig } from "./synthetic";
  *   npm run bench              3 pairs, sizes 20, 100, 500
  *   npm run bench -- --short   1 pair, sizes 20, 100 (for CI)
  *   --reps N                   N pairs
+ *   --sizes 20,100             the synthetic sizes to run
  *   --strict                   exit 1 when a floor measures slower than its program
  */
 
@@ -35,7 +36,8 @@ const short = argv.includes("--short");
 const strict = argv.includes("--strict");
 const repsArg = argv.indexOf("--reps");
 const reps = repsArg >= 0 ? Number(argv[repsArg + 1]) : short ? 1 : 3;
-const sizes = short ? [20, 100] : [20, 100, 500];
+const sizesArg = argv.indexOf("--sizes");
+const sizes = sizesArg >= 0 ? (argv[sizesArg + 1] ?? "").split(",").filter(Boolean).map(Number) : short ? [20, 100] : [20, 100, 500];
 const dir = mkdtempSync(join(tmpdir(), "homelab-bench-"));
 const GOAL = 1.15;
 const TIMINGS_FILE = join(__dirname, "rehearsal-timings.json");
