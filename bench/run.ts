@@ -4,73 +4,117 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { parse } from "yaml";
 import type { RecordedResource } from "../src/mock-runtime";
-import { criticalPath } from "./graph";
+import type { StepTimings } from "../test/rehearsal/summary";
+import type { Recording } from "./recording";
+import { criticalPath, measuredTimer, type StepTimer } from "./graph";
 import { syntheticConfig } from "./synthetic";
 
 /**
- * Benchmark: program evaluation under mocks for the example homelab and synthetic ones, against two
- * floors measured in the same run: loading the SDKs, and replaying the very same registrations with no
- * program logic (what the Pulumi SDK itself costs). Prints figures; asserts nothing about time.
- *   npm run bench              3 repetitions, sizes 20, 100, 500
- *   npm run bench -- --short   1 repetition, sizes 20, 100 (for CI)
+ * Benchmark: the program under mocks for the example homelab and synthetic ones, each against its
+ * floor, a separate process that loads only the SDKs and registers the very same resources through
+ * the SDK classes (bench/floor.ts). Both are whole processes, run in pairs, interleaved, with their
+ * order alternating; ratios are of medians. Prints figures; asserts nothing about time.
+ *   npm run bench              3 pairs, sizes 20, 100, 500
+ *   npm run bench -- --short   1 pair, sizes 20, 100 (for CI)
+ *   --reps N                   N pairs
+ *   --sizes 20,100             the synthetic sizes to run
+ *   --strict                   exit 1 when a floor measures slower than its program
  */
 
 interface Sample {
-  readonly ms: number;
-  readonly resources: number;
+  /** Wall time of the whole process, from spawn to exit. */
+  readonly wallMs: number;
+  /** CPU time of the whole process (user + system), the figure a loaded machine disturbs least. */
+  readonly cpuMs: number;
   readonly maxRssMiB: number;
+  readonly resources: number;
 }
 
 const root = join(__dirname, "..");
-const short = process.argv.includes("--short");
-const reps = short ? 1 : 3;
-const sizes = short ? [20, 100] : [20, 100, 500];
+const argv = process.argv.slice(2);
+const short = argv.includes("--short");
+const strict = argv.includes("--strict");
+const repsArg = argv.indexOf("--reps");
+const reps = repsArg >= 0 ? Number(argv[repsArg + 1]) : short ? 1 : 3;
+const sizesArg = argv.indexOf("--sizes");
+const sizes = sizesArg >= 0 ? (argv[sizesArg + 1] ?? "").split(",").filter(Boolean).map(Number) : short ? [20, 100] : [20, 100, 500];
 const dir = mkdtempSync(join(tmpdir(), "homelab-bench-"));
+const GOAL = 1.15;
+const TIMINGS_FILE = join(__dirname, "rehearsal-timings.json");
 
-function worker(...args: string[]): Sample {
-  const result = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "worker.ts"), ...args], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`worker ${args[0]} failed:\n${result.stderr}`);
+function spawn(script: string, ...args: string[]): Sample {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, script), ...args], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`${script} ${args.join(" ")} failed:\n${result.stderr}`);
   const line = result.stdout.trim().split("\n").pop() ?? "";
-  return JSON.parse(line) as Sample;
+  return { wallMs, ...(JSON.parse(line) as Omit<Sample, "wallMs">) };
 }
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
 
-function measure(label: string, config: Record<string, unknown>, services: number): Record<string, string | number> {
+interface Row {
+  readonly cells: Record<string, string | number>;
+  /** Figures where the floor measured slower than the program: a measurement error, not a result. */
+  readonly errors: readonly string[];
+  readonly over: readonly string[];
+}
+
+/** The ratio program/floor, or a measurement error when the floor is the slower one. */
+function ratio(name: string, program: number, floor: number, errors: string[], over: string[]): string {
+  if (floor > program) {
+    errors.push(name);
+    return "ERROR";
+  }
+  const r = program / floor;
+  if (r > GOAL) over.push(name);
+  return r.toFixed(2);
+}
+
+function measure(label: string, config: Record<string, unknown>, services: number, timerFor: (config: Record<string, unknown>) => StepTimer): Row {
   const configFile = join(dir, `${label}.json`);
-  const recordFile = join(dir, `${label}.resources.json`);
+  const recordingFile = join(dir, `${label}.recording.json`);
   writeFileSync(configFile, JSON.stringify(config));
+  // The first program run writes the recording the floor replays; it is not one of the samples.
+  spawn("worker.ts", configFile, recordingFile);
   const program: Sample[] = [];
-  const replay: Sample[] = [];
+  const floor: Sample[] = [];
   for (let i = 0; i < reps; i++) {
-    program.push(worker("program", configFile, recordFile));
-    replay.push(worker("replay", recordFile));
+    if (i % 2 === 0) {
+      program.push(spawn("worker.ts", configFile, join(dir, `${label}.again.json`)));
+      floor.push(spawn("floor.ts", recordingFile));
+    } else {
+      floor.push(spawn("floor.ts", recordingFile));
+      program.push(spawn("worker.ts", configFile, join(dir, `${label}.again.json`)));
+    }
   }
   const resources = program[0]?.resources ?? 0;
-  const pMs = median(program.map((s) => s.ms));
-  const rMs = median(replay.map((s) => s.ms));
-  const pMem = median(program.map((s) => s.maxRssMiB));
-  const rMem = median(replay.map((s) => s.maxRssMiB));
-  const recorded = JSON.parse(readFileSync(recordFile, "utf8")) as RecordedResource[];
-  const path = criticalPath(recorded);
-  return {
+  if (floor.some((s) => s.resources !== resources)) throw new Error(`${label}: the floor registered ${floor[0]?.resources}, the program ${resources}`);
+  const m = (samples: readonly Sample[], key: "wallMs" | "cpuMs" | "maxRssMiB"): number => median(samples.map((s) => s[key]));
+  const errors: string[] = [];
+  const over: string[] = [];
+  const recording = JSON.parse(readFileSync(recordingFile, "utf8")) as Recording;
+  const path = criticalPath(recording.resources as RecordedResource[], timerFor(config));
+  const cells = {
     homelab: label,
     services,
     resources,
-    "per service": (resources / services).toFixed(1),
-    "program ms": pMs.toFixed(0),
-    "replay ms": rMs.toFixed(0),
-    "time ratio": (pMs / rMs).toFixed(2),
-    "program MiB": pMem.toFixed(0),
-    "replay MiB": rMem.toFixed(0),
-    "mem ratio": (pMem / rMem).toFixed(2),
-    "ms/resource": (pMs / Math.max(1, resources)).toFixed(2),
-    "critical path": `${path.steps.length} steps`,
+    "program cpu ms": m(program, "cpuMs").toFixed(0),
+    "floor cpu ms": m(floor, "cpuMs").toFixed(0),
+    "cpu ratio": ratio("cpu", m(program, "cpuMs"), m(floor, "cpuMs"), errors, over),
+    "program wall ms": m(program, "wallMs").toFixed(0),
+    "floor wall ms": m(floor, "wallMs").toFixed(0),
+    "wall ratio": ratio("wall", m(program, "wallMs"), m(floor, "wallMs"), errors, over),
+    "program MiB": m(program, "maxRssMiB").toFixed(0),
+    "floor MiB": m(floor, "maxRssMiB").toFixed(0),
+    "mem ratio": ratio("mem", m(program, "maxRssMiB"), m(floor, "maxRssMiB"), errors, over),
     "cold up (min)": (path.seconds / 60).toFixed(1),
   };
+  return { cells, errors, over };
 }
 
 function printTable(rows: readonly Record<string, string | number>[]): void {
@@ -81,22 +125,41 @@ function printTable(rows: readonly Record<string, string | number>[]): void {
   for (const r of rows) process.stdout.write(`${line(keys.map((k) => String(r[k])))}\n`);
 }
 
+/** Step times from the committed rehearsal figures; a synthetic `sonarr-3` is timed as the rehearsal's `sonarr`. */
+function timerFor(timings: StepTimings): (config: Record<string, unknown>) => StepTimer {
+  return (config) => {
+    const services = Object.entries(config["homelab:services"] as Record<string, { app?: string }>)
+      .map(([name, entry]) => ({ name, app: entry.app ?? name }))
+      .sort((a, b) => b.name.length - a.name.length);
+    return measuredTimer(timings, (r) => {
+      const s = services.find((x) => r.name === x.name || r.name.startsWith(`${x.name}-`));
+      return s ? { service: s.app, name: `${s.app}${r.name.slice(s.name.length)}` } : { service: "host", name: r.name };
+    });
+  };
+}
+
 function main(): void {
   const example = (parse(readFileSync(join(root, "Pulumi.homelab.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
-  process.stdout.write(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ${reps} repetition(s), medians\n`);
-  const loads = Array.from({ length: reps }, () => worker("load"));
-  process.stdout.write(`floor 1 (load SDKs + program modules, register nothing): ${median(loads.map((s) => s.ms)).toFixed(0)} ms, ${median(loads.map((s) => s.maxRssMiB)).toFixed(0)} MiB peak RSS\n`);
-  process.stdout.write("floor 2 is the replay column: the same registrations (types, names, inputs, parents, dependencies) through the SDK classes, with no program logic\n\n");
+  const timings = JSON.parse(readFileSync(TIMINGS_FILE, "utf8")) as StepTimings;
+  const load = process.platform === "linux" ? ` load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")};` : "";
+  process.stdout.write(`machine: ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version};${load} ${reps} interleaved pair(s), medians\n`);
+  process.stdout.write("floor: a separate process loading only the SDKs, registering the recorded resources through the SDK classes under the same mocks\n\n");
   const exampleServices = Object.keys(example["homelab:services"] as object).length;
-  const rows = [measure("example", example, exampleServices), ...sizes.map((n) => measure(`synthetic-${n}`, syntheticConfig(example, n), n))];
-  printTable(rows);
-  process.stdout.write("\ngoals: time ratio and mem ratio <= 1.15 for every homelab (program work stays small and linear)\n");
-  const over = rows.filter((r) => Number(r["time ratio"]) > 1.15 || Number(r["mem ratio"]) > 1.15).map((r) => r.homelab);
-  process.stdout.write(over.length === 0 ? "all within goal\n" : `over goal: ${over.join(", ")}\n`);
-  const recorded = JSON.parse(readFileSync(join(dir, "example.resources.json"), "utf8")) as RecordedResource[];
-  const path = criticalPath(recorded);
-  process.stdout.write(`\nexample critical path (${(path.seconds / 60).toFixed(1)} min predicted cold pulumi up):\n`);
-  for (const s of path.steps) process.stdout.write(`  ${String(s.seconds).padStart(4)} s  ${s.type}  ${s.name}\n`);
+  const timer = timerFor(timings);
+  const rows = [measure("example", example, exampleServices, timer), ...sizes.map((n) => measure(`synthetic-${n}`, syntheticConfig(example, n), n, timer))];
+  printTable(rows.map((r) => r.cells));
+  process.stdout.write(`\ngoal: every ratio <= ${GOAL} (cpu is the figure to trust on a loaded machine; wall time includes waiting for the CPU)\n`);
+  const errors = rows.filter((r) => r.errors.length > 0);
+  for (const r of errors) process.stdout.write(`MEASUREMENT ERROR: ${r.cells.homelab}: the floor measured slower than the program (${r.errors.join(", ")}); rerun with more --reps on a quieter machine\n`);
+  const over = rows.filter((r) => r.over.length > 0).map((r) => `${r.cells.homelab} (${r.over.join(", ")})`);
+  process.stdout.write(over.length === 0 ? "all measured ratios within goal\n" : `over goal: ${over.join(", ")}\n`);
+
+  const recording = JSON.parse(readFileSync(join(dir, "example.recording.json"), "utf8")) as Recording;
+  const path = criticalPath(recording.resources as RecordedResource[], timer(example));
+  process.stdout.write(`\nexample critical path (${(path.seconds / 60).toFixed(1)} min predicted cold pulumi up)\n`);
+  process.stdout.write(`step times: bench/rehearsal-timings.json, ${timings.steps.length} steps measured in a ${timings.source}\n`);
+  for (const s of path.steps) process.stdout.write(`  ${s.seconds.toFixed(1).padStart(6)} s  ${s.type}  ${s.name}  (${s.basis})\n`);
+  if (strict && errors.length > 0) process.exit(1);
 }
 
 main();

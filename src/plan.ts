@@ -1,10 +1,11 @@
 import { writeFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { budgets, ConfigError, loadHomelab } from "../config";
+import { budgets, ConfigError, loadHomelab, type Homelab } from "../config";
 import { mermaidMarkdown } from "./diagram";
 import { installMocks, runStack, urnName, type RecordedResource } from "./mock-runtime";
 import { budgetSection, resourceSection, type ReportSection } from "./plan-report";
-import { program, readConfig } from "./program";
+import { homelab } from "./homelab";
+import { readConfig, readSecrets } from "./program";
 import { componentReports } from "./reports";
 import { readStackFile } from "./stack-file";
 
@@ -66,18 +67,22 @@ function redact(inputs: Record<string, unknown>, secretPaths: readonly string[])
 export interface PlanResult {
   readonly resources: RecordedResource[];
   readonly outputs: Record<string, unknown>;
+  /** The validated model the program ran with. */
+  readonly model: Homelab;
 }
 
 /** Runs the program under mocks with the given stack file's config. Throws ConfigError when invalid. */
 export async function runPlan(stackFile: string): Promise<PlanResult> {
   const stack = readStackFile(stackFile);
   pulumi.runtime.setAllConfig(stack.config, stack.secretKeys);
-  // Validate before any mock is installed, so an invalid file registers nothing.
+  // Validate once, before any mock is installed, so an invalid file registers nothing; the program
+  // and the report both use this model.
   const loaded = loadHomelab(readConfig());
   if (!loaded.ok) throw new ConfigError(loaded.problems);
+  const model = loaded.model;
   const session = installMocks();
-  const outputs = await runStack(() => program());
-  return { resources: session.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs };
+  const outputs = await runStack(() => homelab(model, readSecrets()));
+  return { resources: session.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, model };
 }
 
 async function main(): Promise<void> {
@@ -92,9 +97,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const loaded = loadHomelab(readConfig());
-  if (!loaded.ok) throw new ConfigError(loaded.problems);
-  const model = loaded.model;
+  const model = result.model;
   if (options.diagram !== false) {
     const text = mermaidMarkdown(model);
     if (typeof options.diagram === "string") {

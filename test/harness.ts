@@ -55,8 +55,11 @@ export function modelOf(config: Record<string, unknown> = exampleConfig()): Home
   return result.model;
 }
 
-/** Runs the whole program under mocks. An invalid config rejects with a RunError and registers nothing. */
-export async function runProgram(
+/**
+ * Runs the whole program under mocks, evaluating it afresh. An invalid config rejects with a RunError
+ * and registers nothing.
+ */
+export async function runProgramFresh(
   config: Record<string, unknown> = exampleConfig(),
   unsetSecrets: readonly string[] = [],
   /** Receives the number of registrations, also when the run rejects. */
@@ -70,6 +73,47 @@ export async function runProgram(
   let rawOutputs: Record<string, unknown> = {};
   const outputs = await runStack(() => (rawOutputs = homelab(model, readSecrets())));
   return { resources: session.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), outputs, rawOutputs, session, stack };
+}
+
+/**
+ * Evaluations of this test file's process, by the exact config and unset secrets they ran with: the
+ * program is deterministic (test/proof-drift.test.ts proves it with fresh runs), so tests that read the
+ * same plan share one evaluation instead of running it again.
+ */
+const evaluations = new Map<string, Promise<RunResult>>();
+
+/** A copy of a shared evaluation that a test may change without changing what the next test reads. */
+function copyOf(run: RunResult): RunResult {
+  const resources = structuredClone(run.resources);
+  const session: MockSession = { resources: [...structuredClone(run.session.resources.filter((r) => r.type === "pulumi:pulumi:Stack")), ...resources], invokes: structuredClone(run.session.invokes) };
+  return { resources, outputs: structuredClone(run.outputs), rawOutputs: { ...run.rawOutputs }, session, stack: structuredClone(run.stack) };
+}
+
+/**
+ * Runs the whole program under mocks, or reuses this process's evaluation of the same config. An
+ * invalid config rejects with a RunError and registers nothing. The runtime is left as a fresh run
+ * leaves it: the config applied and recording mocks installed. A probe always gets a fresh run.
+ */
+export async function runProgram(
+  config: Record<string, unknown> = exampleConfig(),
+  unsetSecrets: readonly string[] = [],
+  /** Receives the number of registrations, also when the run rejects. */
+  probe?: { registered: number },
+): Promise<RunResult> {
+  if (probe) return runProgramFresh(config, unsetSecrets, probe);
+  const key = JSON.stringify([config, [...unsetSecrets].sort()]);
+  let run = evaluations.get(key);
+  if (run) {
+    await run;
+    applyConfig(config, unsetSecrets);
+    installMocks();
+  } else {
+    run = runProgramFresh(structuredClone(config), unsetSecrets);
+    evaluations.set(key, run);
+    // A rejected run is not kept: the next caller sees the same rejection, raised afresh.
+    run.catch(() => evaluations.delete(key));
+  }
+  return copyOf(await run);
 }
 
 export const ofType = (resources: readonly RecordedResource[], type: string): RecordedResource[] => resources.filter((r) => r.type === type);

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { exampleConfig, runProgram } from "./harness";
+import { exampleConfig, runProgram, runProgramFresh } from "./harness";
 
 /** No drift by construction: the same config gives the same inputs, byte for byte, on every run. */
 
 test("running the program twice on the same config gives identical inputs and options for every resource", async () => {
-  const first = await runProgram(exampleConfig());
-  const second = await runProgram(exampleConfig());
+  // Fresh evaluations: a shared one would compare a run with itself.
+  const first = await runProgramFresh(exampleConfig());
+  const second = await runProgramFresh(exampleConfig());
   const shape = (rs: typeof first.resources) =>
     rs.map((r) => ({ type: r.type, name: r.name, parent: r.parentUrn, inputs: r.inputs, secrets: r.secretPaths, protect: r.protect, retain: r.retainOnDelete, deps: r.dependencies }));
   assert.equal(first.resources.length, second.resources.length);

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpus } from "node:os";
+import { basename, join } from "node:path";
 import { after, describe, test } from "node:test";
 import { checks, type CheckContext } from "./checks";
 import { executeStep, type ConvergeContext } from "./converge";
@@ -8,7 +9,7 @@ import { StandInHost, mountTiers } from "./host";
 import { cleanUp, LOG_DIR, Network, WORK_DIR } from "./lab";
 import { runSteps, type Outcome } from "./scheduler";
 import { rehearsalPlan, type RehearsalPlan, type Step } from "./steps";
-import { describeOutcome, printSummary, selectSteps, serviceOf, Timings } from "./summary";
+import { describeOutcome, printSummary, selectSteps, serviceOf, stepTimings, Timings } from "./summary";
 import { substituteForRehearsal } from "./substitutes";
 
 /**
@@ -16,6 +17,8 @@ import { substituteForRehearsal } from "./substitutes";
  * this machine from the same program, then checks what it built. The outer process checks that the
  * machine can, and runs the rehearsal in a private mount namespace so every mount it makes ends with
  * it; containers, bridge and NAT are removed by name afterwards, even after a failure.
+ * With HOMELAB_REHEARSAL_TIMINGS=FILE it also writes each step's measured time to FILE, the figures
+ * the benchmark's converge prediction reads (bench/rehearsal-timings.json).
  */
 
 interface Options {
@@ -115,6 +118,12 @@ async function inner(options: Options): Promise<void> {
       if (plan) {
         const text = printSummary(plan, steps, outcomes, notes, timings);
         writeFileSync(join(WORK_DIR, "summary.txt"), text);
+        const timingsFile = process.env.HOMELAB_REHEARSAL_TIMINGS;
+        if (timingsFile) {
+          const source = `rehearsal of ${basename(options.stackFile)} on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`;
+          writeFileSync(timingsFile, `${JSON.stringify(stepTimings(plan, steps, outcomes, source), null, 2)}\n`);
+          process.stdout.write(`# step timings written to ${timingsFile}\n`);
+        }
         process.stdout.write(text.replace(/^/gm, "# "));
       }
       if (!options.keep) cleanUp();

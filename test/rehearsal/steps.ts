@@ -1,7 +1,6 @@
-import { loadHomelab, type Homelab } from "../../config";
+import type { Homelab } from "../../config";
 import type { RecordedResource } from "../../src/mock-runtime";
 import { runPlan } from "../../src/plan";
-import { readConfig } from "../../src/program";
 
 /**
  * The rehearsal's view of the program: the resources the real program registers for a stack file,
@@ -79,8 +78,6 @@ export function orderSteps(resources: readonly RecordedResource[]): Step[] {
 /** Evaluates the program for a stack file and returns its ordered steps and its model. */
 export async function rehearsalPlan(stackFile: string): Promise<RehearsalPlan> {
   const result = await runPlan(stackFile);
-  const loaded = loadHomelab(readConfig());
-  if (!loaded.ok) throw new Error(loaded.problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
   const steps = orderSteps(result.resources);
-  return { model: loaded.model, steps, byName: new Map(result.resources.filter((r) => r.custom).map((r) => [r.name, r])) };
+  return { model: result.model, steps, byName: new Map(result.resources.filter((r) => r.custom).map((r) => [r.name, r])) };
 }

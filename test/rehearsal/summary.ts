@@ -18,6 +18,33 @@ export class Timings {
   }
 }
 
+/** Measured time of one step, as the benchmark's converge prediction reads it. */
+export interface MeasuredStep {
+  readonly name: string;
+  readonly type: string;
+  readonly service: string;
+  /** `needs`: the step ran until a download this machine cannot reach, so its time is a lower bound. */
+  readonly outcome: "done" | "needs";
+  readonly seconds: number;
+}
+
+/** The file `HOMELAB_REHEARSAL_TIMINGS` names: every timed step of one rehearsal run. */
+export interface StepTimings {
+  /** Where the figures come from (machine, stack), printed beside the prediction. */
+  readonly source: string;
+  readonly steps: readonly MeasuredStep[];
+}
+
+/** The timed steps of a run, in step order; stood-in, blocked and failed steps have no time to give. */
+export function stepTimings(plan: RehearsalPlan, steps: readonly Step[], outcomes: ReadonlyMap<string, Outcome>, source: string): StepTimings {
+  const timed = steps.flatMap((s): MeasuredStep[] => {
+    const o = outcomes.get(s.resource.name);
+    if (o?.kind !== "done" && o?.kind !== "needs") return [];
+    return [{ name: s.resource.name, type: s.resource.type, service: serviceOf(s.resource, plan), outcome: o.kind, seconds: Math.round(o.ms / 100) / 10 }];
+  });
+  return { source, steps: timed };
+}
+
 /** The vmId a host command reaches into with `pct exec|push|pull|start|status`, if any. */
 export const vmIdOfCommand = (r: RecordedResource): number | undefined => {
   const m = /\bpct (?:exec|push|pull|start|status|stop) (\d+)/.exec(String(r.inputs.create ?? ""));

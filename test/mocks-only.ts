@@ -1,0 +1,34 @@
+import { join } from "node:path";
+
+/**
+ * The test files that need no real tool: they run the program under mocks or call pure functions.
+ * They run in shared processes (npm test and npm run test:quick start test/mocks-only-a.run.ts and
+ * test/mocks-only-b.run.ts), so the SDKs load once per process instead of once per file, and files
+ * that read the same plan share its evaluation (test/harness.ts runProgram). A file not listed here
+ * runs in a process of its own, as before.
+ */
+export const MOCKS_ONLY = [
+  "test/backup.test.ts",
+  "test/bad-input.test.ts",
+  "test/config.test.ts",
+  "test/diagram.test.ts",
+  "test/ingress-config.test.ts",
+  "test/ingress-traefik.test.ts",
+  "test/ingress.test.ts",
+  "test/monitoring.test.ts",
+  "test/program.test.ts",
+  "test/proof-data.test.ts",
+  "test/proof-drift.test.ts",
+  "test/proof-secrets.test.ts",
+  "policy/policies.test.ts",
+] as const;
+
+/** Loads every `of`-th listed file starting at `index`, in this process; their tests register here. */
+export function runShare(index: number, of: number): void {
+  MOCKS_ONLY.forEach((file, i) => {
+    if (i % of === index) require(join(__dirname, "..", file));
+  });
+}
+
+// `tsx test/mocks-only.ts` prints the list, for test/run.sh.
+if (require.main === module) process.stdout.write(`${MOCKS_ONLY.join("\n")}\n`);
