@@ -12,14 +12,17 @@ export const MOCKS_ONLY = [
   "test/bad-input.test.ts",
   "test/config.test.ts",
   "test/diagram.test.ts",
+  "test/firewall.test.ts",
   "test/ingress-config.test.ts",
   "test/ingress-traefik.test.ts",
   "test/ingress.test.ts",
+  "test/messages.test.ts",
   "test/monitoring.test.ts",
   "test/program.test.ts",
   "test/proof-data.test.ts",
   "test/proof-drift.test.ts",
   "test/proof-secrets.test.ts",
+  "test/upgrades.test.ts",
   "policy/policies.test.ts",
 ] as const;
 
