@@ -113,6 +113,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     statePaths: ["/data/immich/library"],
     install: { method: "compose", version: "v1.135.3" },
     tags: ["photos"],
+    // Its first visitor signs up as admin; held behind Access until setupDone (no API step checked here).
+    firstBoot: "wizard",
   },
   nextcloud: {
     description: "Nextcloud files (Apache image in Docker Compose)",
@@ -132,6 +134,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     statePaths: ["/data/nextcloud/data", "/data/nextcloud/html"],
     install: { method: "compose", version: "31.0.6-apache" },
     tags: ["files"],
+    // The image installs with NEXTCLOUD_ADMIN_USER/PASSWORD on first start: no install page.
+    firstBoot: "claimed",
   },
   n8n: {
     description: "n8n workflow automation",
@@ -162,6 +166,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     statePaths: ["/data/vaultwarden"],
     install: { method: "compose", version: "1.34.1" },
     tags: ["security"],
+    // Sign-ups off; the admin page is guarded by a generated token (argon2 hash).
+    firstBoot: "claimed",
   },
   jellyfin: {
     description: "Jellyfin media server",
@@ -178,6 +184,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     statePaths: ["/var/lib/jellyfin"],
     install: { method: "vendor-apt", version: "10.10.7" },
     tags: ["media"],
+    // Its startup wizard creates the admin for whoever comes first; held behind Access until setupDone.
+    firstBoot: "wizard",
   },
   qbittorrent: {
     description: "qBittorrent download client (headless)",
@@ -192,6 +200,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     // Debian 13's qbittorrent-nox is 5.1.0.
     install: { method: "debian", version: "5.1.*" },
     tags: ["media"],
+    // The WebUI login is set from a generated password before the first start.
+    firstBoot: "claimed",
   },
   sonarr: {
     description: "Sonarr TV series manager",
@@ -245,6 +255,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     statePaths: ["/data/uptime-kuma"],
     install: { method: "compose", version: "1.23.16" },
     tags: ["monitoring"],
+    // Its first visitor creates the admin (setup over socket.io only); held behind Access until setupDone.
+    firstBoot: "wizard",
   },
   syncthing: {
     description: "Syncthing file synchronisation",

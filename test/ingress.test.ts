@@ -108,8 +108,8 @@ test("each protected route gets its own Access application and allow policy, in 
   const guarded = routesOf(config).filter(({ route }) => route.exposure === "protected");
   assert.deepEqual(
     guarded.map(({ route }) => route.subdomain).sort(),
-    ["alertmanager", "grafana", "n8n", "prometheus", "prowlarr", "radarr", "sonarr", "traefik"],
-    "admin interfaces default to protected",
+    ["alertmanager", "grafana", "jellyfin", "n8n", "photos", "prometheus", "prowlarr", "radarr", "sonarr", "status", "traefik"],
+    "admin interfaces default to protected, and public setup wizards are held behind Access",
   );
   const apps = ofType(resources, T.app);
   const policies = ofType(resources, T.policy);
@@ -216,7 +216,7 @@ test("the stack outputs the tunnel id and one https URL per published hostname",
 test("adding a public service adds its DNS record and its tunnel rule, and no other Cloudflare resource", async () => {
   const before = await example();
   const config = exampleConfig();
-  at(config, "homelab:services").wiki = { app: "uptime-kuma", vmId: 131, ip: "192.168.1.131", web: { exposure: "public" } };
+  at(config, "homelab:services").wiki = { app: "uptime-kuma", vmId: 131, ip: "192.168.1.131", web: { exposure: "public" }, setupDone: true };
   const after = await runProgram(config);
   const cloudflareNames = (rs: readonly RecordedResource[]): Set<string> => new Set(rs.filter((r) => r.type.startsWith("cloudflare:index/")).map((r) => r.name));
   const added = [...cloudflareNames(after.resources)].filter((n) => !cloudflareNames(before.resources).has(n));
