@@ -126,6 +126,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
       note: "read the release's breaking changes (v3: immich.app/blog/v3-migration); mobile apps must match the server's major",
     },
     tags: ["photos"],
+    // Its first visitor signs up as admin; held behind Access until setupDone (no API step checked here).
+    firstBoot: "wizard",
   },
   nextcloud: {
     description: "Nextcloud files (Apache image in Docker Compose)",
@@ -148,6 +150,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     // The image's entrypoint refuses to start on data more than one major older than itself.
     upgrade: { oneMajorAtATime: true, backupFirst: true, note: "the image upgrades the data on start and cannot downgrade it" },
     tags: ["files"],
+    // The image installs with NEXTCLOUD_ADMIN_USER/PASSWORD on first start: no install page.
+    firstBoot: "claimed",
   },
   n8n: {
     description: "n8n workflow automation",
@@ -180,6 +184,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     // github.com/dani-garcia/vaultwarden/releases/tag/1.37.4; Bitwarden clients 2026.8.0+ need 1.37.2 or later.
     install: { method: "compose", version: "1.37.4" },
     tags: ["security"],
+    // Sign-ups off; the admin page is guarded by a generated token (argon2 hash).
+    firstBoot: "claimed",
   },
   jellyfin: {
     description: "Jellyfin media server",
@@ -196,6 +202,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     statePaths: ["/var/lib/jellyfin"],
     install: { method: "vendor-apt", version: "10.10.7" },
     tags: ["media"],
+    // Its startup wizard creates the admin for whoever comes first; held behind Access until setupDone.
+    firstBoot: "wizard",
   },
   qbittorrent: {
     description: "qBittorrent download client (headless)",
@@ -210,6 +218,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     // Debian 13's qbittorrent-nox is 5.1.0.
     install: { method: "debian", version: "5.1.*" },
     tags: ["media"],
+    // The WebUI login is set from a generated password before the first start.
+    firstBoot: "claimed",
   },
   sonarr: {
     description: "Sonarr TV series manager",
@@ -268,6 +278,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     // 2.0 migrates kuma.db on its first start; on a long history that takes hours and must not be stopped.
     upgrade: { backupFirst: true, note: "1.x -> 2.x migrates kuma.db on first start; let it finish (github.com/louislam/uptime-kuma/wiki/Migration-From-v1-To-v2)" },
     tags: ["monitoring"],
+    // Its first visitor creates the admin (setup over socket.io only); held behind Access until setupDone.
+    firstBoot: "wizard",
   },
   syncthing: {
     description: "Syncthing file synchronisation",

@@ -1,5 +1,5 @@
 import type { Cidr } from "./net";
-import type { AppSpec, DatasetContent, Exposure, InstallSpec, Sections, ServiceRole, TierName } from "./schema";
+import type { AppSpec, DatasetContent, Exposure, FirstBoot, InstallSpec, Sections, ServiceRole, TierName } from "./schema";
 
 /** The resolved, immutable homelab every component reads. Built only from a valid stack file. */
 
@@ -53,7 +53,10 @@ export interface Route {
   readonly fqdn: string;
   readonly port: number;
   readonly healthPath: string;
+  /** The exposure in effect: `protected` while a wizard app's public route is held for its setup. */
   readonly exposure: Exposure;
+  /** The stack file asks for `public`, but the app's setup wizard is still open: held behind Access. */
+  readonly heldForSetup: boolean;
   /** Config path of its declaration: `homelab:services.<name>.web` or `...extraRoutes.<subdomain>`. */
   readonly configPath: string;
 }
@@ -118,6 +121,8 @@ export interface Service {
   readonly upgrade: AppSpec["upgrade"];
   readonly startupOrder: number;
   readonly tags: readonly string[];
+  readonly firstBoot: FirstBoot;
+  readonly setupDone: boolean;
   /** Config path of the service entry, e.g. `homelab:services.immich`. */
   readonly configPath: string;
 }

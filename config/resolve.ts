@@ -12,6 +12,7 @@ import {
   IRREPLACEABLE,
   sectionSchemas,
   type AppSpec,
+  type Exposure,
   type SectionName,
   type Sections,
 } from "./schema";
@@ -186,10 +187,19 @@ function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMa
   }
   const routes: Route[] = [];
   const subdomain = entry.subdomain ?? name;
-  if (spec.web) routes.push({ subdomain, fqdn: `${subdomain}.${domain}`, ...spec.web, configPath: configPath(["services", name, "web"]) });
-  for (const [sub, r] of Object.entries(spec.extraRoutes)) {
-    routes.push({ subdomain: sub, fqdn: `${sub}.${domain}`, ...r, configPath: configPath(["services", name, "extraRoutes", sub]) });
-  }
+  // A setup wizard open to the internet hands the app to whoever arrives first: hold it behind Access.
+  const held = (exposure: Exposure): boolean => exposure === "public" && spec.firstBoot === "wizard" && !spec.setupDone;
+  const route = (sub: string, r: AppSpec["extraRoutes"][string], path: string): Route => ({
+    subdomain: sub,
+    fqdn: `${sub}.${domain}`,
+    port: r.port,
+    healthPath: r.healthPath,
+    exposure: held(r.exposure) ? "protected" : r.exposure,
+    heldForSetup: held(r.exposure),
+    configPath: path,
+  });
+  if (spec.web) routes.push(route(subdomain, spec.web, configPath(["services", name, "web"])));
+  for (const [sub, r] of Object.entries(spec.extraRoutes)) routes.push(route(sub, r, configPath(["services", name, "extraRoutes", sub])));
   const dbName = spec.database?.name ?? name.replace(/-/g, "_");
   return {
     name,
@@ -221,6 +231,8 @@ function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMa
     upgrade: spec.upgrade,
     startupOrder: spec.startupOrder,
     tags: spec.tags,
+    firstBoot: spec.firstBoot,
+    setupDone: spec.setupDone,
     configPath: configPath(["services", name]),
   };
 }

@@ -149,10 +149,10 @@ test("a protected hostname whose Access application is missing is reported", asy
 
 test("a DNS record that does not state its exposure passes only behind Access", async () => {
   const plain = (r: RecordedResource) => ({ inputs: { ...r.inputs, comment: "managed by homelab-as-code" } });
-  // uptime-kuma's status page is public by choice; without the statement it is just unguarded.
-  const publicUnstated = changed(await example(), "ingress-dns-status", plain);
+  // Vaultwarden is public by choice; without the statement it is just unguarded.
+  const publicUnstated = changed(await example(), "ingress-dns-vault", plain);
   assert.deepEqual(messages(await runPolicies(policies, publicUnstated), "hostnames-public-by-choice-or-behind-access"), [
-    "hostname status.harmeetrai.com is neither declared public (no 'exposure=public' in its DNS record's comment) nor behind a Cloudflare Access application",
+    "hostname vault.harmeetrai.com is neither declared public (no 'exposure=public' in its DNS record's comment) nor behind a Cloudflare Access application",
   ]);
   const guardedUnstated = changed(await example(), "ingress-dns-grafana", plain);
   assert.deepEqual(messages(await runPolicies(policies, guardedUnstated), "hostnames-public-by-choice-or-behind-access"), []);

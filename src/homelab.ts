@@ -95,15 +95,18 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
   // app then cannot keep the database, ingress or monitoring from being created.
   const infrastructure = [postgres?.server, ingress?.traefik, ingress?.cloudflared, monitoring?.prometheus, monitoring?.grafana].filter((x): x is LxcService => x !== undefined);
   const containers: Record<string, pulumi.Resource> = Object.fromEntries(infrastructure.map((x) => [x.service, x.container]));
+  const adminPasswords: Record<string, pulumi.Output<string>> = {};
   for (const s of model.services.filter((x) => x.role === "app")) {
     const connectionFile = postgres?.connectionFiles[s.name];
-    containers[s.name] = new LxcService(s.name, {
+    const app = new LxcService(s.name, {
       service: s,
       platform,
       files: connectionFile ? [{ ...connectionFile, secret: true }] : [],
       dependsOn: [...ready, ...infrastructure],
       recipeAfter: postgres?.readyFor[s.name] ?? [],
-    }, provider).container;
+    }, provider);
+    containers[s.name] = app.container;
+    if (app.admin) adminPasswords[s.name] = app.admin.password;
   }
 
   // Inbound dropped everywhere but where the model says traffic flows; from static addresses only.
@@ -133,6 +136,9 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
     ...(backup ? { backupRepository: backup.repository, backupBucket: backup.bucketName } : {}),
     // Secret: `pulumi stack output grafanaAdminPassword --show-secrets` for the first login.
     ...(monitoring ? { grafanaAdminPassword: monitoring.grafanaAdminPassword } : {}),
+    // Secret: the generated admin of each claimed app (user `admin`), e.g.
+    // `pulumi stack output adminPasswords --show-secrets`.
+    ...(Object.keys(adminPasswords).length > 0 ? { adminPasswords: pulumi.secret(pulumi.output(adminPasswords)) } : {}),
     ips: Object.fromEntries(model.services.map((s) => [s.name, s.ip])),
     vmIds: Object.fromEntries(model.services.map((s) => [s.name, s.vmId])),
   };

@@ -80,6 +80,8 @@ export const defaultOutputs: MockOutputs = (args) => {
   switch (args.type) {
     case "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared":
       return { id: `tunnel-${name}`, accountTag: args.inputs.accountId };
+    case "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication":
+      return { aud: `aud-${name}` };
     case "b2:index/bucket:Bucket":
       return { bucketId: `bucket-${name}`, accountId: "b2-account" };
     case "b2:index/applicationKey:ApplicationKey":

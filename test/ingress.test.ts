@@ -5,7 +5,7 @@ import { cloudflaredRecipe, cloudflaredTokenFile } from "../components/tunnel-in
 import { CLOUDFLARED_PATHS, renderCloudflaredUnit } from "../components/tunnel-ingress/cloudflared-unit";
 import { dnsComment } from "../components/tunnel-ingress";
 import type { RecordedResource } from "../src/mock-runtime";
-import { byName, dependencyNames, exampleConfig, modelOf, ofType, PLACEHOLDER_MARK, runProgram, type RunResult } from "./harness";
+import { byName, dependencyNames, exampleConfig, modelOf, ofType, PLACEHOLDER_MARK, runProgram, validate, type RunResult } from "./harness";
 import { at } from "./bad-inputs/types";
 
 const T = {
@@ -20,7 +20,7 @@ const T = {
 interface Rule {
   hostname?: string;
   service: string;
-  originRequest?: { httpHostHeader?: string };
+  originRequest?: { httpHostHeader?: string; access?: { required?: boolean; teamName?: string; audTags?: string[] } };
 }
 
 const rulesOf = (resources: readonly RecordedResource[]): Rule[] => {
@@ -108,8 +108,8 @@ test("each protected route gets its own Access application and allow policy, in 
   const guarded = routesOf(config).filter(({ route }) => route.exposure === "protected");
   assert.deepEqual(
     guarded.map(({ route }) => route.subdomain).sort(),
-    ["alertmanager", "grafana", "n8n", "prometheus", "prowlarr", "radarr", "sonarr", "traefik"],
-    "admin interfaces default to protected",
+    ["alertmanager", "grafana", "jellyfin", "n8n", "photos", "prometheus", "prowlarr", "radarr", "sonarr", "status", "traefik"],
+    "admin interfaces default to protected, and public setup wizards are held behind Access",
   );
   const apps = ofType(resources, T.app);
   const policies = ofType(resources, T.policy);
@@ -134,6 +134,36 @@ test("each protected route gets its own Access application and allow policy, in 
   }
   const guardedNames = new Set(guarded.map(({ route }) => route.fqdn));
   assert.ok(apps.every((a) => guardedNames.has(a.inputs.domain as string)), "no Access app for a public or lan route");
+});
+
+test("cloudflared requires the Access token of its own application on every protected hostname, and on no other", async () => {
+  const config = exampleConfig();
+  const { resources } = await example();
+  const rules = rulesOf(resources).slice(0, -1);
+  const guarded = new Set(routesOf(config).filter(({ route }) => route.exposure === "protected").map(({ route }) => route.fqdn));
+  assert.ok(guarded.size > 0);
+  for (const rule of rules) {
+    const access = rule.originRequest?.access;
+    if (!guarded.has(rule.hostname ?? "")) {
+      assert.equal(access, undefined, `${rule.hostname} is public: no origin check`);
+      continue;
+    }
+    const app = ofType(resources, T.app).find((a) => a.inputs.domain === rule.hostname);
+    assert.ok(app, `${rule.hostname} has an Access application`);
+    assert.deepEqual(access, { required: true, teamName: "harmeetrai", audTags: [`aud-${app.name}`] }, `${rule.hostname} checks its own application's audience`);
+  }
+  assert.equal(rules.filter((r) => r.originRequest?.access).length, guarded.size);
+});
+
+test("a protected route without a Zero Trust team name is refused before anything is provisioned", () => {
+  const config = exampleConfig();
+  delete at(config, "homelab:ingress", "access").teamName;
+  const result = validate(config);
+  assert.equal(result.ok, false);
+  const problem = result.ok ? undefined : result.problems.find((p) => p.path === "homelab:ingress.access.teamName");
+  assert.ok(problem, "the problem names homelab:ingress.access.teamName");
+  assert.match(problem.message, /grafana\.harmeetrai\.com/);
+  assert.match(problem.message, /cloudflareaccess\.com/);
 });
 
 test("the tunnel secret and connector token never appear in a plain input", async () => {
@@ -186,7 +216,7 @@ test("the stack outputs the tunnel id and one https URL per published hostname",
 test("adding a public service adds its DNS record and its tunnel rule, and no other Cloudflare resource", async () => {
   const before = await example();
   const config = exampleConfig();
-  at(config, "homelab:services").wiki = { app: "uptime-kuma", vmId: 131, ip: "192.168.1.131", web: { exposure: "public" } };
+  at(config, "homelab:services").wiki = { app: "uptime-kuma", vmId: 131, ip: "192.168.1.131", web: { exposure: "public" }, setupDone: true };
   const after = await runProgram(config);
   const cloudflareNames = (rs: readonly RecordedResource[]): Set<string> => new Set(rs.filter((r) => r.type.startsWith("cloudflare:index/")).map((r) => r.name));
   const added = [...cloudflareNames(after.resources)].filter((n) => !cloudflareNames(before.resources).has(n));

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,12 +35,15 @@ function everyAppModel(): Homelab {
 
 const recipes = (model: Homelab): [Service, Recipe][] =>
   model.services.flatMap((s): [Service, Recipe][] => {
-    const r = appRecipe(s, { lanCidr: model.network.cidrText });
+    const r = appRecipe(s, { lanCidr: model.network.cidrText, ...(s.firstBoot === "claimed" ? { admin: TEST_ADMIN } : {}) });
     return r ? [[s, r]] : [];
   });
 
+/** The generated admin a claimed app's recipe receives from LxcService. */
+const TEST_ADMIN = { user: "admin", password: pulumi.secret("Gen3ratedAdminPassw0rdForTests42") };
+
 const plainFiles = (r: Recipe): { path: string; content: string }[] =>
-  r.files.map((f) => {
+  r.files.filter((f) => !f.secret).map((f) => {
     assert.equal(typeof f.content, "string", `${f.path}: recipe files are rendered text`);
     return { path: f.path, content: f.content as string };
   });

@@ -86,5 +86,5 @@ test("stack outputs hold no secret in plain text: a secret output stays marked s
     plain.push(...leaves(resolved, key).filter(({ text }) => SECRET_MARKERS.some((m) => text.includes(m))).map(({ path }) => path));
   }
   assert.deepEqual(plain, []);
-  assert.equal(secretOutputs, 1, "the Grafana admin password is the one secret output");
+  assert.equal(secretOutputs, 2, "the Grafana admin password and the claimed apps' admin passwords are the secret outputs");
 });

@@ -1,6 +1,7 @@
 import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import type { Service } from "../../config";
 import { sshConnection } from "../shared/connection";
 import { contentHash } from "../shared/hash";
@@ -8,7 +9,7 @@ import type { ContainerPlatform } from "../shared/platform";
 import { renderAccount } from "./account";
 import { containerArgs } from "./container";
 import { execStdinCommand, fetchFileCommand, renderPushFiles, renderRecipeScript, secretFileCommand, type ResolvedFile } from "./push-files";
-import { appRecipe } from "./recipes";
+import { appRecipe, type AdminAccount } from "./recipes";
 import type { ProvisionFile, Recipe } from "./types";
 
 export type { ProvisionFile, Recipe } from "./types";
@@ -32,6 +33,8 @@ export interface LxcServiceArgs {
 }
 
 const DEFAULT_OWNER = "root:root";
+/** Login name of the admin a claimed app is given. */
+const ADMIN_USER = "admin";
 
 /**
  * One LXC per service: the container with its bind mounts, then its provisioning through `pct` on the
@@ -46,6 +49,8 @@ export class LxcService extends pulumi.ComponentResource {
   public readonly container: proxmoxve.ContainerLegacy;
   /** The last provisioning step: depend on it to wait until the app is installed and configured. */
   public readonly provisioned: pulumi.Resource;
+  /** The first admin a `firstBoot: claimed` app gets at converge (password secret), else undefined. */
+  public readonly admin: AdminAccount | undefined;
 
   constructor(name: string, args: LxcServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:LxcService", name, {}, opts);
@@ -60,11 +65,17 @@ export class LxcService extends pulumi.ComponentResource {
     });
     lane.done(this.container);
 
-    const recipe = args.recipe ?? appRecipe(s, { lanCidr: platform.network.cidrText });
+    // A claimed app gets its admin from a generated password before it first answers (no setup page).
+    this.admin =
+      s.firstBoot === "claimed" && !args.recipe
+        ? { user: ADMIN_USER, password: pulumi.secret(new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this }).result) }
+        : undefined;
+    const recipe = args.recipe ?? appRecipe(s, { lanCidr: platform.network.cidrText, ...(this.admin ? { admin: this.admin } : {}) });
     if (!recipe && s.role === "app") throw new Error(`${s.configPath}.install: nothing installs ${s.name}; the config checks should have caught this`);
     const files = [...(recipe?.files ?? []), ...(args.files ?? [])];
     const plain = files.filter((f) => !f.secret);
-    const secrets = files.filter((f) => f.secret);
+    // The component's secret files first, then the recipe's: step names stay stable as recipes gain secrets.
+    const secrets = [...(args.files ?? []), ...(recipe?.files ?? [])].filter((f) => f.secret);
     const connection = sshConnection(platform.connection);
     // Whatever replaces the container (template, mounts, keys, datastore, a smaller disk...) replaces
     // every provisioning command with it, so a rebuilt, blank container is provisioned again.

@@ -13,7 +13,7 @@ import { ingressRoutes, protectedRoutes, tunnelRoutes } from "./routes";
 import { renderTraefikConfig, traefikPorts } from "./traefik-config";
 import { traefikConfigFiles, traefikRecipe } from "./traefik-recipe";
 import { renderTraefikUnit } from "./traefik-unit";
-import { tunnelRules } from "./tunnel-rules";
+import { tunnelRules, type OriginGuard, type TunnelRule } from "./tunnel-rules";
 
 export interface TunnelIngressArgs {
   /** The homelab's domain; every route is `<subdomain>.<domain>` in this Cloudflare zone. */
@@ -38,6 +38,13 @@ export interface TunnelIngressArgs {
  * it also states the route's exposure, which the policy pack reads to tell public-by-choice from unguarded.
  */
 export const dnsComment = (exposure: Exposure): string => `managed by homelab-as-code; exposure=${exposure}`;
+
+/** A rule as the provider takes it (mutable arrays). */
+function ingressInput(rule: TunnelRule): cloudflare.types.input.ZeroTrustTunnelCloudflaredConfigConfigIngress {
+  const o = rule.originRequest;
+  const originRequest = o && { httpHostHeader: o.httpHostHeader, ...(o.access ? { access: { required: o.access.required, teamName: o.access.teamName, audTags: [...o.access.audTags] } } : {}) };
+  return { service: rule.service, ...(rule.hostname !== undefined ? { hostname: rule.hostname } : {}), ...(originRequest ? { originRequest } : {}) };
+}
 
 /**
  * Cloudflare Tunnel plus Traefik: `service.<domain>` reaches its LXC with no open port. cloudflared
@@ -103,13 +110,18 @@ export class TunnelIngress extends pulumi.ComponentResource {
       );
     }
 
+    const teamName = settings.access.teamName;
+    if (guards.size > 0 && teamName === undefined) throw new Error("homelab:ingress.access.teamName is unset; the config checks should have caught this");
+    const originGuard: OriginGuard | undefined = teamName === undefined ? undefined : { teamName, audOf: (fqdn) => guards.get(fqdn)?.aud };
     const tunnelConfig = new cloudflare.ZeroTrustTunnelCloudflaredConfig(
       `${name}-tunnel-config`,
       {
         accountId,
         tunnelId: tunnel.id,
         source: "cloudflare",
-        config: { ingresses: tunnelRules(routes, args.traefik.ip, traefikPorts(args.traefik).web).map((rule) => ({ ...rule })) },
+        config: {
+          ingresses: tunnelRules(routes, args.traefik.ip, traefikPorts(args.traefik).web, originGuard).map(ingressInput),
+        },
       },
       { ...cf, dependsOn: [...guards.values()] },
     );

@@ -27,8 +27,9 @@ export function ingressReport(model: Homelab): ReportSection[] {
         : "no tunnel: nothing is published outside the LAN",
     ],
   };
+  const held = heldForSetupReport(model);
   const guarded = protectedRoutes(routes);
-  if (!ingress?.enabled || guarded.length === 0) return [routing];
+  if (!ingress?.enabled || guarded.length === 0) return [routing, ...held];
   const who = [...ingress.access.emails, ...ingress.access.emailDomains.map((d) => `*@${d}`)];
   return [
     routing,
@@ -37,6 +38,25 @@ export function ingressReport(model: Homelab): ReportSection[] {
       lines: [
         ...table([["application", "allows", "session"], ...guarded.map((r) => [r.fqdn, who.join(", "), ingress.access.sessionDuration])]),
         `${guarded.length} hostnames need an Access login; public ones (${routes.filter((r) => r.exposure === "public").map((r) => r.subdomain).join(", ") || "none"}) rely on the app's own login`,
+      ],
+    },
+    ...held,
+  ];
+}
+
+/**
+ * Public routes held behind Access because their app still hands its setup wizard to the first
+ * visitor, and what releases each one.
+ */
+export function heldForSetupReport(model: Homelab): ReportSection[] {
+  const held = model.services.flatMap((s) => s.routes.filter((r) => r.heldForSetup).map((r) => ({ s, r })));
+  if (held.length === 0) return [];
+  return [
+    {
+      title: "Held behind Access until setup is done",
+      lines: [
+        ...table([["hostname", "service", "asked for", "served as", "to release it"], ...held.map(({ s, r }) => [r.fqdn, s.name, "public", r.exposure, `${s.configPath}.setupDone: true`])]),
+        `${held.length} public hostname(s) wait: their app opens its setup wizard to whoever arrives first. Create the admin through Access, then set setupDone: true.`,
       ],
     },
   ];

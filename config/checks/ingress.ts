@@ -73,6 +73,13 @@ export function checkIngress(model: Homelab): Problem[] {
         }
       });
     }
+    const guarded = routed.filter(({ r }) => r.exposure === "protected");
+    if (guarded.length > 0 && ingress.access.teamName === undefined) {
+      problems.push({
+        path: "homelab:ingress.access.teamName",
+        message: `${guarded.length} route(s) are protected (${guarded.map(({ r }) => r.fqdn).join(", ")}) but no Zero Trust team name is set; set it to <team> of <team>.cloudflareaccess.com so cloudflared can check the Access token at the origin`,
+      });
+    }
     const identities = ingress.access.emails.length + ingress.access.emailDomains.length;
     if (identities === 0) {
       for (const { r } of routed.filter(({ r }) => r.exposure === "protected")) {

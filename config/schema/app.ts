@@ -114,6 +114,15 @@ export const upgradeRuleSchema = z.strictObject({
 });
 export type UpgradeRule = z.infer<typeof upgradeRuleSchema>;
 
+/**
+ * How an app's first administrator comes to exist. `none`: the app opens no setup page to visitors.
+ * `claimed`: the recipe creates the admin at converge from a generated secret (a secret stack output).
+ * `wizard`: the app hands its setup page to whoever arrives first, so its public routes stay behind
+ * Cloudflare Access until the stack file says `setupDone: true`.
+ */
+export const firstBoot = z.enum(["none", "claimed", "wizard"]);
+export type FirstBoot = z.infer<typeof firstBoot>;
+
 /** Everything that describes an app; catalog entries and stack-file overrides merge into one of these. */
 export const appSpecSchema = z.strictObject({
   description: z.string().default(""),
@@ -162,6 +171,12 @@ export const appSpecSchema = z.strictObject({
   /** Boot order; lower starts first (Postgres before the apps that use it). */
   startupOrder: z.number().int().min(1).max(999).default(50),
   tags: z.array(z.string().regex(/^[a-z0-9_-]+$/)).default([]),
+  firstBoot: firstBoot.default("none"),
+  /**
+   * The operator has created the admin in the app's setup wizard: its `public` routes are published as
+   * public. Until then they are held behind Access. Defaults to false.
+   */
+  setupDone: z.boolean().default(false),
 });
 
 export type AppSpecInput = z.input<typeof appSpecSchema>;

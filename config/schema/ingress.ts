@@ -39,6 +39,12 @@ export const ingressSchema = z.strictObject({
        * address there, so such a domain lets the whole internet through Access. Defaults to false.
        */
       acceptPublicMailDomains: z.boolean().default(false),
+      /**
+       * The Zero Trust team name: `<teamName>.cloudflareaccess.com` is the team domain. cloudflared
+       * checks every request to a protected hostname against this team's Access token at the origin.
+       * Required when any route is protected.
+       */
+      teamName: dnsLabel.optional(),
       /** How long an Access login lasts. Defaults to 24h. */
       sessionDuration: z.string().regex(/^\d+(m|h)$/, { message: "must be a duration like 24h or 30m" }).default("24h"),
     })

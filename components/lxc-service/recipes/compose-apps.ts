@@ -1,6 +1,8 @@
 import type { Service } from "../../../config";
+import * as pulumi from "@pulumi/pulumi";
 import type { Recipe } from "../types";
-import { composeRecipe, datasetPath, webPort } from "./compose";
+import { composeDir, composeRecipe, datasetPath, webPort } from "./compose";
+import type { AdminAccount } from "./index";
 
 /**
  * Apps whose vendor-supported install is containers, each a Compose stack with images pinned by tag.
@@ -36,9 +38,17 @@ export function immich(service: Service): Recipe {
   });
 }
 
-/** Nextcloud (Apache image) plus its background-jobs container; trusts the tunnel's proxy headers. */
-export function nextcloud(service: Service, lanCidr: string): Recipe {
+/** Where a claimed app's generated admin credentials land in its container: 0600, root only. */
+export const adminEnvFile = (service: Pick<Service, "name">): string => `${composeDir(service)}/admin.env`;
+
+/**
+ * Nextcloud (Apache image) plus its background-jobs container; trusts the tunnel's proxy headers.
+ * The image installs itself on first start with the admin from NEXTCLOUD_ADMIN_USER/PASSWORD (read
+ * only while it is not installed yet), so no install page is ever served.
+ */
+export function nextcloud(service: Service, lanCidr: string, admin: AdminAccount): Recipe {
   const image = `docker.io/library/nextcloud:${service.install.version}`;
+  const adminEnv = pulumi.secret(pulumi.interpolate`NEXTCLOUD_ADMIN_USER=${admin.user}\nNEXTCLOUD_ADMIN_PASSWORD=${admin.password}\n`);
   const volumes = [`${datasetPath(service, "html")}:/var/www/html`, `${datasetPath(service, "data")}:/var/www/html/data`];
   return composeRecipe(service, {
     services: {
@@ -54,10 +64,12 @@ export function nextcloud(service: Service, lanCidr: string): Recipe {
           PHP_UPLOAD_LIMIT: "16G",
         },
         database: true,
+        envFiles: [adminEnvFile(service)],
       },
       cron: { image, entrypoint: ["/cron.sh"], volumes, database: true, dependsOn: ["app"] },
     },
     databaseEnv: { POSTGRES_HOST: '"$PGHOST:$PGPORT"', POSTGRES_DB: '"$PGDATABASE"', POSTGRES_USER: '"$PGUSER"', POSTGRES_PASSWORD: '"$PGPASSWORD"' },
+    files: [{ path: adminEnvFile(service), content: adminEnv, mode: "0600", owner: "root:root", secret: true }],
   });
 }
 
@@ -93,8 +105,38 @@ export function n8n(service: Service): Recipe {
   });
 }
 
-/** Vaultwarden on the shared Postgres; its pool is the catalog's connection budget. */
-export function vaultwarden(service: Service): Recipe {
+/** Vaultwarden's admin token, as generated: pushed on stdin into a root-only file, hashed in the container. */
+const vaultwardenTokenFile = (service: Pick<Service, "name">): string => `${composeDir(service)}/admin-token`;
+
+/**
+ * Hashes the admin token into the argon2id PHC string Vaultwarden accepts as ADMIN_TOKEN. The token is
+ * read from its file on stdin, never from a command line; the salt is made once and kept, so the same
+ * token gives the same hash and a converge rewrites nothing. The parameters are Vaultwarden's own
+ * `bitwarden` preset (64 MiB, 3 iterations, 4 lanes).
+ */
+export function vaultwardenAdminTokenScript(service: Pick<Service, "name">): string {
+  const token = vaultwardenTokenFile(service);
+  return `apt_install argon2
+salt_file=${token}.salt
+if [ ! -s "$salt_file" ]; then
+  (umask 077; head -c 18 /dev/urandom | base64 > "$salt_file")
+fi
+admin_hash="$(argon2 "$(cat "$salt_file")" -id -e -k 65540 -t 3 -p 4 < ${token})"
+case "$admin_hash" in
+  "\\$argon2id\\$"*) ;;
+  *) echo "argon2 did not return an argon2id PHC string for the Vaultwarden admin token" >&2; exit 1 ;;
+esac
+# Single quotes: Compose takes the value literally, $ signs included.
+printf "ADMIN_TOKEN='%s'\\n" "$admin_hash" | put_file ${adminEnvFile(service)} 0600 root:root
+`;
+}
+
+/**
+ * Vaultwarden on the shared Postgres; its pool is the catalog's connection budget. Sign-ups are off
+ * (accounts come by invitation from the admin page), and the admin page is guarded by a generated
+ * token stored only as its argon2 hash.
+ */
+export function vaultwarden(service: Service, admin: AdminAccount): Recipe {
   return composeRecipe(service, {
     services: {
       vaultwarden: {
@@ -104,11 +146,15 @@ export function vaultwarden(service: Service): Recipe {
         environment: {
           DOMAIN: `https://${fqdn(service)}`,
           DATABASE_MAX_CONNS: String(service.database?.pool ?? 10),
+          SIGNUPS_ALLOWED: "false",
         },
         database: true,
+        envFiles: [adminEnvFile(service)],
       },
     },
     databaseEnv: { DATABASE_URL: '"postgresql://$(urlencode "$PGUSER"):$(urlencode "$PGPASSWORD")@$PGHOST:$PGPORT/$PGDATABASE"' },
+    prepare: vaultwardenAdminTokenScript(service),
+    files: [{ path: vaultwardenTokenFile(service), content: pulumi.secret(admin.password), mode: "0600", owner: "root:root", secret: true }],
   });
 }
 

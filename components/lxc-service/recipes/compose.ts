@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import type { Service } from "../../../config";
-import type { Recipe } from "../types";
+import type { ProvisionFile, Recipe } from "../types";
 import { dockerEngine } from "./docker-engine";
 import { PRELUDE, READ_DB_ENV } from "./shell-steps";
 import { shellJoin } from "../../shared/shell";
@@ -18,6 +18,8 @@ export interface ComposeService {
   readonly dependsOn?: readonly string[];
   /** Reads the app's database settings from the 0600 env file the recipe derives. */
   readonly database?: boolean;
+  /** More env files (0600, root only) the recipe writes, e.g. a generated admin's credentials. */
+  readonly envFiles?: readonly string[];
 }
 
 /** A Docker Compose app: its services, and how its settings map from the shared database env file. */
@@ -25,6 +27,10 @@ export interface ComposeApp {
   readonly services: Readonly<Record<string, ComposeService>>;
   /** App env var → bash word built from PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD. */
   readonly databaseEnv?: Readonly<Record<string, string>>;
+  /** Bash run before the stack is checked and started (writes the env files it reads). */
+  readonly prepare?: string;
+  /** Files the app needs besides its compose file (secret ones included). */
+  readonly files?: readonly ProvisionFile[];
 }
 
 export const composeDir = (service: Pick<Service, "name">): string => `/opt/${service.name}`;
@@ -41,7 +47,8 @@ export function renderCompose(service: Pick<Service, "name">, app: ComposeApp): 
     if (s.entrypoint) out.entrypoint = [...s.entrypoint];
     if (s.ports?.length) out.ports = [...s.ports];
     if (s.volumes?.length) out.volumes = [...s.volumes];
-    if (s.database) out.env_file = [databaseEnvFile(service)];
+    const envFiles = [...(s.database ? [databaseEnvFile(service)] : []), ...(s.envFiles ?? [])];
+    if (envFiles.length > 0) out.env_file = envFiles;
     if (s.environment && Object.keys(s.environment).length > 0) {
       out.environment = Object.fromEntries(Object.entries(s.environment).sort(([a], [b]) => codePointOrder(a, b)));
     }
@@ -56,14 +63,20 @@ export function renderCompose(service: Pick<Service, "name">, app: ComposeApp): 
  * shared one, and converges the stack: `up -d` leaves unchanged containers alone.
  */
 export function composeRecipe(service: Service, app: ComposeApp): Recipe {
-  return composeFileRecipe(service, renderCompose(service, app), app.databaseEnv);
+  return composeFileRecipe(service, renderCompose(service, app), app.databaseEnv, false, { prepare: app.prepare, files: app.files });
 }
 
 /**
  * The steps of any compose app, from its rendered file. With `interpolate`, the database env file is
  * also Compose's `--env-file`, so the file may use `${PGHOST}` and the like in its values.
  */
-export function composeFileRecipe(service: Service, content: string, databaseEnv?: Readonly<Record<string, string>>, interpolate = false): Recipe {
+export function composeFileRecipe(
+  service: Service,
+  content: string,
+  databaseEnv?: Readonly<Record<string, string>>,
+  interpolate = false,
+  extra: Pick<ComposeApp, "prepare" | "files"> = {},
+): Recipe {
   const dir = composeDir(service);
   const file = `${dir}/compose.yaml`;
   const parts = [PRELUDE, dockerEngine()];
@@ -74,12 +87,13 @@ export function composeFileRecipe(service: Service, content: string, databaseEnv
     parts.push(READ_DB_ENV, `{\n${lines.join("\n")}\n} | put_file ${databaseEnvFile(service)} 0600 root:root\n`);
   }
   const compose = ["docker", "compose", ...(databaseEnv && interpolate ? ["--env-file", databaseEnvFile(service)] : []), "--file", file];
+  if (extra.prepare) parts.push(extra.prepare.endsWith("\n") ? extra.prepare : `${extra.prepare}\n`);
   // A file Compose would reject fails here, before anything running is touched.
   parts.push(`${shellJoin([...compose, "config", "--quiet"])}\n`);
   parts.push(`${shellJoin([...compose, "up", "--detach", "--remove-orphans", "--quiet-pull"])}\n`);
   return {
     script: parts.join(""),
-    files: [{ path: file, content, mode: "0644", owner: "root:root" }],
+    files: [{ path: file, content, mode: "0644", owner: "root:root" }, ...(extra.files ?? [])],
   };
 }
 

@@ -1,6 +1,9 @@
+import { createHmac, pbkdf2Sync } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
 import type { Service } from "../../../config";
 import { shellJoin } from "../../shared/shell";
 import type { Recipe } from "../types";
+import type { AdminAccount } from "./index";
 import { datasetPath, webPort } from "./compose";
 import { aptRepo, debianPinned, PRELUDE } from "./shell-steps";
 import { renderUnit } from "./systemd-unit";
@@ -59,12 +62,34 @@ export function syncthing(service: Service): Recipe {
   };
 }
 
-/** qBittorrent-nox from Debian, with its profile on the config dataset and the legal notice accepted once. */
-export function qbittorrent(service: Service): Recipe {
+/**
+ * qBittorrent's WebUI\Password_PBKDF2 value: `@ByteArray(<salt>:<key>)`, both base64, with
+ * PBKDF2-HMAC-SHA512 over 100000 iterations, a 16-byte salt and a 64-byte key, as qBittorrent
+ * computes and verifies it. The salt is derived from the password (HMAC-SHA256), so the same password
+ * always renders the same bytes and a converge rewrites nothing; unique per password is all a salt
+ * must be.
+ */
+export function qbittorrentPasswordHash(password: string): string {
+  const salt = createHmac("sha256", "homelab qbittorrent salt").update(password, "utf8").digest().subarray(0, 16);
+  const key = pbkdf2Sync(Buffer.from(password, "utf8"), salt, 100000, 64, "sha512");
+  return `@ByteArray(${salt.toString("base64")}:${key.toString("base64")})`;
+}
+
+/** The generated WebUI login, as qBittorrent.conf lines of its [Preferences] section. */
+export const QBITTORRENT_CREDENTIALS = "/var/lib/homelab/qbittorrent-webui.conf";
+
+/**
+ * qBittorrent-nox from Debian, with its profile on the config dataset, the legal notice accepted once,
+ * and the WebUI login set from a generated password before the WebUI ever answers. qBittorrent rewrites
+ * its conf when it stops, so the login goes in while it is stopped; later changes made in the web UI
+ * are the operator's.
+ */
+export function qbittorrent(service: Service, admin: AdminAccount): Recipe {
   const profile = datasetPath(service, "config");
   const port = webPort(service, 8080);
   const conf = `${profile}/qBittorrent/config/qBittorrent.conf`;
   const owner = `${service.user.uid}:${service.user.gid}`;
+  const creds = QBITTORRENT_CREDENTIALS;
   const unit = renderUnit({
     description: "qBittorrent (headless)",
     user: service.user.name,
@@ -72,11 +97,15 @@ export function qbittorrent(service: Service): Recipe {
     umask: "0002",
     execStart: `/usr/bin/qbittorrent-nox --profile=${profile} --webui-port=${port}`,
   });
+  const credentials = pulumi.secret(
+    pulumi.all([admin.user, admin.password]).apply(([user, password]) => `WebUI\\Username=${user}\nWebUI\\Password_PBKDF2="${qbittorrentPasswordHash(password)}"\n`),
+  );
   return {
     script: `${PRELUDE}${debianPinned("qbittorrent", { "qbittorrent-nox": service.install.version })}# First start only: later changes made in the web UI are the operator's.
 if [ ! -e ${conf} ]; then
   install -d -o ${service.user.uid} -g ${service.user.gid} -m 0750 ${profile}/qBittorrent ${profile}/qBittorrent/config
-  put_file ${conf} 0640 ${owner} <<'EOF'
+  {
+    cat <<'EOF'
 [LegalNotice]
 Accepted=true
 
@@ -84,9 +113,23 @@ Accepted=true
 Downloads\\SavePath=/downloads/
 WebUI\\Port=${port}
 EOF
+    cat ${creds}
+  } | put_file ${conf} 0640 ${owner}
+elif ! grep -qF 'WebUI\\Password_PBKDF2=' ${conf}; then
+  # A profile from before the generated login (qBittorrent's own temporary password): set it, stopped.
+  systemctl stop qbittorrent 2>/dev/null || true
+  sed -i '/^WebUI\\\\Username=/d' ${conf}
+  if grep -qx '\\[Preferences\\]' ${conf}; then
+    sed -i '/^\\[Preferences\\]$/r ${creds}' ${conf}
+  else
+    { printf '\\n[Preferences]\\n'; cat ${creds}; } >> ${conf}
+  fi
 fi
-${enableUnit("qbittorrent", ["/usr/bin/qbittorrent-nox"])}`,
-    files: [{ path: unitPath("qbittorrent"), content: unit, mode: "0644", owner: "root:root" }],
+${enableUnit("qbittorrent", ["/usr/bin/qbittorrent-nox", creds])}`,
+    files: [
+      { path: unitPath("qbittorrent"), content: unit, mode: "0644", owner: "root:root" },
+      { path: creds, content: credentials, mode: "0600", owner: "root:root", secret: true },
+    ],
   };
 }
 
