@@ -5,6 +5,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
 import type { Service } from "../config";
 import { catalog } from "../config/catalog";
 import { TRAEFIK_RELEASE_SHA256 } from "../config/schema/ingress";
@@ -208,7 +209,9 @@ function installScripts(): Map<string, string> {
   const model = modelOf(exampleConfig());
   const scripts = new Map<string, string>();
   for (const s of model.services) {
-    const recipe = appRecipe(s, { lanCidr: model.network.cidrText });
+    // A claimed app's recipe takes the admin LxcService generates; its value plays no part in the pins.
+    const admin = s.firstBoot === "claimed" ? { admin: { user: "admin", password: pulumi.secret("generated-at-converge") } } : {};
+    const recipe = appRecipe(s, { lanCidr: model.network.cidrText, ...admin });
     // The compose file travels beside the script: what it pins counts too.
     if (recipe) scripts.set(`catalog.${s.app}`, [recipe.script, ...recipe.files.map((f) => (typeof f.content === "string" ? f.content : ""))].join("\n"));
   }
