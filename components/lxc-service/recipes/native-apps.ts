@@ -16,8 +16,14 @@ const unitPath = (unit: string): string => `/etc/systemd/system/${unit}.service`
 const enableUnit = (unit: string, inputs: readonly string[]): string =>
   `systemctl daemon-reload\nsystemctl enable ${unit}\n${shellJoin(["restart_if_changed", unit, unitPath(unit), ...inputs])}\nensure_active ${unit}\n`;
 
-/** Jellyfin's repository signing key. */
-export const JELLYFIN_KEY_URL = "https://repo.jellyfin.org/jellyfin_team.gpg.key";
+/**
+ * Jellyfin's repository signing key (fingerprint as the coaxial/ansible-role-jellyfin role pins it) and
+ * the Debian suites repo.jellyfin.org publishes: trixie since August 2025 (jellyfin/jellyfin-packaging#80).
+ */
+export const JELLYFIN_APT = {
+  key: { name: "jellyfin", url: "https://repo.jellyfin.org/jellyfin_team.gpg.key", fingerprint: "4918AABC486CA052358D778D49023CD01DE21A7B" },
+  suites: ["bookworm", "trixie"],
+} as const;
 
 /**
  * Jellyfin from its apt repository. The packaged unit already keeps its data in /var/lib/jellyfin and
@@ -28,10 +34,10 @@ export function jellyfin(service: Service): Recipe {
   return {
     script: `${PRELUDE}${aptRepo({
       name: "jellyfin",
-      keyUrl: JELLYFIN_KEY_URL,
+      key: JELLYFIN_APT.key,
       keyFile: "jellyfin.asc",
       uri: "https://repo.jellyfin.org/debian",
-      suite: "bookworm",
+      suite: JELLYFIN_APT.suites,
       components: ["main"],
       pins: { "jellyfin-server": version, "jellyfin-web": version },
     })}apt_install jellyfin-server jellyfin-web jellyfin-ffmpeg7
