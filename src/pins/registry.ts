@@ -57,7 +57,8 @@ const STACK_FILE = "Pulumi.homelab.yaml";
 const DEBIAN_SUITE = "trixie";
 
 const IMAGE_TAG: Verification = { kind: "tls-only", what: "image tag, no digest" };
-const HTTPS_DOWNLOAD: Verification = { kind: "tls-only", what: "release download over HTTPS, no checksum" };
+/** A release download whose checksum only the stack file can pin, at `key`. */
+const unpinnedDownload = (key: string): Verification => ({ kind: "tls-only", what: `release download over HTTPS, no checksum pinned (set ${key})` });
 
 const debian = (source: string, suite: string = DEBIAN_SUITE): Upstream => ({ kind: "debian", source, suite });
 const github = (repo: string): Upstream => ({ kind: "github-releases", repo });
@@ -165,7 +166,7 @@ function catalogVerification(app: string, method: string, version: string): Veri
       return IMAGE_TAG;
     default: {
       const sha = app === "traefik" ? TRAEFIK_RELEASE_SHA256[version] : undefined;
-      return sha ? { kind: "checksum", algorithm: "sha256", value: sha } : HTTPS_DOWNLOAD;
+      return sha ? { kind: "checksum", algorithm: "sha256", value: sha } : unpinnedDownload(app === "traefik" ? "homelab:ingress.traefikSha256" : `homelab:services.${app}.install.sha256`);
     }
   }
 }
@@ -237,8 +238,8 @@ function postgresPins(): Pin[] {
       version: vchord,
       file: "config/schema/postgres.ts",
       line: locate("config/schema/postgres.ts", "vectorchordVersion:", vchord),
-      // The recipe checks only the package name inside the .deb.
-      verification: HTTPS_DOWNLOAD,
+      // Without the stack file's checksum the recipe checks only the package name inside the .deb.
+      verification: unpinnedDownload("homelab:postgres.vectorchordSha256"),
       upstream: github(githubRepoOf(vectorchordUrl(17, vchord))),
     },
   ];

@@ -1,5 +1,5 @@
 import type { Service } from "../../../config";
-import { shellJoin } from "../../shared/shell";
+import { sha256Check, shellJoin, shellLiteral } from "../../shared/shell";
 import type { Recipe } from "../types";
 import { datasetPath, webPort } from "./compose";
 import { aptRepo, debianPinned, PRELUDE } from "./shell-steps";
@@ -124,6 +124,9 @@ export function servarr(service: Service): Recipe {
   const r = SERVARR[service.app];
   if (!r) throw new Error(`no release layout for ${service.app}`);
   const version = service.install.version;
+  const sha256 = service.install.sha256;
+  // The stamp names the checksum too, so setting one later re-downloads and verifies the release.
+  const stamp = sha256 ? `${version} ${sha256}` : version;
   const dir = `/opt/${service.app}`;
   const data = datasetPath(service, "config");
   const unit = renderUnit({
@@ -138,13 +141,14 @@ export function servarr(service: Service): Recipe {
     script: `${PRELUDE}icu="$(apt-cache pkgnames libicu | grep -E '^libicu[0-9]+$' | sort -V | tail -n 1)"
 [ -n "$icu" ] || { echo "no libicuNN package in this release's archive" >&2; exit 1; }
 apt_install "$icu" libsqlite3-0
-if [ "$(cat ${dir}/.homelab-version 2>/dev/null || true)" != ${shellJoin([version])} ]; then
+if [ "$(cat ${dir}/.homelab-version 2>/dev/null || true)" != ${shellJoin([stamp])} ]; then
   work="$(mktemp -d)"
   curl -fsSL ${shellJoin([servarrUrl(service.app, version)])} -o "$work/release.tar.gz"
-  tar -xzf "$work/release.tar.gz" -C "$work"
+${sha256 ? `  ${sha256Check(shellLiteral(sha256), '"$work/release.tar.gz"')}
+` : ""}  tar -xzf "$work/release.tar.gz" -C "$work"
   rm -rf ${dir}.new
   mv "$work/${r.product}" ${dir}.new
-  printf '%s\\n' ${shellJoin([version])} > ${dir}.new/.homelab-version
+  printf '%s\\n' ${shellJoin([stamp])} > ${dir}.new/.homelab-version
   rm -rf ${dir}
   mv ${dir}.new ${dir}
   rm -rf "$work"
