@@ -127,7 +127,9 @@ export const resolveInstall = (spec: InstallSpec, c: Context): Install => ({ ...
 
 function resolveMethod(spec: InstallSpec, c: Context): Omit<Install, "from"> {
   const known = catalog[c.app];
-  const describesSource = SOURCE_KEYS.some((k) => spec[k] !== undefined);
+  // A catalog release download takes install.sha256 as its checksum, not as a source of its own.
+  const releaseChecksum = c.role === "app" && known?.install.method === "binary" && spec.method === "binary";
+  const describesSource = SOURCE_KEYS.some((k) => spec[k] !== undefined && !(releaseChecksum && k === "sha256"));
   const version = spec.version ?? "";
   if (c.role !== "app") {
     if (describesSource) c.problems.push({ path: at(c), message: `the ${c.role} service is installed by its own component; remove ${SOURCE_KEYS.filter((k) => spec[k] !== undefined).join(", ")}` });
@@ -142,7 +144,10 @@ function resolveMethod(spec: InstallSpec, c: Context): Omit<Install, "from"> {
     } else if (version === "") {
       c.problems.push({ path: at(c, "version"), message: `the ${c.app} recipe needs a pinned version (the catalog's is '${known.install.version ?? ""}')` });
     }
-    return { method: spec.method, version, source: undefined };
+    if (spec.sha256 !== undefined && !SHA256.test(spec.sha256)) {
+      c.problems.push({ path: at(c, "sha256"), message: `'${spec.sha256}' must be the release download's sha256 as 64 lower-case hex digits (sha256sum prints it)` });
+    }
+    return { method: spec.method, version, source: undefined, ...(releaseChecksum && spec.sha256 !== undefined ? { sha256: spec.sha256 } : {}) };
   }
   switch (spec.method) {
     case "compose": {

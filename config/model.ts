@@ -90,6 +90,8 @@ export interface Install {
   readonly source: InstallSource | undefined;
   /** The version running now, as the stack file says (`install.from`); compared with `version` by the upgrade checks. */
   readonly from: string | undefined;
+  /** SHA-256 of a catalog `binary` recipe's release download (`install.sha256`), verified when set. */
+  readonly sha256?: string;
 }
 
 export interface Service {

@@ -16,8 +16,6 @@ export function describeVerification(v: Verification): string {
       return `key fingerprint ${v.value}`;
     case "debian-archive":
       return `Debian ${v.suite} archive (${v.packages.join(", ")})`;
-    case "apt-signature":
-      return `signed apt repository, key unpinned (${v.keyUrl})`;
     case "tls-only":
       return v.what;
   }

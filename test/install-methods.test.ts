@@ -87,7 +87,7 @@ test("packages from a vendor repository trust only the key with the pinned finge
   };
   const r = recipeOf(modelOf(config), "mosquitto");
   assert.ok(r.script.includes(`grep -q '^fpr:::::::::${fingerprint}:'`), "the normalised fingerprint is checked");
-  assert.ok(r.script.includes("curl -fsSL https://repo.example.org/key.asc -o /etc/apt/keyrings/homelab-mosquitto.gpg.tmp"));
+  assert.ok(r.script.includes("curl -fsSL --retry 3 -o /etc/apt/keyrings/homelab-mosquitto.gpg.tmp https://repo.example.org/key.asc"));
   assert.ok(r.script.includes("deb [signed-by=/etc/apt/keyrings/homelab-mosquitto.gpg] https://repo.example.org/debian trixie main\n"));
   assert.match(r.script, /Package: mosquitto\nPin: version 2\.0\.\*\nPin-Priority: 1001/);
   assert.match(r.script, /apt_install mosquitto\ncheck_version mosquitto '2\.0\.\*'\n/);

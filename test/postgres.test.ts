@@ -278,7 +278,8 @@ test("the postgres user has the catalog ids (outside the system range) before th
   const dir = mkdtempSync(join(tmpdir(), "homelab-pg-recipe-"));
   try {
     const file = join(dir, "recipe.sh");
-    for (const text of [script, preload]) {
+    // With a pinned checksum too, so the verify branch is checked as well.
+    for (const text of [script, preload, renderPreloadScript(plan, "0.4.3", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]) {
       writeFileSync(file, `#!/usr/bin/env bash\nset -euo pipefail\n${text}`);
       const result = run(shellcheck, ["--severity=style", file]);
       assert.equal(result.status, 0, result.stdout);

@@ -1,4 +1,4 @@
-import { upgradeWarnings, type Homelab } from "../../config";
+import { unverifiedDownloadWarnings, upgradeWarnings, type Homelab } from "../../config";
 import { table, type ReportSection } from "../../src/plan-report";
 import { hardlinkFindings } from "./hardlinks";
 
@@ -22,10 +22,12 @@ export function servicesReport(model: Homelab): ReportSection[] {
   };
   const hardlinks = hardlinkFindings(model);
   const upgrades = upgradeWarnings(model);
+  const unverified = unverifiedDownloadWarnings(model);
   return [
     containers,
     mounts,
     ...(hardlinks.length > 0 ? [{ title: "Hardlinks (*arr imports)", lines: hardlinks }] : []),
     ...(upgrades.length > 0 ? [{ title: "Major upgrades (install.from -> install.version)", lines: upgrades }] : []),
+    ...(unverified.length > 0 ? [{ title: "Downloads without a checksum", lines: unverified }] : []),
   ];
 }

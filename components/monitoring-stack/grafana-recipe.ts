@@ -1,9 +1,15 @@
 import type { Service } from "../../config";
 import { GRAFANA_SECRET_ENV, PROVISIONING_DIR, DASHBOARDS_DIR } from "./grafana-provisioning";
 import { PORTS } from "./targets";
+import { fetchSigningKey } from "../shared/signing-key";
 
-/** Grafana's own apt repository and its signing key. */
-export const GRAFANA_APT = { url: "https://apt.grafana.com", suite: "stable main", key: "https://apt.grafana.com/gpg.key" } as const;
+/** Grafana's apt repository; the key's fingerprint is the one Grafana's own Alloy docs pin (docs/sources/set-up/install/puppet.md). */
+export const GRAFANA_APT = {
+  url: "https://apt.grafana.com",
+  suite: "stable main",
+  key: { name: "grafana", url: "https://apt.grafana.com/gpg.key", fingerprint: "B53AE77BADB630A683046005963FA27710458545" },
+  keyring: "/etc/apt/keyrings/grafana.asc",
+} as const;
 
 /**
  * Installs the pinned Grafana from its apt repository and makes the managed admin password the real
@@ -15,11 +21,7 @@ export function grafanaRecipeScript(service: Service): string {
   return `export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends ca-certificates curl gnupg
-install -d -m 0755 /etc/apt/keyrings
-if [ ! -s /etc/apt/keyrings/grafana.gpg ]; then
-  curl -fsSL ${GRAFANA_APT.key} | gpg --dearmor -o /etc/apt/keyrings/grafana.gpg
-fi
-echo "deb [signed-by=/etc/apt/keyrings/grafana.gpg] ${GRAFANA_APT.url} ${GRAFANA_APT.suite}" >/etc/apt/sources.list.d/grafana.list
+${fetchSigningKey(GRAFANA_APT.key, GRAFANA_APT.keyring)}echo "deb [signed-by=${GRAFANA_APT.keyring}] ${GRAFANA_APT.url} ${GRAFANA_APT.suite}" >/etc/apt/sources.list.d/grafana.list
 apt-get update -q
 apt-get install -y -q -o Dpkg::Options::=--force-confold grafana=${service.install.version}
 apt-mark hold grafana >/dev/null

@@ -107,8 +107,8 @@ export class SharedPostgres extends pulumi.ComponentResource {
       ? new command.remote.Command(`${name}-preload`, {
           connection: sshConnection(platform.connection),
           create: execStdinCommand(server.vmId),
-          stdin: renderRecipeScript(renderPreloadScript(plan, settings.vectorchordVersion)),
-          triggers: [renderPreloadScript(plan, settings.vectorchordVersion)],
+          stdin: renderRecipeScript(renderPreloadScript(plan, settings.vectorchordVersion, settings.vectorchordSha256)),
+          triggers: [renderPreloadScript(plan, settings.vectorchordVersion, settings.vectorchordSha256)],
           addPreviousOutputInEnv: false,
           // Runs again on a rebuilt server container, like the server's own provisioning.
         }, { parent: this, dependsOn: [this.server], replaceWith: [this.server.container] })

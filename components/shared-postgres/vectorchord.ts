@@ -1,3 +1,4 @@
+import { sha256Check, shellLiteral } from "../shared/shell";
 import type { DatabasePlan } from "./databases";
 
 /** The file that loads the preloaded libraries; written only once their packages are installed. */
@@ -12,7 +13,7 @@ export const vectorchordUrl = (major: number, version: string): string =>
  * exists), then preloads its library and restarts the server only when the preload changed. It is its
  * own step so the server and every other app's database come up even when this download cannot.
  */
-export function renderPreloadScript(plan: DatabasePlan, vectorchordVersion: string): string {
+export function renderPreloadScript(plan: DatabasePlan, vectorchordVersion: string, vectorchordSha256?: string): string {
   const v = plan.version;
   const lines = [`PG_MAJOR=${v}`];
   if (plan.sources.has("vectorchord")) {
@@ -21,6 +22,7 @@ export function renderPreloadScript(plan: DatabasePlan, vectorchordVersion: stri
       'if [ "$(dpkg-query -W -f=\'${Version}\' "postgresql-$PG_MAJOR-vchord" 2>/dev/null || true)" != "$VCHORD_VERSION-1" ]; then',
       '  tmp="$(mktemp -d)"',
       `  curl -fsSL -o "$tmp/vchord.deb" ${vectorchordUrl(v, vectorchordVersion)}`,
+      ...(vectorchordSha256 ? [`  ${sha256Check(shellLiteral(vectorchordSha256), '"$tmp/vchord.deb"')}`] : []),
       '  [ "$(dpkg-deb --field "$tmp/vchord.deb" Package)" = "postgresql-$PG_MAJOR-vchord" ] || { echo "unexpected VectorChord package" >&2; exit 1; }',
       '  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$tmp/vchord.deb"',
       '  rm -rf "$tmp"',

@@ -4,10 +4,14 @@ import { CLOUDFLARED_PATHS, renderTokenEnv } from "./cloudflared-unit";
 import type { Service } from "../../config";
 import { restartOnChangeScript } from "./restart-on-change";
 import { shellLiteral } from "../shared/shell";
+import { fetchSigningKey } from "../shared/signing-key";
 
-/** Cloudflare's apt repository and its signing key. */
+/**
+ * Cloudflare's apt repository and its signing key: the primary key "CloudFlare Software Packaging 2025"
+ * that cloudflare-main.gpg holds since Cloudflare's October 2025 rotation (cloudflare/cloudflare-docs#29087).
+ */
 export const CLOUDFLARE_APT = {
-  keyUrl: "https://pkg.cloudflare.com/cloudflare-main.gpg",
+  key: { name: "cloudflare", url: "https://pkg.cloudflare.com/cloudflare-main.gpg", fingerprint: "CC94B39C77AE7342A68B89628A682D308D4E5E73" },
   keyring: "/usr/share/keyrings/cloudflare-main.gpg",
   source: "/etc/apt/sources.list.d/cloudflared.list",
   line: "deb [signed-by=/usr/share/keyrings/cloudflare-main.gpg] https://pkg.cloudflare.com/cloudflared any main",
@@ -35,11 +39,8 @@ installed="$(dpkg-query --show cloudflared 2>/dev/null | cut -f2)" || installed=
 if [ "$installed" != "$version" ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
-  apt-get install -y --no-install-recommends ca-certificates curl
-  install -d -m 0755 "$(dirname ${shellLiteral(apt.keyring)})"
-  curl -fsSL --retry 3 -o ${shellLiteral(`${apt.keyring}.new`)} ${shellLiteral(apt.keyUrl)}
-  mv ${shellLiteral(`${apt.keyring}.new`)} ${shellLiteral(apt.keyring)}
-  printf '%s\\n' ${shellLiteral(apt.line)} > ${shellLiteral(apt.source)}
+  apt-get install -y --no-install-recommends ca-certificates curl gnupg
+${fetchSigningKey(apt.key, apt.keyring).replace(/^(?=.)/gm, "  ")}  printf '%s\\n' ${shellLiteral(apt.line)} > ${shellLiteral(apt.source)}
   apt-get update
   apt-get install -y --no-install-recommends --allow-downgrades --allow-change-held-packages "cloudflared=$version"
   apt-mark hold cloudflared

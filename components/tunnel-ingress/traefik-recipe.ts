@@ -1,7 +1,7 @@
 import type { ProvisionFile, Recipe } from "../lxc-service";
 import type { Service } from "../../config";
 import { restartOnChangeScript } from "./restart-on-change";
-import { shellLiteral } from "../shared/shell";
+import { sha256Check, shellLiteral } from "../shared/shell";
 import { TRAEFIK_PATHS } from "./traefik-paths";
 
 export interface TraefikRecipeInput {
@@ -37,7 +37,7 @@ if [ "$(cat ${shellLiteral(p.release)} 2>/dev/null || true)" != "$version $sha25
   tmp="$(mktemp -d)"
   trap 'rm -rf "$tmp"' EXIT
   curl -fsSL --retry 3 -o "$tmp/traefik.tar.gz" "$url"
-  printf '%s  %s\\n' "$sha256" "$tmp/traefik.tar.gz" | sha256sum --check --strict --quiet
+  ${sha256Check('"$sha256"', '"$tmp/traefik.tar.gz"')}
   tar -xzf "$tmp/traefik.tar.gz" -C "$tmp" traefik
   install -m 0755 -o root -g root "$tmp/traefik" ${shellLiteral(p.binary)}
   install -d -m 0755 "$(dirname ${shellLiteral(p.release)})"

@@ -93,7 +93,11 @@ export const installSchema = z.strictObject({
   script: z.string().optional(),
   /** `helper-script`: the community-scripts/ProxmoxVE commit (40 hex) the script is fetched from. */
   commit: z.string().optional(),
-  /** `helper-script`: sha256 of the script; when given, a script with other bytes is refused. */
+  /**
+   * `helper-script`: sha256 of the script; when given, a script with other bytes is refused. A catalog
+   * `binary` app (the *arr tarballs; Traefik's is `homelab:ingress.traefikSha256`): sha256 of the release
+   * download, which the catalog does not pin; until it is set the plan warns that it is unverified.
+   */
   sha256: z.string().optional(),
   /**
    * The version running now, as deployed by the last `pulumi up`. The program keeps no memory of it,

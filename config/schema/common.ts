@@ -33,6 +33,8 @@ const calendarEvent = (check: (e: string) => CalendarCheck, what: string, exampl
 export const calendar = calendarEvent(checkSystemdCalendar, "a systemd OnCalendar expression (systemd.time(7))", "'*-*-* 03:00:00', 'Sun 05:00' or 'daily'");
 /** A Proxmox VE calendar event (pve-docs "Schedule Format"), as vzdump jobs take it. */
 export const proxmoxCalendar = calendarEvent(checkProxmoxCalendar, "a Proxmox calendar event (pve-docs \"Schedule Format\")", "'sun 01:00', 'mon..fri 22:00' or 'daily'");
+/** A SHA-256 checksum as `sha256sum` prints it. */
+export const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: "must be a SHA-256 checksum: 64 lower-case hex characters" });
 export const port = z.number().int().min(1).max(65535);
 /** Storage tiers of the host: NVMe for hot data, RAID for bulk data. */
 export const tierName = z.enum(["nvme", "raid"]);

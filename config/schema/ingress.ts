@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, domainName, email } from "./common";
+import { dnsLabel, domainName, email, sha256 } from "./common";
 
 /**
  * SHA-256 of `traefik_<version>_linux_amd64.tar.gz` per Traefik release the catalog has pinned. The
@@ -8,8 +8,6 @@ import { dnsLabel, domainName, email } from "./common";
 export const TRAEFIK_RELEASE_SHA256: Readonly<Record<string, string>> = {
   "v3.7.12": "c3b2634fc5421626641e2f4256108c08078a9b2662f649d770af78e5e5d729a2",
 };
-
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: "must be a SHA-256 checksum: 64 lower-case hex characters" });
 
 export const ingressSchema = z.strictObject({
   /** Publish routes through a Cloudflare Tunnel. Defaults to true. */

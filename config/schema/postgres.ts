@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, pgIdentifier } from "./common";
+import { dnsLabel, pgIdentifier, sha256 } from "./common";
 
 /**
  * Extensions the shared server can provide, and what each needs from the server. An app's catalog
@@ -52,5 +52,11 @@ export const postgresSchema = z.strictObject({
    * 0.5 only since v2.1). The postgres-preload step (vectorchord.ts) installs its release .deb into the
    * Postgres container and preloads vchord.so; pgvector is Debian's postgresql-<major>-pgvector.
    */
+  /**
+   * SHA-256 of VectorChord's `postgresql-<major>-vchord_<version>-1_amd64.deb` for the server's major.
+   * The project pins none; when set, the preload step refuses a download that does not match, and
+   * until then the plan warns that the package is not checksum-verified.
+   */
+  vectorchordSha256: sha256.optional(),
   vectorchordVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: "must be a release version like 0.4.3" }).default("0.4.3"),
 });

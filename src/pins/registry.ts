@@ -6,13 +6,14 @@ import { TRAEFIK_RELEASE_SHA256 } from "../../config/schema/ingress";
 import { postgresSchema } from "../../config/schema/postgres";
 import { DOCKER_PINS } from "../../components/lxc-service/recipes/docker-engine";
 import { VALKEY_IMAGE } from "../../components/lxc-service/recipes/compose-apps";
-import { JELLYFIN_KEY_URL, servarrUrl } from "../../components/lxc-service/recipes/native-apps";
+import { JELLYFIN_APT, servarrUrl } from "../../components/lxc-service/recipes/native-apps";
 import { ALERTMANAGER_VERSION, BLACKBOX_VERSION } from "../../components/monitoring-stack/prometheus-recipe";
 import { GRAFANA_APT } from "../../components/monitoring-stack/grafana-recipe";
 import { PVE_EXPORTER_VERSION } from "../../components/monitoring-stack/pve-exporter";
 import { DEBIAN_POSTGRES, PGDG_KEY_FINGERPRINT } from "../../components/shared-postgres/recipe";
 import { vectorchordUrl } from "../../components/shared-postgres/vectorchord";
 import { CLOUDFLARE_APT } from "../../components/tunnel-ingress/cloudflared-recipe";
+import type { SigningKey } from "../../components/shared/signing-key";
 import { traefikArchiveUrl } from "../../components/tunnel-ingress/traefik-recipe";
 
 /**
@@ -27,8 +28,6 @@ export type Verification =
   | { readonly kind: "checksum"; readonly algorithm: "sha256" | "sha512"; readonly value: string }
   | { readonly kind: "fingerprint"; readonly value: string }
   | { readonly kind: "debian-archive"; readonly suite: string; readonly packages: readonly string[] }
-  /** A signed vendor apt repository whose signing key is fetched without a pinned fingerprint. */
-  | { readonly kind: "apt-signature"; readonly keyUrl: string }
   /** Nothing but the version and TLS: an image tag without digest, a release download without checksum. */
   | { readonly kind: "tls-only"; readonly what: string };
 
@@ -58,7 +57,8 @@ const STACK_FILE = "Pulumi.homelab.yaml";
 const DEBIAN_SUITE = "trixie";
 
 const IMAGE_TAG: Verification = { kind: "tls-only", what: "image tag, no digest" };
-const HTTPS_DOWNLOAD: Verification = { kind: "tls-only", what: "release download over HTTPS, no checksum" };
+/** A release download whose checksum only the stack file can pin, at `key`. */
+const unpinnedDownload = (key: string): Verification => ({ kind: "tls-only", what: `release download over HTTPS, no checksum pinned (set ${key})` });
 
 const debian = (source: string, suite: string = DEBIAN_SUITE): Upstream => ({ kind: "debian", source, suite });
 const github = (repo: string): Upstream => ({ kind: "github-releases", repo });
@@ -143,11 +143,11 @@ export function locate(file: string, anchor: string, value: string): number {
   return at + 1;
 }
 
-/** The signing key each vendor repository's recipe fetches, from the recipes' own constants. */
-const VENDOR_KEYS: Readonly<Record<string, string>> = {
-  cloudflared: CLOUDFLARE_APT.keyUrl,
+/** The signing key each vendor repository's recipe fetches and checks, from the recipes' own constants. */
+const VENDOR_KEYS: Readonly<Record<string, SigningKey>> = {
+  cloudflared: CLOUDFLARE_APT.key,
   grafana: GRAFANA_APT.key,
-  jellyfin: JELLYFIN_KEY_URL,
+  jellyfin: JELLYFIN_APT.key,
 };
 
 /** How a key is written in an object literal: bare when it is an identifier, else quoted. */
@@ -158,15 +158,15 @@ function catalogVerification(app: string, method: string, version: string): Veri
     case "debian":
       return { kind: "debian-archive", suite: DEBIAN_SUITE, packages: DEBIAN_PACKAGES[app]?.(version) ?? [] };
     case "vendor-apt": {
-      const keyUrl = VENDOR_KEYS[app];
-      if (!keyUrl) throw new Error(`catalog app ${app} installs from a vendor repository that VENDOR_KEYS does not know`);
-      return { kind: "apt-signature", keyUrl };
+      const key = VENDOR_KEYS[app];
+      if (!key) throw new Error(`catalog app ${app} installs from a vendor repository that VENDOR_KEYS does not know`);
+      return { kind: "fingerprint", value: key.fingerprint };
     }
     case "compose":
       return IMAGE_TAG;
     default: {
       const sha = app === "traefik" ? TRAEFIK_RELEASE_SHA256[version] : undefined;
-      return sha ? { kind: "checksum", algorithm: "sha256", value: sha } : HTTPS_DOWNLOAD;
+      return sha ? { kind: "checksum", algorithm: "sha256", value: sha } : unpinnedDownload(app === "traefik" ? "homelab:ingress.traefikSha256" : `homelab:services.${app}.install.sha256`);
     }
   }
 }
@@ -238,8 +238,8 @@ function postgresPins(): Pin[] {
       version: vchord,
       file: "config/schema/postgres.ts",
       line: locate("config/schema/postgres.ts", "vectorchordVersion:", vchord),
-      // The recipe checks only the package name inside the .deb.
-      verification: HTTPS_DOWNLOAD,
+      // Without the stack file's checksum the recipe checks only the package name inside the .deb.
+      verification: unpinnedDownload("homelab:postgres.vectorchordSha256"),
       upstream: github(githubRepoOf(vectorchordUrl(17, vchord))),
     },
   ];

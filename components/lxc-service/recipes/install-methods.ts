@@ -54,7 +54,7 @@ export function debianPackages(service: Service, source: Source<"debian">): Reci
   const name = `homelab-${service.name}`;
   const r = source.repository;
   if (!r) return { script: `${PRELUDE}${debianPinned(service.name, source.packages)}`, files: [] };
-  const repo = aptRepo({ name, keyUrl: r.keyUrl, keyFile: `${name}.gpg`, dearmor: true, fingerprint: r.fingerprint, uri: r.url, suite: r.suite, components: r.components, pins: source.packages });
+  const repo = aptRepo({ name, key: { name: service.name, url: r.keyUrl, fingerprint: r.fingerprint }, keyFile: `${name}.gpg`, dearmor: true, uri: r.url, suite: r.suite, components: r.components, pins: source.packages });
   const pkgs = Object.keys(source.packages).sort();
   const checks = pkgs.map((p) => `check_version ${shellJoin([p, source.packages[p] ?? ""])}`).join("\n");
   return { script: `${PRELUDE}${repo}apt_install ${pkgs.join(" ")}\n${checks}\n`, files: [] };

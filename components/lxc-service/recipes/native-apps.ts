@@ -1,7 +1,7 @@
 import { createHmac, pbkdf2Sync } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { Service } from "../../../config";
-import { shellJoin } from "../../shared/shell";
+import { sha256Check, shellJoin, shellLiteral } from "../../shared/shell";
 import type { Recipe } from "../types";
 import type { AdminAccount } from "./index";
 import { datasetPath, webPort } from "./compose";
@@ -19,8 +19,14 @@ const unitPath = (unit: string): string => `/etc/systemd/system/${unit}.service`
 const enableUnit = (unit: string, inputs: readonly string[]): string =>
   `systemctl daemon-reload\nsystemctl enable ${unit}\n${shellJoin(["restart_if_changed", unit, unitPath(unit), ...inputs])}\nensure_active ${unit}\n`;
 
-/** Jellyfin's repository signing key. */
-export const JELLYFIN_KEY_URL = "https://repo.jellyfin.org/jellyfin_team.gpg.key";
+/**
+ * Jellyfin's repository signing key (fingerprint as the coaxial/ansible-role-jellyfin role pins it) and
+ * the Debian suites repo.jellyfin.org publishes: trixie since August 2025 (jellyfin/jellyfin-packaging#80).
+ */
+export const JELLYFIN_APT = {
+  key: { name: "jellyfin", url: "https://repo.jellyfin.org/jellyfin_team.gpg.key", fingerprint: "4918AABC486CA052358D778D49023CD01DE21A7B" },
+  suites: ["bookworm", "trixie"],
+} as const;
 
 /**
  * Jellyfin from its apt repository. The packaged unit already keeps its data in /var/lib/jellyfin and
@@ -31,10 +37,10 @@ export function jellyfin(service: Service): Recipe {
   return {
     script: `${PRELUDE}${aptRepo({
       name: "jellyfin",
-      keyUrl: JELLYFIN_KEY_URL,
+      key: JELLYFIN_APT.key,
       keyFile: "jellyfin.asc",
       uri: "https://repo.jellyfin.org/debian",
-      suite: "bookworm",
+      suite: JELLYFIN_APT.suites,
       components: ["main"],
       pins: { "jellyfin-server": version, "jellyfin-web": version },
     })}apt_install jellyfin-server jellyfin-web jellyfin-ffmpeg7
@@ -161,6 +167,9 @@ export function servarr(service: Service): Recipe {
   const r = SERVARR[service.app];
   if (!r) throw new Error(`no release layout for ${service.app}`);
   const version = service.install.version;
+  const sha256 = service.install.sha256;
+  // The stamp names the checksum too, so setting one later re-downloads and verifies the release.
+  const stamp = sha256 ? `${version} ${sha256}` : version;
   const dir = `/opt/${service.app}`;
   const data = datasetPath(service, "config");
   const unit = renderUnit({
@@ -175,13 +184,14 @@ export function servarr(service: Service): Recipe {
     script: `${PRELUDE}icu="$(apt-cache pkgnames libicu | grep -E '^libicu[0-9]+$' | sort -V | tail -n 1)"
 [ -n "$icu" ] || { echo "no libicuNN package in this release's archive" >&2; exit 1; }
 apt_install "$icu" libsqlite3-0
-if [ "$(cat ${dir}/.homelab-version 2>/dev/null || true)" != ${shellJoin([version])} ]; then
+if [ "$(cat ${dir}/.homelab-version 2>/dev/null || true)" != ${shellJoin([stamp])} ]; then
   work="$(mktemp -d)"
   curl -fsSL ${shellJoin([servarrUrl(service.app, version)])} -o "$work/release.tar.gz"
-  tar -xzf "$work/release.tar.gz" -C "$work"
+${sha256 ? `  ${sha256Check(shellLiteral(sha256), '"$work/release.tar.gz"')}
+` : ""}  tar -xzf "$work/release.tar.gz" -C "$work"
   rm -rf ${dir}.new
   mv "$work/${r.product}" ${dir}.new
-  printf '%s\\n' ${shellJoin([version])} > ${dir}.new/.homelab-version
+  printf '%s\\n' ${shellJoin([stamp])} > ${dir}.new/.homelab-version
   rm -rf ${dir}
   mv ${dir}.new ${dir}
   rm -rf "$work"

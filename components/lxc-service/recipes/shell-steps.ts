@@ -1,6 +1,7 @@
 import { DB_ENV_KEYS, DB_ENV_PATH } from "../db-env";
 import { PUT_FILE_FUNCTION } from "../push-files";
 import { shellJoin } from "../../shared/shell";
+import { fetchSigningKey, type SigningKey } from "../../shared/signing-key";
 import { codePointOrder } from "../../../config/order";
 
 /**
@@ -62,43 +63,42 @@ apt_install ca-certificates curl gnupg
 export interface AptRepo {
   /** Short name used for the key, list and preferences files. */
   readonly name: string;
-  readonly keyUrl: string;
+  /** The signing key and its pinned fingerprint; a key without it is refused. */
+  readonly key: SigningKey;
   /** File name under /etc/apt/keyrings: .asc for an armored key, .gpg for a binary keyring. */
   readonly keyFile: string;
-  /** Full fingerprint the downloaded key must have; checked with gpg when given. */
-  readonly fingerprint?: string;
   /** Store an armored key as a binary keyring (for a `.gpg` keyFile when the key's format is not known). */
   readonly dearmor?: boolean;
   readonly uri: string;
-  readonly suite: string;
+  /**
+   * The suite as the vendor names it, or the Debian release codenames it publishes a suite for: then
+   * the container's own codename is used, and any other release fails by name.
+   */
+  readonly suite: string | readonly string[];
   readonly components: readonly string[];
   /** Package → apt version glob, enforced by a 1001 pin so upgrades never move past it. */
   readonly pins: Readonly<Record<string, string>>;
 }
 
-/** Adds a vendor repository once: the key is fetched only when absent, list and pins are rewritten only on change. */
+/** Adds a vendor repository: key verified, list and pins rewritten only on change. */
 export function aptRepo(repo: AptRepo): string {
   const key = `/etc/apt/keyrings/${repo.keyFile}`;
-  const lines = [
-    "mkdir -p /etc/apt/keyrings",
-    `if [ ! -s ${key} ]; then`,
-    `  curl -fsSL ${shellJoin([repo.keyUrl])} -o ${key}.tmp`,
-  ];
-  if (repo.fingerprint) {
+  const lines = [fetchSigningKey(repo.key, key, repo.dearmor ?? false).trimEnd()];
+  const list = `/etc/apt/sources.list.d/${repo.name}.list`;
+  const components = repo.components.join(" ");
+  if (typeof repo.suite === "string") {
+    lines.push(`put_file ${list} 0644 root:root <<'EOF'`, `deb [signed-by=${key}] ${repo.uri} ${repo.suite} ${components}`, "EOF");
+  } else {
+    const suites = [...repo.suite].sort(codePointOrder);
     lines.push(
-      `  if ! gpg --show-keys --with-colons ${key}.tmp | grep -q '^fpr:::::::::${repo.fingerprint}:'; then`,
-      `    echo "the ${repo.name} signing key does not have the pinned fingerprint ${repo.fingerprint}" >&2`,
-      `    rm -f ${key}.tmp`,
-      "    exit 1",
-      "  fi",
+      'codename="$(sed -n \'s/^VERSION_CODENAME=//p\' /etc/os-release)"',
+      `case "$codename" in`,
+      `  ${suites.join("|")}) ;;`,
+      `  *) echo "the ${repo.name} repository publishes suites for ${suites.join(", ")}, not for this container's '$codename'" >&2; exit 1 ;;`,
+      "esac",
+      `printf ${shellJoin([`deb [signed-by=${key}] ${repo.uri} %s ${components}\\n`])} "$codename" | put_file ${list} 0644 root:root`,
     );
   }
-  if (repo.dearmor) {
-    lines.push(`  if grep -q 'BEGIN PGP PUBLIC KEY BLOCK' ${key}.tmp; then gpg --dearmor < ${key}.tmp > ${key}.bin && mv ${key}.bin ${key}.tmp; fi`);
-  }
-  lines.push(`  mv ${key}.tmp ${key}`, "fi");
-  const source = `deb [signed-by=${key}] ${repo.uri} ${repo.suite} ${repo.components.join(" ")}`;
-  lines.push(`put_file /etc/apt/sources.list.d/${repo.name}.list 0644 root:root <<'EOF'`, source, "EOF");
   const pins = Object.entries(repo.pins)
     .sort(([a], [b]) => codePointOrder(a, b))
     .map(([pkg, version]) => `Package: ${pkg}\nPin: version ${version}\nPin-Priority: 1001\n`);
