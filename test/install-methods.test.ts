@@ -9,13 +9,12 @@ import { HELPER_FUNCTIONS } from "../components/lxc-service/recipes/helper-funct
 import { helperScriptUrl } from "../components/lxc-service/recipes/install-methods";
 import { fetchFileCommand, renderRecipeScript } from "../components/lxc-service/push-files";
 import type { Recipe } from "../components/lxc-service/types";
+import { catalog } from "../config/catalog";
 import { checkComposeFile } from "../config/compose-file";
 import type { Homelab, Service } from "../config";
 import { byName, dependencyNames, exampleConfig, modelOf, ROOT, runProgram } from "./harness";
-import { ADGUARD_COMMIT, withOwnApps as addOwnApps } from "./own-apps";
+import { ADGUARD_COMMIT, readmeOwnApps, withOwnApps } from "./own-apps";
 import { requireTool, run } from "./tools";
-
-const withOwnApps = (config: Record<string, unknown> = exampleConfig()): Record<string, unknown> => addOwnApps(config);
 
 /**
  * Apps outside the catalog, installed by the methods any app can use: a compose file or a script from
@@ -30,12 +29,12 @@ const fileOf = (r: Recipe, path: string): string => {
   return f.content as string;
 };
 
-test("the README's three apps outside the catalog are the ones these tests plan", () => {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const block = /Three apps outside the catalog[^\n]*\n\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? assert.fail("no example block in the README");
-  const documented = (parse(block) as Record<string, Record<string, unknown>>)["homelab:services"];
-  const planned = withOwnApps({ "homelab:services": {} })["homelab:services"];
-  assert.deepEqual(documented, planned);
+test("the README's example holds three apps outside the catalog, one per method it shows, pinned to a full commit", () => {
+  const apps = readmeOwnApps();
+  assert.deepEqual(Object.keys(apps).sort(), ["adguard", "mealie", "mosquitto"]);
+  for (const name of Object.keys(apps)) assert.equal(catalog[name], undefined, `${name} is in the catalog`);
+  assert.deepEqual(Object.values(apps).map((a) => (a.install as { method: string }).method).sort(), ["compose", "debian", "helper-script"]);
+  assert.match(ADGUARD_COMMIT, /^[0-9a-f]{40}$/);
 });
 
 test("a compose app from the repository runs its file, named for the service, on its database env file", () => {
