@@ -1,5 +1,6 @@
 import { POSTGRES_DATA_PATH } from "../../config/checks/postgres";
 import { PRELUDE } from "../lxc-service/recipes/shell-steps";
+import { fetchSigningKey, type SigningKey } from "../shared/signing-key";
 import type { Service } from "../../config";
 import type { ProvisionFile, Recipe } from "../lxc-service/types";
 import { ADMIN_ROLE, type DatabasePlan } from "./databases";
@@ -24,6 +25,7 @@ export const DEBIAN_POSTGRES: Readonly<Record<string, { readonly major: number; 
 
 /** Fingerprint of the PGDG archive signing key (ACCC4CF8): a tampered key fails the install. */
 export const PGDG_KEY_FINGERPRINT = "B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8";
+const PGDG_KEY: SigningKey = { name: "PGDG", url: "https://www.postgresql.org/media/keys/ACCC4CF8.asc", fingerprint: PGDG_KEY_FINGERPRINT };
 
 export interface RecipeOptions {
   readonly server: Service;
@@ -72,14 +74,8 @@ export function renderRecipeScript(o: RecipeOptions): string {
     `case "$codename:$PG_MAJOR" in`,
     ...(debianPairs.length > 0 ? [`  ${debianPairs.join("|")}) ;;`] : []),
     "  *)",
-    "    install -d -m 0755 /etc/apt/keyrings",
-    "    if [ ! -s /etc/apt/keyrings/pgdg.gpg ]; then",
-    '      tmp="$(mktemp -d)"',
-    '      curl -fsSL https://www.postgresql.org/media/keys/ACCC4CF8.asc -o "$tmp/key.asc"',
-    `      gpg --show-keys --with-colons "$tmp/key.asc" | grep -q '^fpr:*${PGDG_KEY_FINGERPRINT}:' || { echo "PGDG key fingerprint mismatch" >&2; exit 1; }`,
-    '      gpg --dearmor -o /etc/apt/keyrings/pgdg.gpg "$tmp/key.asc"',
-    '      rm -rf "$tmp"',
-    "    fi",
+    // The shared key step: a key already in place is checked again, and a wrong one is refused by name.
+    ...fetchSigningKey(PGDG_KEY, "/etc/apt/keyrings/pgdg.gpg", true).trimEnd().split("\n").map((l) => `    ${l}`),
     '    echo "deb [signed-by=/etc/apt/keyrings/pgdg.gpg] https://apt.postgresql.org/pub/repos/apt $codename-pgdg main" > /etc/apt/sources.list.d/pgdg.list',
     "    apt-get update -q",
     "    ;;",
