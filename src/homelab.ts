@@ -11,6 +11,7 @@ import { CreationLanes } from "../components/shared/lanes";
 import type { ContainerPlatform } from "../components/shared/platform";
 import { TieredStorage } from "../components/tiered-storage";
 import { TunnelIngress } from "../components/tunnel-ingress";
+import { lanDnsRecords, renderLanDns } from "../components/tunnel-ingress/lan-dns";
 import { createProviders } from "./providers";
 import type { HomelabSecrets } from "./secrets";
 
@@ -139,6 +140,8 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
     // Secret: the generated admin of each claimed app (user `admin`), e.g.
     // `pulumi stack output adminPasswords --show-secrets`.
     ...(Object.keys(adminPasswords).length > 0 ? { adminPasswords: pulumi.secret(pulumi.output(adminPasswords)) } : {}),
+    // The lines the LAN's resolver needs for `lan` hostnames, in homelab:ingress.lanDns.format.
+    lanDns: renderLanDns(lanDnsRecords(model), model.ingress?.lanDns.format ?? "hosts"),
     ips: Object.fromEntries(model.services.map((s) => [s.name, s.ip])),
     vmIds: Object.fromEntries(model.services.map((s) => [s.name, s.vmId])),
   };

@@ -1,5 +1,6 @@
 import type { Homelab } from "../../config";
 import { table, type ReportSection } from "../../src/plan-report";
+import { lanDnsRecords, renderLanDns } from "./lan-dns";
 import { backendText, ingressRoutes, protectedRoutes } from "./routes";
 
 const PATH: Record<string, string> = {
@@ -27,7 +28,7 @@ export function ingressReport(model: Homelab): ReportSection[] {
         : "no tunnel: nothing is published outside the LAN",
     ],
   };
-  const held = heldForSetupReport(model);
+  const held = [...heldForSetupReport(model), ...lanDnsReport(model)];
   const guarded = protectedRoutes(routes);
   if (!ingress?.enabled || guarded.length === 0) return [routing, ...held];
   const who = [...ingress.access.emails, ...ingress.access.emailDomains.map((d) => `*@${d}`)];
@@ -57,6 +58,27 @@ export function heldForSetupReport(model: Homelab): ReportSection[] {
       lines: [
         ...table([["hostname", "service", "asked for", "served as", "to release it"], ...held.map(({ s, r }) => [r.fqdn, s.name, "public", r.exposure, `${s.configPath}.setupDone: true`])]),
         `${held.length} public hostname(s) wait: their app opens its setup wizard to whoever arrives first. Create the admin through Access, then set setupDone: true.`,
+      ],
+    },
+  ];
+}
+
+const WHERE_LAN_DNS = {
+  dnsmasq: "a file in /etc/dnsmasq.d/ of the LAN's dnsmasq",
+  hosts: "a hosts file the LAN's resolver reads (dnsmasq addn-hosts, Pi-hole custom.list or pihole.toml dns.hosts, AdGuard Home custom rules)",
+} as const;
+
+/** The records `lan` hostnames need, as lines to paste into the LAN's resolver. */
+export function lanDnsReport(model: Homelab): ReportSection[] {
+  const records = lanDnsRecords(model);
+  if (records.length === 0) return [];
+  const format = model.ingress?.lanDns.format ?? "hosts";
+  return [
+    {
+      title: "LAN DNS records",
+      lines: [
+        `${records.length} lan hostname(s) resolve only on the LAN; add these lines to ${WHERE_LAN_DNS[format]} (also in stack output lanDns; homelab:ingress.lanDns.format: ${format}):`,
+        ...renderLanDns(records, format).trimEnd().split("\n"),
       ],
     },
   ];

@@ -27,6 +27,14 @@ export const ingressSchema = z.strictObject({
    * catalog's version; set it when overriding the Traefik version.
    */
   traefikSha256: sha256.optional(),
+  /**
+   * How the records of `lan` hostnames are written for the LAN's resolver: `dnsmasq` gives
+   * `host-record=<fqdn>,<ip>` lines (a file in /etc/dnsmasq.d), `hosts` gives `<ip> <fqdn>` lines
+   * (a hosts file: dnsmasq's addn-hosts, Pi-hole's custom.list or pihole.toml `dns.hosts`, AdGuard
+   * Home's custom rules). The plan prints them and the stack output `lanDns` holds them. Defaults
+   * to `hosts`.
+   */
+  lanDns: z.strictObject({ format: z.enum(["dnsmasq", "hosts"]).default("hosts") }).default({ format: "hosts" }),
   /** Who Cloudflare Access lets through to `protected` routes. */
   access: z
     .strictObject({
@@ -54,3 +62,6 @@ export type IngressSettings = z.infer<typeof ingressSchema>;
 /** The checksum the Traefik recipe verifies: the stack file's, else the one pinned for `version`. */
 export const traefikSha256 = (settings: IngressSettings, version: string): string | undefined =>
   settings.traefikSha256 ?? TRAEFIK_RELEASE_SHA256[version];
+
+/** How `lan` records are written: dnsmasq `host-record=` lines or hosts-file lines. */
+export type LanDnsFormat = IngressSettings["lanDns"]["format"];

@@ -3,6 +3,12 @@ import { at, type BadInput } from "./types";
 /** Mistakes in routing and Cloudflare settings, each rejected before anything registers. */
 export const cases: BadInput[] = [
   {
+    name: "the LAN DNS format is one no resolver reads here",
+    mutate: (c) => void (at(c, "homelab:ingress").lanDns = { format: "bind" }),
+    path: "homelab:ingress.lanDns.format",
+    message: /one of 'dnsmasq', 'hosts'/,
+  },
+  {
     name: "the Cloudflare account id is not 32 hex characters",
     mutate: (c) => void (at(c, "homelab:ingress").accountId = "my-account"),
     path: "homelab:ingress.accountId",
