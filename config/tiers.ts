@@ -64,8 +64,8 @@ export function resolveTierRef(
 
 /**
  * A network share is a tier the host mounts: it must be a mount point (an unmounted share would put
- * data on the root disk), and it holds no database: SQLite and PostgreSQL rely on file locking and
- * fsync semantics that NFS and CIFS do not give, and corrupt there.
+ * data on the root disk), and it holds no database: SQLite's locking and WAL do not work over a network
+ * filesystem, and PostgreSQL is safe on NFS only with a hard mount, which the program cannot see.
  */
 export function networkTierProblems(
   tiers: TierSpecs,
@@ -84,7 +84,7 @@ export function networkTierProblems(
     if (what) {
       problems.push({
         path: `${d.configPath}.tier`,
-        message: `holds ${what}, but tier ${d.tier} is a ${t.kind} share: SQLite and PostgreSQL corrupt over NFS/CIFS (locking, fsync); put it on a local tier (${Object.keys(tiers).filter((n) => tiers[n]?.kind === "local").join(", ") || "none declared"})`,
+        message: `holds ${what}, but tier ${d.tier} is a ${t.kind} share: databases corrupt there (SQLite's locking and WAL do not work over a network filesystem; PostgreSQL needs a hard mount the program cannot check); put it on a local tier (${Object.keys(tiers).filter((n) => tiers[n]?.kind === "local").join(", ") || "none declared"})`,
       });
     }
   }

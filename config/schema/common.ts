@@ -39,10 +39,13 @@ export const port = z.number().int().min(1).max(65535);
 /** What a tier is for: fast (NVMe, SSD) for hot data and databases, bulk (RAID, NAS) for large data. */
 export const tierClass = z.enum(["fast", "bulk"]);
 export type TierClass = z.infer<typeof tierClass>;
-/** A tier named in homelab:storage.tiers (nvme, raid, ssd, nas, ...); a class name cannot be one. */
-export const tierName = dnsLabel.refine((n) => !(tierClass.options as readonly string[]).includes(n), {
-  message: "fast and bulk are tier classes, not tier names: name the tier for its disk (nvme, ssd, raid, nas) and set class: fast or bulk",
-});
+/** Why a key of homelab:storage.tiers cannot name a tier (nvme, raid, ssd, nas, ...), or undefined. */
+export function tierNameProblem(name: string): string | undefined {
+  if ((tierClass.options as readonly string[]).includes(name)) {
+    return "fast and bulk are tier classes, not tier names: name the tier for its disk (nvme, ssd, raid, nas) and set class: fast or bulk";
+  }
+  return isDnsLabel(name) ? undefined : `tier names must be DNS labels (1-63 of a-z, 0-9 and inner hyphens), got '${name}': rename it, e.g. nas`;
+}
 export type TierName = string;
 /** Where a dataset lives: a tier's name, or a class for that class's default tier (the catalog says fast or bulk). */
 export const tierRef = dnsLabel;

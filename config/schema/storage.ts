@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, relativePath, tierClass, tierName, tierRef } from "./common";
+import { absolutePath, relativePath, tierClass, tierNameProblem, tierRef } from "./common";
 
 /** What a dataset holds decides its tier default, whether it is backed up and how. */
 export const datasetContent = z.enum(["state", "database", "media", "photos", "documents", "cache", "downloads", "metrics"]);
@@ -61,7 +61,13 @@ export const datasetSchema = z.strictObject({
 
 export const storageSchema = z.strictObject({
   /** The host's tiers by name, e.g. nvme (fast) and raid (bulk). */
-  tiers: z.record(tierName, tierSchema).refine((t) => Object.keys(t).length > 0, { message: "declare at least one tier, e.g. nvme: { class: fast, path: /mnt/nvme, ... }" }),
+  tiers: z.record(z.string(), tierSchema).superRefine((tiers, ctx) => {
+    if (Object.keys(tiers).length === 0) ctx.addIssue({ code: "custom", message: "declare at least one tier, e.g. nvme: { class: fast, path: /mnt/nvme, ... }" });
+    for (const name of Object.keys(tiers)) {
+      const message = tierNameProblem(name);
+      if (message) ctx.addIssue({ code: "custom", path: [name], message });
+    }
+  }),
   /** Datasets shared between services (media, downloads); per-app datasets come from the catalog. */
   datasets: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, { message: "dataset names are lower-case letters, digits and hyphens" }), datasetSchema).default({}),
 });
