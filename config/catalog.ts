@@ -17,7 +17,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     user: { name: "postgres", uid: 5432, gid: 5432 },
     datasets: {
       // Dumped by the backup job instead of copied: a file copy of a live cluster is not consistent.
-      data: { tier: "nvme", path: "/var/lib/postgresql", quotaGiB: 60, content: "database", mode: "0700" },
+      data: { tier: "fast", path: "/var/lib/postgresql", quotaGiB: 60, content: "database", mode: "0700" },
     },
     metrics: [{ port: 9187 }],
     statePaths: ["/var/lib/postgresql"],
@@ -67,7 +67,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     // our pve-exporter unit), which Proxmox's AppArmor refuses (226/NAMESPACE) without nesting.
     features: { nesting: true },
     datasets: {
-      tsdb: { tier: "nvme", path: "/var/lib/prometheus", quotaGiB: 40, content: "metrics" },
+      tsdb: { tier: "fast", path: "/var/lib/prometheus", quotaGiB: 40, content: "metrics" },
     },
     web: { port: 9090, healthPath: "/-/healthy", exposure: "protected" },
     extraRoutes: { alertmanager: { port: 9093, healthPath: "/-/healthy", exposure: "protected" } },
@@ -88,7 +88,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     // Grafana's packaged unit uses systemd sandboxing, which Proxmox's AppArmor refuses (226/NAMESPACE)
     // in an unprivileged container without nesting.
     features: { nesting: true },
-    datasets: { data: { tier: "nvme", path: "/var/lib/grafana", quotaGiB: 5, content: "state", sqlite: ["grafana.db"] } },
+    datasets: { data: { tier: "fast", path: "/var/lib/grafana", quotaGiB: 5, content: "state", sqlite: ["grafana.db"] } },
     web: { port: 3000, healthPath: "/api/health", exposure: "protected" },
     metrics: [{ port: 3000 }],
     statePaths: ["/var/lib/grafana"],
@@ -109,8 +109,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     features: { nesting: true, keyctl: true },
     user: { name: "root", uid: 0, gid: 0 },
     datasets: {
-      library: { tier: "raid", path: "/data/immich/library", quotaGiB: 4000, content: "photos", excludes: ["thumbs/**", "encoded-video/**"] },
-      cache: { tier: "nvme", path: "/data/immich/cache", quotaGiB: 50, content: "cache" },
+      library: { tier: "bulk", path: "/data/immich/library", quotaGiB: 4000, content: "photos", excludes: ["thumbs/**", "encoded-video/**"] },
+      cache: { tier: "fast", path: "/data/immich/cache", quotaGiB: 50, content: "cache" },
     },
     web: { port: 2283, healthPath: "/api/server/ping", exposure: "public" },
     // Immich creates these as superuser unless they exist; the admin creates them first. v1.135.3
@@ -138,8 +138,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     user: { name: "www-data", uid: 33, gid: 33 },
     datasets: {
       // Previews are regenerated on demand; they live in the data directory's appdata folder.
-      data: { tier: "raid", path: "/data/nextcloud/data", quotaGiB: 4000, content: "documents", excludes: ["appdata_*/preview/**"] },
-      html: { tier: "nvme", path: "/data/nextcloud/html", quotaGiB: 10, content: "state" },
+      data: { tier: "bulk", path: "/data/nextcloud/data", quotaGiB: 4000, content: "documents", excludes: ["appdata_*/preview/**"] },
+      html: { tier: "fast", path: "/data/nextcloud/html", quotaGiB: 10, content: "state" },
     },
     web: { port: 8080, healthPath: "/status.php", exposure: "public" },
     // Nextcloud's pool: php-fpm workers plus cron.
@@ -160,7 +160,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     diskGiB: 8,
     features: { nesting: true, keyctl: true },
     user: { name: "node", uid: 1000, gid: 1000 },
-    datasets: { data: { tier: "nvme", path: "/data/n8n", quotaGiB: 10, content: "state" } },
+    datasets: { data: { tier: "fast", path: "/data/n8n", quotaGiB: 10, content: "state" } },
     web: { port: 5678, healthPath: "/healthz", exposure: "protected" },
     metrics: [{ port: 5678 }],
     database: { pool: 10, extensions: ["uuid-ossp"] },
@@ -176,7 +176,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     diskGiB: 4,
     features: { nesting: true, keyctl: true },
     user: { name: "root", uid: 0, gid: 0 },
-    datasets: { data: { tier: "nvme", path: "/data/vaultwarden", quotaGiB: 5, content: "state", excludes: ["icon_cache/**"] } },
+    datasets: { data: { tier: "fast", path: "/data/vaultwarden", quotaGiB: 5, content: "state", excludes: ["icon_cache/**"] } },
     web: { port: 8000, healthPath: "/alive", exposure: "public" },
     // Vaultwarden opens 10 connections by default (DATABASE_MAX_CONNS).
     database: { pool: 10 },
@@ -194,8 +194,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     diskGiB: 16,
     user: { name: "jellyfin", uid: 1000, gid: 2000 },
     datasets: {
-      config: { tier: "nvme", path: "/var/lib/jellyfin", quotaGiB: 30, content: "state", excludes: ["transcodes/**", "metadata/**"], sqlite: ["data/library.db", "data/jellyfin.db"] },
-      cache: { tier: "nvme", path: "/var/cache/jellyfin", quotaGiB: 50, content: "cache" },
+      config: { tier: "fast", path: "/var/lib/jellyfin", quotaGiB: 30, content: "state", excludes: ["transcodes/**", "metadata/**"], sqlite: ["data/library.db", "data/jellyfin.db"] },
+      cache: { tier: "fast", path: "/var/cache/jellyfin", quotaGiB: 50, content: "cache" },
     },
     mounts: { media: { path: "/media", readOnly: true } },
     web: { port: 8096, healthPath: "/health", exposure: "public" },
@@ -211,7 +211,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     memoryMiB: 1024,
     diskGiB: 4,
     user: { name: "qbittorrent", uid: 1000, gid: 2000 },
-    datasets: { config: { tier: "nvme", path: "/var/lib/qbittorrent", quotaGiB: 2, content: "state" } },
+    datasets: { config: { tier: "fast", path: "/var/lib/qbittorrent", quotaGiB: 2, content: "state" } },
     mounts: { downloads: { path: "/downloads", readOnly: false } },
     web: { port: 8080, healthPath: "/", exposure: "lan" },
     statePaths: ["/var/lib/qbittorrent"],
@@ -227,7 +227,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     memoryMiB: 1024,
     diskGiB: 4,
     user: { name: "sonarr", uid: 1000, gid: 2000 },
-    datasets: { config: { tier: "nvme", path: "/var/lib/sonarr", quotaGiB: 5, content: "state", excludes: ["MediaCover/**", "logs/**"], sqlite: ["sonarr.db"] } },
+    datasets: { config: { tier: "fast", path: "/var/lib/sonarr", quotaGiB: 5, content: "state", excludes: ["MediaCover/**", "logs/**"], sqlite: ["sonarr.db"] } },
     mounts: { media: { path: "/media", readOnly: false }, downloads: { path: "/downloads", readOnly: false } },
     web: { port: 8989, healthPath: "/ping", exposure: "protected" },
     statePaths: ["/var/lib/sonarr"],
@@ -241,7 +241,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     memoryMiB: 1024,
     diskGiB: 4,
     user: { name: "radarr", uid: 1000, gid: 2000 },
-    datasets: { config: { tier: "nvme", path: "/var/lib/radarr", quotaGiB: 5, content: "state", excludes: ["MediaCover/**", "logs/**"], sqlite: ["radarr.db"] } },
+    datasets: { config: { tier: "fast", path: "/var/lib/radarr", quotaGiB: 5, content: "state", excludes: ["MediaCover/**", "logs/**"], sqlite: ["radarr.db"] } },
     mounts: { media: { path: "/media", readOnly: false }, downloads: { path: "/downloads", readOnly: false } },
     web: { port: 7878, healthPath: "/ping", exposure: "protected" },
     statePaths: ["/var/lib/radarr"],
@@ -255,7 +255,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     memoryMiB: 512,
     diskGiB: 4,
     user: { name: "prowlarr", uid: 1000, gid: 1000 },
-    datasets: { config: { tier: "nvme", path: "/var/lib/prowlarr", quotaGiB: 2, content: "state", excludes: ["logs/**"], sqlite: ["prowlarr.db"] } },
+    datasets: { config: { tier: "fast", path: "/var/lib/prowlarr", quotaGiB: 2, content: "state", excludes: ["logs/**"], sqlite: ["prowlarr.db"] } },
     web: { port: 9696, healthPath: "/ping", exposure: "protected" },
     statePaths: ["/var/lib/prowlarr"],
     // github.com/Prowlarr/Prowlarr/releases/tag/v2.6.5.5623 (master branch asset).
@@ -269,7 +269,7 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     diskGiB: 8,
     features: { nesting: true, keyctl: true },
     user: { name: "root", uid: 0, gid: 0 },
-    datasets: { data: { tier: "nvme", path: "/data/uptime-kuma", quotaGiB: 2, content: "state", sqlite: ["kuma.db"] } },
+    datasets: { data: { tier: "fast", path: "/data/uptime-kuma", quotaGiB: 2, content: "state", sqlite: ["kuma.db"] } },
     // `/` redirects to /dashboard (or a status page), which the probe does not follow; the server
     // answers /robots.txt itself, with 200 and no login, once its database is up.
     web: { port: 3001, healthPath: "/robots.txt", exposure: "protected" },
@@ -288,8 +288,8 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     diskGiB: 4,
     user: { name: "syncthing", uid: 1000, gid: 1000 },
     datasets: {
-      config: { tier: "nvme", path: "/var/lib/syncthing", quotaGiB: 2, content: "state" },
-      sync: { tier: "raid", path: "/data/sync", quotaGiB: 500, content: "documents", excludes: [".stversions/**"] },
+      config: { tier: "fast", path: "/var/lib/syncthing", quotaGiB: 2, content: "state" },
+      sync: { tier: "bulk", path: "/data/sync", quotaGiB: 500, content: "documents", excludes: [".stversions/**"] },
     },
     web: { port: 8384, healthPath: "/rest/noauth/health", exposure: "lan" },
     statePaths: ["/var/lib/syncthing", "/data/sync"],

@@ -5,5 +5,6 @@ export { majorOf, upgradeWarnings } from "./checks/upgrades";
 export { unverifiedDownloadWarnings } from "./checks/downloads";
 export { ConfigError, loadHomelab, type LoadInput, type LoadResult } from "./load";
 export * from "./model";
+export { defaultTier } from "./tiers";
 export { UNPRIVILEGED_ID_SHIFT } from "./resolve";
 export { requiredSecrets, SECRET_KEYS, type SecretKey, type SecretRequirement } from "./secrets";

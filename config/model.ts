@@ -1,10 +1,15 @@
 import type { Cidr } from "./net";
-import type { AppSpec, DatasetContent, Exposure, FirstBoot, InstallSpec, Sections, ServiceRole, TierName } from "./schema";
+import type { AppSpec, DatasetContent, Exposure, FirstBoot, InstallSpec, Sections, ServiceRole, TierClass, TierKind, TierName } from "./schema";
 
 /** The resolved, immutable homelab every component reads. Built only from a valid stack file. */
 
 export interface Tier {
   readonly name: TierName;
+  readonly class: TierClass;
+  /** The tier a dataset asking for its class gets (marked, or the only tier of the class). */
+  readonly default: boolean;
+  /** A local disk, or an NFS/CIFS share the host mounts: no quota is enforced on it, and no database lives there. */
+  readonly kind: TierKind;
   readonly path: string;
   readonly capacityGiB: number;
   readonly proxmoxStorage: string;
@@ -148,6 +153,7 @@ export interface Homelab {
   readonly allowDataLoss: boolean;
   readonly proxmox: Sections["proxmox"];
   readonly network: Network;
+  /** Every tier by name, in the stack file's order. */
   readonly tiers: Readonly<Record<TierName, Tier>>;
   /** Every dataset, shared and per-app, sorted by name. */
   readonly datasets: readonly Dataset[];

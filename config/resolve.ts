@@ -6,6 +6,7 @@ import { INSTALL_METHODS_HELP, resolveInstall } from "./install";
 import { parseCidr } from "./net";
 import type { Repository } from "./repository";
 import { codePointOrder } from "./order";
+import { classDefaults, networkTierProblems, resolveTierRef, resolveTiers } from "./tiers";
 import { configPath, zodProblems } from "./zod-problems";
 import {
   appSpecSchema,
@@ -99,8 +100,13 @@ export function resolveApps(services: Sections["services"], problems: Problem[])
   return resolved;
 }
 
-function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], problems: Problem[]): Dataset[] {
+function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], defaults: ReturnType<typeof classDefaults>, problems: Problem[]): Dataset[] {
   const tiers = sections.storage.tiers;
+  // An unresolved tier is reported once; the dataset stays in the model so no check calls it undeclared.
+  const tierOf = (ref: string, path: readonly string[]): { tier: string; root: string } => {
+    const tier = resolveTierRef(ref, tiers, defaults, configPath([...path, "tier"]), problems) ?? ref;
+    return { tier, root: tiers[tier]?.path ?? `(unknown tier ${ref})` };
+  };
   const datasets = new Map<string, Omit<Dataset, "hostUid" | "hostGid">>();
   const add = (d: Omit<Dataset, "hostUid" | "hostGid">): void => {
     if (datasets.has(d.name)) {
@@ -110,10 +116,11 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], problem
     datasets.set(d.name, d);
   };
   for (const [name, d] of Object.entries(sections.storage.datasets)) {
+    const { tier, root } = tierOf(d.tier, ["storage", "datasets", name]);
     add({
       name,
-      tier: d.tier,
-      hostPath: `${tiers[d.tier].path}/${d.path ?? name}`,
+      tier,
+      hostPath: `${root}/${d.path ?? name}`,
       quotaGiB: d.quotaGiB,
       uid: d.uid,
       gid: d.gid,
@@ -130,10 +137,11 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], problem
   for (const { name: service, spec } of apps) {
     for (const [key, d] of Object.entries(spec.datasets)) {
       const name = `${service}-${key}`;
+      const { tier, root } = tierOf(d.tier, ["services", service, "datasets", key]);
       add({
         name,
-        tier: d.tier,
-        hostPath: `${tiers[d.tier].path}/apps/${service}/${key}`,
+        tier,
+        hostPath: `${root}/apps/${service}/${key}`,
         quotaGiB: d.quotaGiB,
         uid: spec.user.uid,
         gid: spec.user.gid,
@@ -240,13 +248,14 @@ function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMa
 /** Turns parsed sections into the model. Cross-checks run on the result separately. */
 export function resolveModel(sections: Sections, problems: Problem[], repository: Repository): Homelab {
   const apps = resolveApps(sections.services, problems);
-  const datasets = buildDatasets(sections, apps, problems);
+  const defaults = classDefaults(sections.storage.tiers, problems);
+  const datasets = buildDatasets(sections, apps, defaults, problems);
+  problems.push(...networkTierProblems(sections.storage.tiers, datasets));
   const byName = new Map(datasets.map((d) => [d.name, d]));
   const cidr = parseCidr(sections.network.cidr);
   if (!cidr) {
     problems.push({ path: configPath(["network", "cidr"]), message: `'${sections.network.cidr}' must be a network in CIDR form like 192.168.1.0/24 (prefix 8-30, host bits zero)` });
   }
-  const tiers = sections.storage.tiers;
   return {
     domain: sections.domain,
     allowDataLoss: sections.allowDataLoss,
@@ -262,10 +271,7 @@ export function resolveModel(sections: Sections, problems: Problem[], repository
       operatorCidrs: sections.network.operatorCidrs ?? sections.network.adminCidrs ?? [sections.network.cidr],
       datacenterFirewall: sections.network.datacenterFirewall,
     },
-    tiers: {
-      nvme: { name: "nvme", ...tiers.nvme },
-      raid: { name: "raid", ...tiers.raid },
-    },
+    tiers: resolveTiers(sections.storage.tiers, defaults),
     datasets,
     services: apps.map((a) => buildService(sections, a, byName, repository, problems)),
     postgres: sections.postgres,

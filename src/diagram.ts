@@ -10,8 +10,8 @@ const label = (text: string): string => `"${text.replace(/"/g, "'").replace(/\n/
 
 export function mermaidDiagram(model: Homelab): string {
   const lines: string[] = ["flowchart LR"];
-  for (const tier of ["nvme", "raid"] as const) {
-    const t = model.tiers[tier];
+  for (const t of Object.values(model.tiers)) {
+    const tier = t.name;
     lines.push(`  subgraph ${id("tier", tier)}[${label(`${tier.toUpperCase()} ${t.path} (${t.capacityGiB} GiB)`)}]`);
     for (const d of model.datasets.filter((x) => x.tier === tier)) {
       lines.push(`    ${id("ds", d.name)}[(${label(`${d.name}\n${d.quotaGiB} GiB ${d.content}`)})]`);

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { loadHomelab, type Homelab, type LoadResult } from "../config";
+import { loadHomelab, type Homelab, type LoadResult, type Tier } from "../config";
 import { installMocks, runStack, type MockSession, type RecordedResource } from "../src/mock-runtime";
 import { homelab } from "../src/homelab";
 import { loadModelOrExit, readConfig, readSecrets } from "../src/program";
@@ -53,6 +53,13 @@ export function modelOf(config: Record<string, unknown> = exampleConfig()): Home
   const result = validate(config);
   if (!result.ok) assert.fail(`expected a valid config, got:\n${result.problems.map((p) => `${p.path}: ${p.message}`).join("\n")}`);
   return result.model;
+}
+
+/** The model's tier of that name; a dataset on a tier the model lacks fails the test. */
+export function tierOf(model: Homelab, name: string): Tier {
+  const tier = model.tiers[name];
+  if (tier === undefined) assert.fail(`no tier '${name}' (tiers: ${Object.keys(model.tiers).join(", ")})`);
+  return tier;
 }
 
 /**

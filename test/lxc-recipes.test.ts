@@ -15,7 +15,7 @@ import type { Recipe } from "../components/lxc-service/types";
 import { datasetDirCommand } from "../components/tiered-storage/dataset-dir";
 import { hostPackagesCommand } from "../components/proxmox-host/host-packages";
 import { catalog, catalogApps, type Homelab, type Service } from "../config";
-import { exampleConfig, modelOf } from "./harness";
+import { exampleConfig, modelOf, tierOf } from "./harness";
 import { requireTool, run } from "./tools";
 
 /**
@@ -65,7 +65,7 @@ function allScripts(model: Homelab): [string, string][] {
   scripts.push(["secret-file", `#!/bin/sh\n${secretFileScript("/etc/homelab/db.env", "0600", "root:root")}\n`]);
   // On the host line the inner script is single-quoted on purpose: the container's sh expands it.
   scripts.push(["secret-file-host", `#!/bin/sh\n# shellcheck disable=SC2016\n${secretFileCommand(123, "/etc/homelab/db.env", "0600", "root:root")}\n`]);
-  for (const d of model.datasets) scripts.push([`dataset-${d.name}`, `#!/bin/sh\n${datasetDirCommand(d, model.tiers[d.tier])}\n`]);
+  for (const d of model.datasets) scripts.push([`dataset-${d.name}`, `#!/bin/sh\n${datasetDirCommand(d, tierOf(model, d.tier))}\n`]);
   scripts.push(["host-packages", `#!/bin/sh\n${hostPackagesCommand(["restic", "prometheus-node-exporter"])}\n`]);
   return scripts;
 }
@@ -163,7 +163,7 @@ test("containers are cattle, datasets are pets: for every catalog app every stat
         assert.ok(mount, `${s.name}: ${p} is not on a dataset`);
         assert.equal(mount.readOnly, false, `${s.name}: ${p} is on a read-only mount`);
         const dataset = model.datasets.find((d) => d.name === mount.dataset);
-        assert.ok(dataset && within(dataset.hostPath, model.tiers[dataset.tier].path), `${s.name}: ${p} lives on its tier`);
+        assert.ok(dataset && within(dataset.hostPath, tierOf(model, dataset.tier).path), `${s.name}: ${p} lives on its tier`);
       }
     }
   }

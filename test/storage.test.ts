@@ -55,7 +55,7 @@ test("every bind mount is inside its tier's path and owned on the host by the co
     for (const mp of c.inputs.mountPoints as { volume: string; path: string }[]) {
       const d = datasets.get(mp.volume);
       assert.ok(d, `${s.name}: ${mp.volume} is not a dataset`);
-      assert.ok(within(mp.volume, model.tiers[d.tier].path) && mp.volume !== model.tiers[d.tier].path, `${mp.volume} is inside the ${d.tier} tier`);
+      assert.ok(within(mp.volume, model.tiers[d.tier]?.path ?? "") && mp.volume !== model.tiers[d.tier]?.path, `${mp.volume} is inside the ${d.tier} tier`);
       assert.equal(s.unprivileged, true);
       assert.equal(d.hostUid, UNPRIVILEGED_ID_SHIFT + d.uid, `${d.name} uid`);
       assert.equal(d.hostGid, UNPRIVILEGED_ID_SHIFT + d.gid, `${d.name} gid`);
@@ -148,9 +148,9 @@ test("a tier declared mountPoint: false is a plain directory: it must exist, and
     // The model carries the opt-out from the stack file, default on.
     const config = exampleConfig();
     const tiers = (config["homelab:storage"] as { tiers: Record<string, Record<string, unknown>> }).tiers;
-    assert.equal(modelOf(config).tiers.raid.mountPoint, true);
+    assert.equal(modelOf(config).tiers.raid?.mountPoint, true);
     tiers.raid = { ...tiers.raid, mountPoint: false };
-    assert.equal(modelOf(config).tiers.raid.mountPoint, false);
+    assert.equal(modelOf(config).tiers.raid?.mountPoint, false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

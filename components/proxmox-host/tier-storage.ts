@@ -3,11 +3,11 @@ import { shellQuote } from "../shared/shell";
 import { tierCheckCommand } from "../shared/tier-check";
 
 /**
- * What Proxmox may keep on a tier's directory storage: container backups (vzdump) on the RAID tier,
- * templates, ISOs and snippets on the fast NVMe tier. Root disks stay on the root storage.
+ * What Proxmox may keep on a tier's directory storage: container backups (vzdump) on bulk tiers,
+ * templates, ISOs and snippets on fast tiers. Root disks stay on the root storage.
  */
-export function tierStorageContents(tier: Pick<Tier, "name">): string[] {
-  return tier.name === "raid" ? ["backup"] : ["iso", "snippets", "vztmpl"];
+export function tierStorageContents(tier: Pick<Tier, "class">): string[] {
+  return tier.class === "bulk" ? ["backup"] : ["iso", "snippets", "vztmpl"];
 }
 
 /** A sub-directory of the tier, so Proxmox's dump/ and template/ folders never mix with datasets. */

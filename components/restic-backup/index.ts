@@ -2,7 +2,7 @@ import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import * as b2 from "@pulumi/b2";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { Homelab, Service } from "../../config";
+import { defaultTier, type Homelab, type Service } from "../../config";
 import { sshConnection, type HostConnection } from "../shared/connection";
 import { contentHash } from "../shared/hash";
 import type { ContainerPlatform } from "../shared/platform";
@@ -20,7 +20,7 @@ export interface ResticBackupArgs {
   readonly settings: NonNullable<Homelab["backup"]>;
   /** Every dataset; those with `backup: true` are snapshotted from their host path. */
   readonly datasets: Homelab["datasets"];
-  /** The storage tiers; vzdump writes to the RAID tier's Proxmox storage. */
+  /** The storage tiers; vzdump writes to the default bulk tier's Proxmox storage. */
   readonly tiers: Homelab["tiers"];
   /** The Postgres server whose dump is streamed into the repository, if any. */
   readonly postgres: Service | undefined;
@@ -155,7 +155,7 @@ export class ResticBackup extends pulumi.ComponentResource {
           {
             resourceId: "homelab-vzdump",
             node: args.platform.proxmox.nodeName,
-            storage: args.tiers.raid.proxmoxStorage,
+            storage: defaultTier(args.tiers, "bulk")?.proxmoxStorage ?? "",
             schedule: settings.vzdump.schedule,
             vmids: args.services.map((s) => String(s.vmId)),
             mode: "snapshot",

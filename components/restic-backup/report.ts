@@ -1,4 +1,4 @@
-import type { Homelab } from "../../config";
+import { defaultTier, type Homelab } from "../../config";
 import { table, type ReportSection } from "../../src/plan-report";
 import { estimateMonthlyCost } from "./cost";
 import { JOBS } from "./layout";
@@ -44,7 +44,7 @@ export function backupReport(model: Homelab): ReportSection[] {
         ...when,
         `B2 keeps deleted (hidden) files ${settings.daysHiddenBeforeDelete} day(s), then the lifecycle rule removes them`,
         settings.vzdump.enabled
-          ? `vzdump: ${model.services.length} containers (root disks, not bind mounts) to ${model.tiers.raid.proxmoxStorage} on the raid tier, schedule '${settings.vzdump.schedule}', keep last ${settings.vzdump.keepLast}`
+          ? `vzdump: ${model.services.length} containers (root disks, not bind mounts) to ${defaultTier(model.tiers, "bulk")?.proxmoxStorage} on the ${defaultTier(model.tiers, "bulk")?.name} tier, schedule '${settings.vzdump.schedule}', keep last ${settings.vzdump.keepLast}`
           : "vzdump: off",
         "",
         `estimated B2 storage: at most ${cost.gib} GiB (${cost.tb.toFixed(2)} TB) at ${settings.pricePerTbMonthUsd} USD/TB-month = ${cost.usdPerMonth.toFixed(2)} USD/month`,

@@ -63,7 +63,7 @@ export function backupSources(datasets: readonly Dataset[], postgres: Service | 
       name: POSTGRES_DUMP_SOURCE,
       vmId: postgres.vmId,
       service: postgres.name,
-      tier: data[0]?.tier ?? "nvme",
+      tier: data[0]?.tier ?? "-",
       tag: `dump=${POSTGRES_DUMP_SOURCE}`,
       stdinFilename: DUMP_FILENAME,
       quotaGiB: data.reduce((sum, d) => sum + d.quotaGiB, 0),

@@ -7,7 +7,7 @@ import { tierCheckCommand } from "../shared/tier-check";
  * would otherwise fill the root disk), and only the top directory's owner and mode are set, never
  * recursively, so existing data is left as it is (unless the dataset opts into `adopt`). There is deliberately no counterpart that deletes.
  */
-export function datasetDirCommand(dataset: Dataset, tier: Tier): string {
+export function datasetDirCommand(dataset: Dataset, tier: Pick<Tier, "name" | "path" | "mountPoint">): string {
   const dir = shellQuote(dataset.hostPath);
   return `${datasetMarker(dataset)}\n${[
     "set -eu",

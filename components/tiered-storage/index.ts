@@ -6,7 +6,7 @@ import { sshConnection, type HostConnection } from "../shared/connection";
 import { datasetDirCommand } from "./dataset-dir";
 
 export interface TieredStorageArgs {
-  /** The NVMe and RAID tiers: mount point on the host and capacity. */
+  /** The tiers by name (e.g. nvme and raid): mount point on the host and capacity. */
   readonly tiers: Homelab["tiers"];
   /** Every dataset, shared and per-app; each becomes a directory on its tier. */
   readonly datasets: Homelab["datasets"];
@@ -28,7 +28,7 @@ export interface DatasetMount {
 }
 
 /**
- * Dataset directories on the NVMe and RAID tiers, owned by the ids the containers map to. The data is
+ * Dataset directories on the tiers, owned by the ids the containers map to. The data is
  * the homelab's pets: no resource here ever deletes a directory, not on replace, not on destroy.
  */
 export class TieredStorage extends pulumi.ComponentResource {
@@ -48,7 +48,9 @@ export class TieredStorage extends pulumi.ComponentResource {
   }
 
   private dataset(name: string, d: Dataset, args: TieredStorageArgs, connection: ReturnType<typeof sshConnection>): DatasetMount {
-    const script = datasetDirCommand(d, args.tiers[d.tier]);
+    const tier = args.tiers[d.tier];
+    if (tier === undefined) throw new Error(`dataset ${d.name} is on tier '${d.tier}', which is not among the tiers (${Object.keys(args.tiers).join(", ")})`);
+    const script = datasetDirCommand(d, tier);
     const dir = new command.remote.Command(
       `${name}-${d.name}`,
       // A changed owner or mode is applied in place (update), never by replacing the resource; and

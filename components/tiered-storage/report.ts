@@ -11,8 +11,13 @@ export function storageReport(model: Homelab): ReportSection[] {
     title: "Storage tiers",
     lines: table([
       ["tier", "path", "capacity GiB", "datasets GiB", "root disks GiB", "used GiB", "used", "headroom GiB"],
-      ...b.tiers.map((t) => [t.tier, model.tiers[t.tier].path, t.capacityGiB, t.datasetsGiB, t.rootDisksGiB, t.usedGiB, percent(t.usedGiB, t.capacityGiB), t.headroomGiB] as const),
-    ]),
+      ...b.tiers.map((t) => [t.tier, model.tiers[t.tier]?.path ?? "-", t.capacityGiB, t.datasetsGiB, t.rootDisksGiB, t.usedGiB, percent(t.usedGiB, t.capacityGiB), t.headroomGiB] as const),
+    ]).concat(
+      // Quotas are a plan budget on every tier; on a share nothing on this host can enforce them.
+      Object.values(model.tiers)
+        .filter((t) => t.kind !== "local")
+        .map((t) => `${t.name} is a ${t.kind} share mounted at ${t.path}: no quota is enforced on it from this host (no ZFS or filesystem quota); quotaGiB is a budget only, so set a share quota on the NAS`),
+    ),
   };
   const datasets: ReportSection = {
     title: "Datasets (never deleted by the program)",

@@ -1,4 +1,5 @@
 import type { Homelab, Problem } from "../model";
+import { defaultTier } from "../tiers";
 import { isB2BucketName } from "../names";
 
 /** The source name the Postgres dump is reported under (metrics label, plan report). */
@@ -23,8 +24,11 @@ export function checkBackup(model: Homelab): Problem[] {
     // restic forget with no keep policy keeps everything, so an all-zero retention never prunes.
     problems.push({ path: "homelab:backup.retention", message: "keeps no snapshot at all; set at least one of daily, weekly, monthly, yearly above 0" });
   }
-  if (backup.vzdump.enabled && !model.tiers.raid.proxmoxStorage) {
-    problems.push({ path: "homelab:storage.tiers.raid.proxmoxStorage", message: "vzdump needs a Proxmox storage on the RAID tier" });
+  if (backup.vzdump.enabled && defaultTier(model.tiers, "bulk") === undefined) {
+    problems.push({
+      path: "homelab:storage.tiers",
+      message: `vzdump writes to the default bulk tier, but there is none (tiers: ${Object.values(model.tiers).map((t) => `${t.name} (${t.class})`).join(", ")}); add a tier with class: bulk (or mark one default: true), or set homelab:backup.vzdump.enabled: false`,
+    });
   }
   const backedUp = model.datasets.filter((d) => d.backup);
   if (backedUp.length === 0 && !model.postgres.enabled) {

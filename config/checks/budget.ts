@@ -1,4 +1,5 @@
 import type { Homelab, Problem } from "../model";
+import { defaultTier } from "../tiers";
 import type { TierName } from "../schema";
 
 export interface TierBudget {
@@ -23,11 +24,12 @@ export function budgets(model: Homelab): Budgets {
   const containersMiB = model.services.reduce((sum, s) => sum + s.memoryMiB, 0);
   const availableMiB = model.proxmox.ramMiB - model.proxmox.reservedRamMiB;
   const rootDisks = model.services.reduce((sum, s) => sum + s.diskGiB, 0);
-  const tiers = (["nvme", "raid"] as const).map((tier): TierBudget => {
+  // Root disks are counted on the default fast tier, where the root storage is on a typical host.
+  const fast = defaultTier(model.tiers, "fast")?.name;
+  const tiers = Object.values(model.tiers).map(({ name: tier, capacityGiB }): TierBudget => {
     const datasetsGiB = model.datasets.filter((d) => d.tier === tier).reduce((sum, d) => sum + d.quotaGiB, 0);
-    const rootDisksGiB = tier === "nvme" ? rootDisks : 0;
+    const rootDisksGiB = tier === fast ? rootDisks : 0;
     const usedGiB = datasetsGiB + rootDisksGiB;
-    const capacityGiB = model.tiers[tier].capacityGiB;
     return { tier, capacityGiB, datasetsGiB, rootDisksGiB, usedGiB, headroomGiB: capacityGiB - usedGiB };
   });
   return {

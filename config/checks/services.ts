@@ -85,9 +85,13 @@ export function checkServices(model: Homelab, rawServiceEntries: Readonly<Record
 /** Tiers are separate disks and datasets separate directories: none may lie inside another. */
 export function checkDatasetLayout(model: Homelab): Problem[] {
   const problems: Problem[] = [];
-  const { nvme, raid } = model.tiers;
-  if (within(nvme.path, raid.path) || within(raid.path, nvme.path)) {
-    problems.push({ path: "homelab:storage.tiers.raid.path", message: `${raid.path} and the nvme tier's ${nvme.path} overlap; each tier is its own disk` });
+  const tiers = Object.values(model.tiers);
+  for (const [i, a] of tiers.entries()) {
+    for (const b of tiers.slice(i + 1)) {
+      if (within(a.path, b.path) || within(b.path, a.path)) {
+        problems.push({ path: `homelab:storage.tiers.${b.name}.path`, message: `${b.path} and the ${a.name} tier's ${a.path} overlap; each tier is its own disk` });
+      }
+    }
   }
   const sorted = [...model.datasets].sort((a, b) => codePointOrder(a.hostPath, b.hostPath));
   for (const inner of sorted) {

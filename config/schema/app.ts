@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, dnsLabel, exposure, pgIdentifier, port, tierName } from "./common";
+import { absolutePath, dnsLabel, exposure, pgIdentifier, port, tierRef } from "./common";
 import { datasetContent } from "./storage";
 
 /** What part the service plays; infrastructure roles are wired by their components. */
@@ -8,7 +8,8 @@ export type ServiceRole = z.infer<typeof serviceRole>;
 
 /** A dataset the app owns, created as `<service>-<key>` and mounted at `path`. */
 export const ownDatasetSchema = z.strictObject({
-  tier: tierName,
+  /** A tier's name, or fast/bulk for that class's default tier. */
+  tier: tierRef,
   /** Mount point inside the container. */
   path: absolutePath,
   quotaGiB: z.number().int().min(1),

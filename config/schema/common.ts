@@ -36,9 +36,19 @@ export const proxmoxCalendar = calendarEvent(checkProxmoxCalendar, "a Proxmox ca
 /** A SHA-256 checksum as `sha256sum` prints it. */
 export const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: "must be a SHA-256 checksum: 64 lower-case hex characters" });
 export const port = z.number().int().min(1).max(65535);
-/** Storage tiers of the host: NVMe for hot data, RAID for bulk data. */
-export const tierName = z.enum(["nvme", "raid"]);
-export type TierName = z.infer<typeof tierName>;
+/** What a tier is for: fast (NVMe, SSD) for hot data and databases, bulk (RAID, NAS) for large data. */
+export const tierClass = z.enum(["fast", "bulk"]);
+export type TierClass = z.infer<typeof tierClass>;
+/** Why a key of homelab:storage.tiers cannot name a tier (nvme, raid, ssd, nas, ...), or undefined. */
+export function tierNameProblem(name: string): string | undefined {
+  if ((tierClass.options as readonly string[]).includes(name)) {
+    return "fast and bulk are tier classes, not tier names: name the tier for its disk (nvme, ssd, raid, nas) and set class: fast or bulk";
+  }
+  return isDnsLabel(name) ? undefined : `tier names must be DNS labels (1-63 of a-z, 0-9 and inner hyphens), got '${name}': rename it, e.g. nas`;
+}
+export type TierName = string;
+/** Where a dataset lives: a tier's name, or a class for that class's default tier (the catalog says fast or bulk). */
+export const tierRef = dnsLabel;
 /** Who may reach a route: anyone, only identities allowed by Cloudflare Access, or only the LAN. */
 export const exposure = z.enum(["public", "protected", "lan"]);
 export type Exposure = z.infer<typeof exposure>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, relativePath, tierName } from "./common";
+import { absolutePath, relativePath, tierClass, tierNameProblem, tierRef } from "./common";
 
 /** What a dataset holds decides its tier default, whether it is backed up and how. */
 export const datasetContent = z.enum(["state", "database", "media", "photos", "documents", "cache", "downloads", "metrics"]);
@@ -8,7 +8,17 @@ export type DatasetContent = z.infer<typeof datasetContent>;
 /** Contents that hold data an operator cannot recreate; they are backed up unless the stack file says not. */
 export const IRREPLACEABLE: readonly DatasetContent[] = ["state", "photos", "documents", "media"];
 
+/** A tier is a local disk, or a network share that the host mounts itself (the program does not mount it). */
+export const tierKind = z.enum(["local", "nfs", "cifs"]);
+export type TierKind = z.infer<typeof tierKind>;
+
 export const tierSchema = z.strictObject({
+  /** fast or bulk: the catalog's datasets ask for a class, and get that class's default tier. */
+  class: tierClass,
+  /** The tier a dataset asking for this class gets, when several tiers share the class. */
+  default: z.boolean().default(false),
+  /** local (defaults), or nfs/cifs for a share mounted on the host: no quotas enforced, no databases. */
+  kind: tierKind.default("local"),
   /** Mount point of the tier on the host, e.g. /mnt/nvme. */
   path: absolutePath,
   /** Usable capacity in GiB; dataset quotas must fit in it. */
@@ -24,7 +34,8 @@ export const tierSchema = z.strictObject({
 
 /** A dataset: a directory on a tier that reaches containers as a bind mount. */
 export const datasetSchema = z.strictObject({
-  tier: tierName,
+  /** A tier's name, or fast/bulk for that class's default tier. */
+  tier: tierRef,
   /** Path below the tier's mount point. Defaults to the dataset's name. */
   path: relativePath.optional(),
   /** Planned size in GiB, counted against the tier's capacity. */
@@ -49,7 +60,14 @@ export const datasetSchema = z.strictObject({
 });
 
 export const storageSchema = z.strictObject({
-  tiers: z.strictObject({ nvme: tierSchema, raid: tierSchema }),
+  /** The host's tiers by name, e.g. nvme (fast) and raid (bulk). */
+  tiers: z.record(z.string(), tierSchema).superRefine((tiers, ctx) => {
+    if (Object.keys(tiers).length === 0) ctx.addIssue({ code: "custom", message: "declare at least one tier, e.g. nvme: { class: fast, path: /mnt/nvme, ... }" });
+    for (const name of Object.keys(tiers)) {
+      const message = tierNameProblem(name);
+      if (message) ctx.addIssue({ code: "custom", path: [name], message });
+    }
+  }),
   /** Datasets shared between services (media, downloads); per-app datasets come from the catalog. */
   datasets: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, { message: "dataset names are lower-case letters, digits and hyphens" }), datasetSchema).default({}),
 });
