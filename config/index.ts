@@ -1,5 +1,5 @@
 export { catalog, catalogApps } from "./catalog";
-export { budgets, type Budgets, type TierBudget } from "./checks/budget";
+export { budgets, datasetNodes, failoverTargets, nodeBudgets, type Budgets, type NodeBudget, type TierBudget } from "./checks/budget";
 export { connectionBudget, MIB_PER_CONNECTION, type ConnectionBudget } from "./checks/postgres";
 export { majorOf, upgradeWarnings } from "./checks/upgrades";
 export { unverifiedDownloadWarnings } from "./checks/downloads";

@@ -1,4 +1,5 @@
 import { checkBudgets } from "./checks/budget";
+import { checkHa } from "./checks/ha";
 import { checkNetwork } from "./checks/network";
 import { checkBackup } from "./checks/backup";
 import { checkIngress } from "./checks/ingress";
@@ -41,6 +42,7 @@ export function loadHomelab(input: LoadInput): LoadResult {
     ...checkServices(model, complete.services),
     ...checkUpgrades(model),
     ...checkBudgets(model),
+    ...checkHa(model),
     ...checkSingleRoles(model),
     ...checkRolesSwitchedOff(model),
     ...checkPostgres(model),

@@ -15,6 +15,23 @@ export interface Tier {
   readonly proxmoxStorage: string;
   /** A mounted filesystem (checked with `mountpoint -q`), or a plain directory when false. */
   readonly mountPoint: boolean;
+  /** Mounted at the same path on every node of a cluster (NFS, CIFS, CephFS); otherwise each node has its own. */
+  readonly shared: boolean;
+}
+
+/** A Proxmox node: the single host, or one node of a cluster. */
+export interface ClusterNode {
+  readonly name: string;
+  readonly sshAddress: string;
+  readonly sshPort: number;
+  readonly ramMiB: number;
+  readonly reservedRamMiB: number;
+  readonly cores: number;
+  /** Every tier reachable on the node: its own node-local tiers and the shared ones. */
+  readonly tiers: readonly TierName[];
+  readonly devices: readonly string[];
+  /** Config path of its declaration (`homelab:proxmox.nodes.<name>`, or `homelab:proxmox` for the single host). */
+  readonly configPath: string;
 }
 
 export interface Dataset {
@@ -132,6 +149,12 @@ export interface Service {
   readonly setupDone: boolean;
   /** Config path of the service entry, e.g. `homelab:services.immich`. */
   readonly configPath: string;
+  /** The node it runs on. */
+  readonly node: string;
+  /** Why it runs there: the stack file's `node:`, a passed-through device, its node-local data, or the bin-packing. */
+  readonly placedBy: "stack file" | "device" | "data" | "packing" | "single node";
+  /** The HA manager restarts it elsewhere when its node fails (`ha: true`, allowed only when its data can follow). */
+  readonly ha: boolean;
 }
 
 export interface Network {
@@ -152,6 +175,10 @@ export interface Homelab {
   readonly domain: string;
   readonly allowDataLoss: boolean;
   readonly proxmox: Sections["proxmox"];
+  /** The nodes: the single host, or the cluster's nodes in the stack file's order. */
+  readonly nodes: readonly ClusterNode[];
+  /** `homelab:proxmox.nodes` is declared: budgets, placement and HA are per node. */
+  readonly clustered: boolean;
   readonly network: Network;
   /** Every tier by name, in the stack file's order. */
   readonly tiers: Readonly<Record<TierName, Tier>>;

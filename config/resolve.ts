@@ -6,6 +6,7 @@ import { INSTALL_METHODS_HELP, resolveInstall } from "./install";
 import { parseCidr } from "./net";
 import type { Repository } from "./repository";
 import { codePointOrder } from "./order";
+import { placeServices, resolveNodes } from "./placement";
 import { classDefaults, networkTierProblems, resolveTierRef, resolveTiers } from "./tiers";
 import { configPath, zodProblems } from "./zod-problems";
 import {
@@ -19,7 +20,7 @@ import {
 } from "./schema";
 
 /** Keys of a service entry that place the service rather than override its app. */
-const PLACEMENT_KEYS = new Set(["app", "vmId", "ip", "hostname", "subdomain"]);
+const PLACEMENT_KEYS = new Set(["app", "vmId", "ip", "hostname", "subdomain", "node", "ha"]);
 
 /** Host uid/gid shift of unprivileged containers: uid 0..65535 inside is 100000..165535 outside. */
 export const UNPRIVILEGED_ID_SHIFT = 100000;
@@ -178,7 +179,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], default
     .sort((a, b) => codePointOrder(a.name, b.name));
 }
 
-function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMap<string, Dataset>, repository: Repository, problems: Problem[]): Service {
+function buildService(sections: Sections, app: ResolvedApp, datasets: ReadonlyMap<string, Dataset>, repository: Repository, problems: Problem[]): Omit<Service, "node" | "placedBy" | "ha"> {
   const { name, spec, entry } = app;
   const domain = sections.domain;
   const mounts: Mount[] = [];
@@ -256,10 +257,16 @@ export function resolveModel(sections: Sections, problems: Problem[], repository
   if (!cidr) {
     problems.push({ path: configPath(["network", "cidr"]), message: `'${sections.network.cidr}' must be a network in CIDR form like 192.168.1.0/24 (prefix 8-30, host bits zero)` });
   }
+  const tiers = resolveTiers(sections.storage.tiers, defaults);
+  const nodes = resolveNodes(sections.proxmox, tiers, problems);
+  const clustered = sections.proxmox.nodes !== undefined;
+  const unplaced = apps.map((a) => buildService(sections, a, byName, repository, problems));
   return {
     domain: sections.domain,
     allowDataLoss: sections.allowDataLoss,
     proxmox: sections.proxmox,
+    nodes,
+    clustered,
     network: {
       bridge: sections.network.bridge,
       cidr: cidr ?? { network: 0, prefix: 32 },
@@ -271,9 +278,9 @@ export function resolveModel(sections: Sections, problems: Problem[], repository
       operatorCidrs: sections.network.operatorCidrs ?? sections.network.adminCidrs ?? [sections.network.cidr],
       datacenterFirewall: sections.network.datacenterFirewall,
     },
-    tiers: resolveTiers(sections.storage.tiers, defaults),
+    tiers,
     datasets,
-    services: apps.map((a) => buildService(sections, a, byName, repository, problems)),
+    services: placeServices(unplaced, sections.services, nodes, datasets, tiers, clustered, problems),
     postgres: sections.postgres,
     ingress: sections.ingress,
     backup: sections.backup,

@@ -29,7 +29,7 @@ export function classDefaults(tiers: TierSpecs, problems: Problem[]): Readonly<R
 
 /** The model's tiers, each knowing whether it is its class's default. */
 export function resolveTiers(tiers: TierSpecs, defaults: Readonly<Record<TierClass, TierName | undefined>>): Record<TierName, Tier> {
-  return Object.fromEntries(Object.entries(tiers).map(([name, t]) => [name, { name, ...t, default: defaults[t.class] === name }]));
+  return Object.fromEntries(Object.entries(tiers).map(([name, t]) => [name, { name, ...t, default: defaults[t.class] === name, shared: t.shared ?? t.kind !== "local" }]));
 }
 
 /**

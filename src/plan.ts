@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { budgets, ConfigError, loadHomelab, type Homelab } from "../config";
+import { budgets, ConfigError, loadHomelab, nodeBudgets, type Homelab } from "../config";
 import { mermaidMarkdown } from "./diagram";
 import { installMocks, runStack, urnName, type RecordedResource } from "./mock-runtime";
-import { budgetSection, resourceSection, type ReportSection } from "./plan-report";
+import { budgetSection, clusterSections, resourceSection, type ReportSection } from "./plan-report";
 import { homelab } from "./homelab";
 import { readConfig, readSecrets } from "./program";
 import { componentReports } from "./reports";
@@ -112,12 +112,13 @@ async function main(): Promise<void> {
       stackFile: options.stackFile,
       resources: result.resources.map((r) => jsonResource(r, names)),
       budgets: budgets(model),
+      ...(model.clustered ? { nodes: nodeBudgets(model), placement: Object.fromEntries(model.services.map((s) => [s.name, { node: s.node, placedBy: s.placedBy, ha: s.ha }])) } : {}),
       reports: componentReports(model),
     };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return;
   }
-  const sections: ReportSection[] = [resourceSection(result.resources), budgetSection(model), ...componentReports(model)];
+  const sections: ReportSection[] = [resourceSection(result.resources), ...(model.clustered ? clusterSections(model) : [budgetSection(model)]), ...componentReports(model)];
   const out: string[] = [`Plan for ${model.domain} from ${options.stackFile} (offline, under mocks; nothing was changed)`, ""];
   for (const s of sections) out.push(`== ${s.title}`, ...s.lines, "");
   process.stdout.write(out.join("\n"));

@@ -24,7 +24,8 @@ export function createProviders(model: Homelab, secrets: HomelabSecrets): Provid
       agent: false,
       username: "root",
       privateKey: secrets.hostSshPrivateKey,
-      nodes: [{ name: proxmox.nodeName, address: proxmox.sshAddress, port: proxmox.sshPort }],
+      // One entry per node: files and bind mounts go to the node a container runs on.
+      nodes: model.nodes.map((n) => ({ name: n.name, address: n.sshAddress, port: n.sshPort })),
     },
   });
   const cloudflareProvider = model.ingress?.enabled

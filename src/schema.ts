@@ -16,6 +16,8 @@ const serviceEntryForEditors = appSpecSchema.partial().extend({
   hostname: z.string().optional().describe("Container hostname; defaults to the service name"),
   subdomain: z.string().optional().describe("Subdomain of the web route; defaults to the service name"),
   database: z.union([databaseSchema.partial(), z.literal(false)]).optional(),
+  node: z.string().optional().describe("On a cluster: the node the service runs on; left out, the plan places it"),
+  ha: z.boolean().optional().describe("On a cluster: the HA manager restarts the service on another node when its node fails"),
 });
 
 export function stackJsonSchema(): Record<string, unknown> {

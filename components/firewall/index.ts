@@ -34,11 +34,13 @@ export class HomelabFirewall extends pulumi.ComponentResource {
     for (const g of matrix.guests) {
       const container = args.containers[g.service];
       if (!container) throw new Error(`the firewall has rules for '${g.service}', which has no container; the composition and deployedServices disagree`);
-      const rules = new proxmoxve.firewall.RulesLegacy(`${name}-${g.service}-rules`, { nodeName, containerId: g.vmId, rules: proxmoxRules(g.flows) }, { ...child, dependsOn: [container] });
+      // A container's firewall lives on the node it runs on.
+      const guestNode = model.services.find((s) => s.name === g.service)?.node ?? nodeName;
+      const rules = new proxmoxve.firewall.RulesLegacy(`${name}-${g.service}-rules`, { nodeName: guestNode, containerId: g.vmId, rules: proxmoxRules(g.flows) }, { ...child, dependsOn: [container] });
       const options = new proxmoxve.firewall.OptionsLegacy(
         `${name}-${g.service}-options`,
         {
-          nodeName,
+          nodeName: guestNode,
           containerId: g.vmId,
           enabled: true,
           ...GUEST_POLICY,

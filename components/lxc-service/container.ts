@@ -28,7 +28,7 @@ export function containerArgs(s: Service, platform: ContainerPlatform): proxmoxv
   const prefix = platform.network.cidr.prefix;
   const features = containerFeatures(s);
   return {
-    nodeName: platform.proxmox.nodeName,
+    nodeName: s.node,
     vmId: s.vmId,
     description: containerDescription(s),
     // Stated explicitly: the provider's default is privileged.

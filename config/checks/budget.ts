@@ -45,6 +45,7 @@ export function budgets(model: Homelab): Budgets {
 
 /** The host's RAM, cores and tiers must hold what the stack file asks for. */
 export function checkBudgets(model: Homelab): Problem[] {
+  if (model.clustered) return checkNodeBudgets(model);
   const problems: Problem[] = [];
   const b = budgets(model);
   if (b.ram.availableMiB <= 0) {
@@ -65,6 +66,108 @@ export function checkBudgets(model: Homelab): Problem[] {
         message: `datasets (${t.datasetsGiB} GiB)${t.rootDisksGiB ? ` and container root disks (${t.rootDisksGiB} GiB)` : ""} need ${t.usedGiB} GiB but the ${t.tier} tier has ${t.capacityGiB} GiB`,
       });
     }
+  }
+  return problems;
+}
+
+export interface NodeBudget {
+  readonly node: string;
+  readonly services: readonly string[];
+  readonly ram: { readonly hostMiB: number; readonly reservedMiB: number; readonly availableMiB: number; readonly containersMiB: number; readonly headroomMiB: number };
+  readonly cores: { readonly host: number; readonly allocated: number; readonly largest: number };
+  /** The node's own node-local tiers. */
+  readonly tiers: readonly TierBudget[];
+  /** Memory of the HA services that move here when another node fails, by failed node. */
+  readonly absorbsMiB: Readonly<Record<string, number>>;
+}
+
+/** Where a node-local dataset is: the node of the first service (in the stack file's order) that mounts it. */
+export function datasetNodes(model: Homelab): ReadonlyMap<string, string> {
+  const at = new Map<string, string>();
+  for (const s of model.services) for (const m of s.mounts) if (!at.has(m.dataset)) at.set(m.dataset, s.node);
+  return at;
+}
+
+/**
+ * The node an HA service restarts on when its node fails: the other node with the most RAM left
+ * after what already moved there (then the first in the stack file's order).
+ */
+export function failoverTargets(model: Homelab, failed: string): ReadonlyMap<string, string> {
+  const b = new Map(model.nodes.map((n) => [n.name, n.ramMiB - n.reservedRamMiB - model.services.filter((s) => s.node === n.name).reduce((sum, s) => sum + s.memoryMiB, 0)]));
+  const targets = new Map<string, string>();
+  const moving = model.services.filter((s) => s.ha && s.node === failed).sort((x, y) => y.memoryMiB - x.memoryMiB || (x.name < y.name ? -1 : 1));
+  for (const s of moving) {
+    const to = model.nodes.filter((n) => n.name !== failed).reduce<string | undefined>((acc, n) => (acc === undefined || (b.get(n.name) ?? 0) > (b.get(acc) ?? 0) ? n.name : acc), undefined);
+    if (to === undefined) continue;
+    targets.set(s.name, to);
+    b.set(to, (b.get(to) ?? 0) - s.memoryMiB);
+  }
+  return targets;
+}
+
+/** Each node's budget on a cluster: what is placed on it against what it has, and what it absorbs on a failover. */
+export function nodeBudgets(model: Homelab): NodeBudget[] {
+  const at = datasetNodes(model);
+  const fast = defaultTier(model.tiers, "fast")?.name;
+  const absorbs = new Map<string, Record<string, number>>(model.nodes.map((n) => [n.name, {}]));
+  for (const failed of model.nodes) {
+    for (const [service, to] of failoverTargets(model, failed.name)) {
+      const row = absorbs.get(to) ?? {};
+      row[failed.name] = (row[failed.name] ?? 0) + (model.services.find((s) => s.name === service)?.memoryMiB ?? 0);
+      absorbs.set(to, row);
+    }
+  }
+  return model.nodes.map((node): NodeBudget => {
+    const here = model.services.filter((s) => s.node === node.name);
+    const containersMiB = here.reduce((sum, s) => sum + s.memoryMiB, 0);
+    const availableMiB = node.ramMiB - node.reservedRamMiB;
+    const tiers = node.tiers
+      .map((name) => model.tiers[name])
+      .filter((t) => t !== undefined && !t.shared)
+      .map((t): TierBudget => {
+        const datasetsGiB = model.datasets.filter((d) => d.tier === t?.name && at.get(d.name) === node.name).reduce((sum, d) => sum + d.quotaGiB, 0);
+        const rootDisksGiB = t?.name === fast ? here.reduce((sum, s) => sum + s.diskGiB, 0) : 0;
+        const capacityGiB = t?.capacityGiB ?? 0;
+        return { tier: t?.name ?? "", capacityGiB, datasetsGiB, rootDisksGiB, usedGiB: datasetsGiB + rootDisksGiB, headroomGiB: capacityGiB - datasetsGiB - rootDisksGiB };
+      });
+    return {
+      node: node.name,
+      services: here.map((s) => s.name),
+      ram: { hostMiB: node.ramMiB, reservedMiB: node.reservedRamMiB, availableMiB, containersMiB, headroomMiB: availableMiB - containersMiB },
+      cores: { host: node.cores, allocated: here.reduce((sum, s) => sum + s.cores, 0), largest: Math.max(0, ...here.map((s) => s.cores)) },
+      tiers,
+      absorbsMiB: absorbs.get(node.name) ?? {},
+    };
+  });
+}
+
+/** On a cluster, each node holds what is placed on it; shared tiers hold every dataset on them, counted once. */
+function checkNodeBudgets(model: Homelab): Problem[] {
+  const problems: Problem[] = [];
+  const byName = new Map(model.nodes.map((n) => [n.name, n]));
+  for (const b of nodeBudgets(model)) {
+    const path = byName.get(b.node)?.configPath ?? "homelab:proxmox.nodes";
+    if (b.ram.availableMiB <= 0) {
+      problems.push({ path: `${path}.reservedRamMiB`, message: `${b.ram.reservedMiB} MiB reserve leaves nothing of ${b.ram.hostMiB} MiB for containers` });
+    } else if (b.ram.headroomMiB < 0) {
+      problems.push({
+        path: `${path}.ramMiB`,
+        message: `containers placed on node ${b.node} (${b.services.join(", ")}) ask for ${b.ram.containersMiB} MiB but it has ${b.ram.availableMiB} MiB (${b.ram.hostMiB} MiB RAM minus ${b.ram.reservedMiB} MiB reserved); over by ${-b.ram.headroomMiB} MiB: move a service with node: or add RAM`,
+      });
+    }
+    for (const s of model.services.filter((x) => x.node === b.node && x.cores > b.cores.host)) {
+      problems.push({ path: `${s.configPath}.cores`, message: `${s.cores} cores is more than node ${b.node}'s ${b.cores.host}` });
+    }
+    for (const t of b.tiers.filter((x) => x.headroomGiB < 0)) {
+      problems.push({
+        path: `homelab:storage.tiers.${t.tier}.capacityGiB`,
+        message: `on node ${b.node}, datasets (${t.datasetsGiB} GiB)${t.rootDisksGiB ? ` and container root disks (${t.rootDisksGiB} GiB)` : ""} need ${t.usedGiB} GiB but the ${t.tier} tier has ${t.capacityGiB} GiB`,
+      });
+    }
+  }
+  for (const t of Object.values(model.tiers).filter((x) => x.shared)) {
+    const usedGiB = model.datasets.filter((d) => d.tier === t.name).reduce((sum, d) => sum + d.quotaGiB, 0);
+    if (usedGiB > t.capacityGiB) problems.push({ path: `homelab:storage.tiers.${t.name}.capacityGiB`, message: `datasets need ${usedGiB} GiB but the shared ${t.name} tier has ${t.capacityGiB} GiB` });
   }
   return problems;
 }

@@ -201,5 +201,9 @@ export const serviceEntrySchema = z.looseObject({
   subdomain: z.string().optional(),
   /** Set false to keep the app's database out (e.g. an app that uses SQLite instead). */
   database: z.unknown().optional(),
+  /** On a cluster: the node the service runs on. Left out, the plan places it (see README, "Cluster"). */
+  node: z.string().optional(),
+  /** On a cluster: let the HA manager restart the service on another node when its node fails. */
+  ha: z.boolean().optional(),
 });
 export const servicesSchema = z.record(z.string(), serviceEntrySchema);

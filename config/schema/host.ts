@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, ipv4 } from "./common";
+import { absolutePath, dnsLabel, ipv4 } from "./common";
 
 /** An LXC template pinned by checksum, downloaded once onto the host. */
 export const templateSchema = z.strictObject({
@@ -12,6 +12,24 @@ export const templateSchema = z.strictObject({
   checksumAlgorithm: z.enum(["sha256", "sha512"]).default("sha512"),
   /** Proxmox OS type of the template. Defaults to debian. */
   osType: z.enum(["debian", "ubuntu", "alpine"]).default("debian"),
+});
+
+/** One node of a Proxmox VE cluster: what it has, for placement and its own budget. */
+export const nodeSchema = z.strictObject({
+  /** SSH address of the node for provisioning. */
+  sshAddress: ipv4,
+  /** SSH port of the node. Defaults to 22. */
+  sshPort: z.number().int().min(1).max(65535).default(22),
+  /** Physical RAM of the node in MiB. */
+  ramMiB: z.number().int().min(2048),
+  /** RAM kept for the node itself in MiB. Defaults to 4096 MiB. */
+  reservedRamMiB: z.number().int().min(512).default(4096),
+  /** Physical CPU threads of the node. */
+  cores: z.number().int().min(1),
+  /** The node-local tiers this node has (shared tiers are on every node). */
+  tiers: z.array(dnsLabel).default([]),
+  /** Devices this node can pass through, e.g. /dev/dri/renderD128; a service asking for one is placed here. */
+  devices: z.array(absolutePath).default([]),
 });
 
 export const proxmoxSchema = z.strictObject({
@@ -46,10 +64,20 @@ export const proxmoxSchema = z.strictObject({
   parallelCreates: z.number().int().min(1).max(8).default(2),
   /** Proxmox storage that holds container root disks (on the NVMe). Defaults to `local-lvm`. */
   rootStorage: z.string().regex(/^[a-z][a-z0-9-]*$/).default("local-lvm"),
+  /**
+   * What kind of storage rootStorage is, on a cluster: an HA container restarts on another node only when
+   * its root disk is there, on shared storage or replicated from a ZFS pool (zfspool). Defaults to lvmthin.
+   */
+  rootStorageType: z.enum(["lvmthin", "zfspool", "shared"]).default("lvmthin"),
   /** Proxmox storage that holds templates. Defaults to `local`. */
   templateStorage: z.string().regex(/^[a-z][a-z0-9-]*$/).default("local"),
   /** LXC templates by key; services pick one with `template`. */
   templates: z.record(dnsLabel, templateSchema).refine((t) => Object.keys(t).length > 0, { message: "must declare at least one template" }),
+  /**
+   * The nodes of a Proxmox VE cluster by name. Left out, the host above is the only node and
+   * `nodeName`, `ramMiB`, `cores` and `reservedRamMiB` describe it.
+   */
+  nodes: z.record(dnsLabel, nodeSchema).optional(),
   /** Public SSH keys put into every container's root account. */
   sshPublicKeys: z.array(z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256) [A-Za-z0-9+\/=]+( .*)?$/, { message: "must be an OpenSSH public key" })).min(1),
 });

@@ -30,6 +30,11 @@ export const tierSchema = z.strictObject({
    * mounted, so an unmounted disk never fills the root disk. Set false for a plain directory. Defaults to true.
    */
   mountPoint: z.boolean().default(true),
+  /**
+   * On a cluster: the tier is mounted at the same path on every node (NFS, CIFS, CephFS), so a service
+   * using it may run on any node. Defaults to true for nfs and cifs, false for local.
+   */
+  shared: z.boolean().optional(),
 });
 
 /** A dataset: a directory on a tier that reaches containers as a bind mount. */
