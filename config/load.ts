@@ -1,5 +1,5 @@
 import { checkBudgets } from "./checks/budget";
-import { checkHa } from "./checks/ha";
+import { checkHa, checkHaRules } from "./checks/ha";
 import { checkNetwork } from "./checks/network";
 import { checkBackup } from "./checks/backup";
 import { checkIngress } from "./checks/ingress";
@@ -43,6 +43,7 @@ export function loadHomelab(input: LoadInput): LoadResult {
     ...checkUpgrades(model),
     ...checkBudgets(model),
     ...checkHa(model),
+    ...checkHaRules(model),
     ...checkSingleRoles(model),
     ...checkRolesSwitchedOff(model),
     ...checkPostgres(model),

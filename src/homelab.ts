@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Homelab, Service } from "../config";
+import { datasetNodes, type Homelab, type Service } from "../config";
+import { ClusterHa } from "../components/cluster-ha";
 import { HomelabFirewall } from "../components/firewall";
 import { LxcService } from "../components/lxc-service";
 import { MonitoringStack } from "../components/monitoring-stack";
@@ -35,21 +36,28 @@ const byName = (model: Homelab, name: string): Service => {
  */
 export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs {
   const providers = createProviders(model, secrets);
-  const connection: HostConnection = { host: model.proxmox.sshAddress, port: model.proxmox.sshPort, user: "root", privateKey: secrets.hostSshPrivateKey };
+  const connections: Record<string, HostConnection> = Object.fromEntries(
+    model.nodes.map((n) => [n.name, { host: n.sshAddress, port: n.sshPort, user: "root", privateKey: secrets.hostSshPrivateKey }]),
+  );
+  // The node the API endpoint is on: the single host, or where cluster-wide work is done from.
+  const connection: HostConnection = connections[model.proxmox.nodeName] ?? { host: model.proxmox.sshAddress, port: model.proxmox.sshPort, user: "root", privateKey: secrets.hostSshPrivateKey };
+  const connectionOf = (node: string | undefined): HostConnection => (node !== undefined ? connections[node] : undefined) ?? connection;
   const provider = { provider: providers.proxmox };
 
   // Host packages follow from what is turned on: restic for backups, the node exporter for monitoring.
   // sqlite3 takes the online copies of the apps' live SQLite databases before restic snapshots them.
   const liveSqlite = model.datasets.some((d) => d.backup && d.sqlite.length > 0);
   const hostPackages = [...(model.backup?.enabled ? ["restic", ...(liveSqlite ? ["sqlite3"] : [])] : []), ...(model.monitoring.enabled ? ["prometheus-node-exporter"] : [])];
-  const host = new ProxmoxHost("pve", { proxmox: model.proxmox, tiers: model.tiers, connection, hostPackages }, provider);
-  const storage = new TieredStorage("storage", { tiers: model.tiers, datasets: model.datasets, connection, allowDataLoss: model.allowDataLoss }, provider);
+  const host = new ProxmoxHost("pve", { proxmox: model.proxmox, tiers: model.tiers, nodes: model.nodes, clustered: model.clustered, connections, hostPackages }, provider);
+  const holders = datasetNodes(model);
+  const storage = new TieredStorage("storage", { tiers: model.tiers, datasets: model.datasets, connectionOf: (d) => connectionOf(holders.get(d.name)), allowDataLoss: model.allowDataLoss }, provider);
   const platform: ContainerPlatform = {
     domain: model.domain,
     network: model.network,
     proxmox: model.proxmox,
-    templateIds: host.templateIds,
+    templateIds: host.templateIds[model.proxmox.nodeName] ?? {},
     connection,
+    nodes: Object.fromEntries(model.nodes.map((n) => [n.name, { connection: connectionOf(n.name), templateIds: host.templateIds[n.name] ?? {} }])),
     lanes: new CreationLanes(model.proxmox.parallelCreates),
     provider: providers.proxmox,
     allowDataLoss: model.allowDataLoss,
@@ -108,6 +116,11 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
     }, provider);
     containers[s.name] = app.container;
     if (app.admin) adminPasswords[s.name] = app.admin.password;
+  }
+
+  // On a cluster, the HA manager restarts the services whose data can follow them on another node.
+  if (model.clustered && (model.services.some((s) => s.ha) || Object.keys(model.proxmox.ha.rules).length > 0)) {
+    new ClusterHa("ha", { model, containers }, provider);
   }
 
   // Inbound dropped everywhere but where the model says traffic flows; from static addresses only.

@@ -1,6 +1,6 @@
 import type * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
 import type { Service } from "../../config";
-import type { ContainerPlatform } from "../shared/platform";
+import { nodeAccess, type ContainerPlatform } from "../shared/platform";
 
 /** Proxmox tags: lower-case, sorted and unique, so the tag list never shows a diff by itself. */
 export const containerTags = (s: Pick<Service, "role" | "tags">): string[] => [...new Set(["homelab", s.role, ...s.tags])].sort();
@@ -37,7 +37,7 @@ export function containerArgs(s: Service, platform: ContainerPlatform): proxmoxv
     memory: { dedicated: s.memoryMiB, swap: s.swapMiB },
     disk: { datastoreId: platform.proxmox.rootStorage, size: s.diskGiB },
     operatingSystem: {
-      templateFileId: platform.templateIds[s.template] ?? s.template,
+      templateFileId: nodeAccess(platform, s.node).templateIds[s.template] ?? s.template,
       type: platform.proxmox.templates[s.template]?.osType ?? "debian",
     },
     initialization: {

@@ -5,7 +5,7 @@ import * as random from "@pulumi/random";
 import type { Service } from "../../config";
 import { sshConnection } from "../shared/connection";
 import { contentHash } from "../shared/hash";
-import type { ContainerPlatform } from "../shared/platform";
+import { nodeAccess, type ContainerPlatform } from "../shared/platform";
 import { renderAccount } from "./account";
 import { containerArgs } from "./container";
 import { execStdinCommand, fetchFileCommand, renderPushFiles, renderRecipeScript, secretFileCommand, type ResolvedFile } from "./push-files";
@@ -76,7 +76,7 @@ export class LxcService extends pulumi.ComponentResource {
     const plain = files.filter((f) => !f.secret);
     // The component's secret files first, then the recipe's: step names stay stable as recipes gain secrets.
     const secrets = [...(args.files ?? []), ...(recipe?.files ?? [])].filter((f) => f.secret);
-    const connection = sshConnection(platform.connection);
+    const connection = sshConnection(nodeAccess(platform, s.node).connection);
     // Whatever replaces the container (template, mounts, keys, datastore, a smaller disk...) replaces
     // every provisioning command with it, so a rebuilt, blank container is provisioned again.
     const provisioning = { parent: this, replaceWith: [this.container] };

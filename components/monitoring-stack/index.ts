@@ -6,7 +6,7 @@ import type { Homelab, Service } from "../../config";
 import { LxcService, type ProvisionFile } from "../lxc-service";
 import { execStdinCommand, renderRecipeScript } from "../lxc-service/push-files";
 import { sshConnection } from "../shared/connection";
-import type { ContainerPlatform } from "../shared/platform";
+import { nodeAccess, type ContainerPlatform } from "../shared/platform";
 import { grafanaRecipeScript } from "./grafana-recipe";
 import { prometheusRecipeScript } from "./prometheus-recipe";
 import { grafanaFiles, prometheusFiles, type ReceiverSecrets } from "./provision-files";
@@ -78,7 +78,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
     );
     // Its own step after the Debian-packaged daemons: the exporter comes from PyPI.
     new command.remote.Command(`${name}-pve-exporter`, {
-      connection: sshConnection(platform.connection),
+      connection: sshConnection(nodeAccess(platform, args.prometheus.node).connection),
       create: execStdinCommand(args.prometheus.vmId),
       stdin: renderRecipeScript(pveExporterInstallScript()),
       triggers: [pveExporterInstallScript()],

@@ -8,7 +8,7 @@ import { execStdinCommand, renderRecipeScript } from "../lxc-service/push-files"
 import type { ProvisionFile } from "../lxc-service/types";
 import { sshConnection } from "../shared/connection";
 import { SUPPORTED_EXTENSIONS } from "../../config/schema/postgres";
-import type { ContainerPlatform } from "../shared/platform";
+import { nodeAccess, type ContainerPlatform } from "../shared/platform";
 import { ADMIN_ROLE, APP_ROLE_ATTRIBUTES, DATABASE_DEFAULTS, planDatabases, type DatabasePlan } from "./databases";
 import { DB_ENV_PATH, renderDbEnv } from "./db-env";
 import { EXPORTER_ENV_PATH, renderExporterEnv } from "./exporter-env";
@@ -105,7 +105,7 @@ export class SharedPostgres extends pulumi.ComponentResource {
     // even when that download fails; only the extensions that need the library wait for it.
     const preload = plan.preloadLibraries.length > 0
       ? new command.remote.Command(`${name}-preload`, {
-          connection: sshConnection(platform.connection),
+          connection: sshConnection(nodeAccess(platform, server.node).connection),
           create: execStdinCommand(server.vmId),
           stdin: renderRecipeScript(renderPreloadScript(plan, settings.vectorchordVersion, settings.vectorchordSha256)),
           triggers: [renderPreloadScript(plan, settings.vectorchordVersion, settings.vectorchordSha256)],

@@ -10,7 +10,8 @@ export interface TieredStorageArgs {
   readonly tiers: Homelab["tiers"];
   /** Every dataset, shared and per-app; each becomes a directory on its tier. */
   readonly datasets: Homelab["datasets"];
-  readonly connection: HostConnection;
+  /** SSH access to the node that holds a dataset (the host itself on a single node). */
+  readonly connectionOf: (dataset: Dataset) => HostConnection;
   /** When false (the default), the dataset resources are protected from `pulumi destroy`. */
   readonly allowDataLoss: boolean;
 }
@@ -39,9 +40,8 @@ export class TieredStorage extends pulumi.ComponentResource {
 
   constructor(name: string, args: TieredStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:TieredStorage", name, {}, opts);
-    const connection = sshConnection(args.connection);
     const mounts: Record<string, DatasetMount> = {};
-    for (const d of args.datasets) mounts[d.name] = this.dataset(name, d, args, connection);
+    for (const d of args.datasets) mounts[d.name] = this.dataset(name, d, args, sshConnection(args.connectionOf(d)));
     this.mounts = mounts;
     this.ready = Object.values(mounts).map((m) => m.ready);
     this.registerOutputs({ datasets: Object.keys(mounts) });

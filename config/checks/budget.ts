@@ -1,3 +1,5 @@
+import { codePointOrder } from "../order";
+import { failoverCandidates } from "./ha";
 import type { Homelab, Problem } from "../model";
 import { defaultTier } from "../tiers";
 import type { TierName } from "../schema";
@@ -81,26 +83,42 @@ export interface NodeBudget {
   readonly absorbsMiB: Readonly<Record<string, number>>;
 }
 
-/** Where a node-local dataset is: the node of the first service (in the stack file's order) that mounts it. */
+/**
+ * The node that holds each dataset: for a node-local tier, the node of the first service (in the stack
+ * file's order) that mounts it, else the first node with the tier; a dataset on a shared tier is on every
+ * node and is looked after (created, backed up) from the node the API endpoint is on.
+ */
 export function datasetNodes(model: Homelab): ReadonlyMap<string, string> {
   const at = new Map<string, string>();
-  for (const s of model.services) for (const m of s.mounts) if (!at.has(m.dataset)) at.set(m.dataset, s.node);
+  for (const s of model.services) for (const m of s.mounts) if (model.tiers[m.tier]?.shared === false && !at.has(m.dataset)) at.set(m.dataset, s.node);
+  const apiNode = model.nodes.find((n) => n.name === model.proxmox.nodeName) ?? model.nodes[0];
+  for (const d of model.datasets) {
+    if (at.has(d.name)) continue;
+    const home = model.tiers[d.tier]?.shared ? apiNode : apiNode?.tiers.includes(d.tier) ? apiNode : model.nodes.find((n) => n.tiers.includes(d.tier));
+    if (home) at.set(d.name, home.name);
+  }
   return at;
 }
 
 /**
- * The node an HA service restarts on when its node fails: the other node with the most RAM left
- * after what already moved there (then the first in the stack file's order).
+ * The node each HA service restarts on when its node fails: among the nodes it may go to (its
+ * node-affinity rule's, by priority), the one with the most RAM left after what already moved there,
+ * then the first in the stack file's order. A service with a strict rule and none of its nodes left stays down.
  */
 export function failoverTargets(model: Homelab, failed: string): ReadonlyMap<string, string> {
-  const b = new Map(model.nodes.map((n) => [n.name, n.ramMiB - n.reservedRamMiB - model.services.filter((s) => s.node === n.name).reduce((sum, s) => sum + s.memoryMiB, 0)]));
+  const free = new Map(model.nodes.map((n) => [n.name, n.ramMiB - n.reservedRamMiB - model.services.filter((s) => s.node === n.name).reduce((sum, s) => sum + s.memoryMiB, 0)]));
   const targets = new Map<string, string>();
-  const moving = model.services.filter((s) => s.ha && s.node === failed).sort((x, y) => y.memoryMiB - x.memoryMiB || (x.name < y.name ? -1 : 1));
+  const moving = model.services.filter((s) => s.ha && s.node === failed).sort((x, y) => y.memoryMiB - x.memoryMiB || codePointOrder(x.name, y.name));
   for (const s of moving) {
-    const to = model.nodes.filter((n) => n.name !== failed).reduce<string | undefined>((acc, n) => (acc === undefined || (b.get(n.name) ?? 0) > (b.get(acc) ?? 0) ? n.name : acc), undefined);
+    const rule = Object.values(model.proxmox.ha.rules).find((r) => r.type === "node-affinity" && r.services.includes(s.name));
+    const rank = (node: string): number => rule?.nodes?.[node] ?? -1;
+    const to = failoverCandidates(model, s).reduce<string | undefined>(
+      (best, n) => (best === undefined || rank(n) > rank(best) || (rank(n) === rank(best) && (free.get(n) ?? 0) > (free.get(best) ?? 0)) ? n : best),
+      undefined,
+    );
     if (to === undefined) continue;
     targets.set(s.name, to);
-    b.set(to, (b.get(to) ?? 0) - s.memoryMiB);
+    free.set(to, (free.get(to) ?? 0) - s.memoryMiB);
   }
   return targets;
 }

@@ -27,3 +27,49 @@ export function checkHa(model: Homelab): Problem[] {
     return why ? [{ path: `${s.configPath}.ha`, message: `HA refused: ${why}` }] : [];
   });
 }
+
+/** HA rules name HA services and known nodes, and each kind of rule says what it needs. */
+export function checkHaRules(model: Homelab): Problem[] {
+  const problems: Problem[] = [];
+  const rules = Object.entries(model.proxmox.ha.rules);
+  if (rules.length > 0 && !model.clustered) {
+    return [{ path: "homelab:proxmox.ha.rules", message: "HA rules need a cluster: list the nodes under homelab:proxmox.nodes" }];
+  }
+  const nodeNames = model.nodes.map((n) => n.name);
+  for (const [name, rule] of rules) {
+    const path = `homelab:proxmox.ha.rules.${name}`;
+    rule.services.forEach((s, i) => {
+      const service = model.services.find((x) => x.name === s);
+      if (service === undefined) problems.push({ path: `${path}.services.${i}`, message: `unknown service '${s}' (services: ${model.services.map((x) => x.name).join(", ")})` });
+      // The HA manager accepts rules only on resources it already manages.
+      else if (!service.ha) problems.push({ path: `${path}.services.${i}`, message: `${s} is not an HA service: set ha: true on homelab:services.${s}, or leave it out of the rule` });
+    });
+    if (rule.type === "node-affinity") {
+      const nodes = Object.keys(rule.nodes ?? {});
+      if (nodes.length === 0) problems.push({ path: `${path}.nodes`, message: "a node-affinity rule lists the nodes it keeps its services on, with a priority each, e.g. { pve: 2, pve2: 1 }" });
+      for (const n of nodes.filter((x) => !nodeNames.includes(x))) problems.push({ path: `${path}.nodes.${n}`, message: `unknown node '${n}' (nodes: ${nodeNames.join(", ")})` });
+      if (rule.affinity !== undefined) problems.push({ path: `${path}.affinity`, message: "affinity belongs to a resource-affinity rule; a node-affinity rule uses nodes" });
+    } else {
+      if (rule.affinity === undefined) problems.push({ path: `${path}.affinity`, message: "a resource-affinity rule says positive (keep the services on one node) or negative (keep them on different nodes)" });
+      if (rule.services.length < 2) problems.push({ path: `${path}.services`, message: "a resource-affinity rule relates at least two services" });
+      if (rule.nodes !== undefined) problems.push({ path: `${path}.nodes`, message: "nodes belong to a node-affinity rule" });
+      if (rule.affinity === "negative" && rule.services.length > model.nodes.length) {
+        problems.push({ path: `${path}.services`, message: `keeps ${rule.services.length} services on different nodes, but the cluster has ${model.nodes.length}` });
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * The nodes an HA service may be restarted on, best first: those its node-affinity rule lists, by
+ * priority (strict: only those), then the other nodes; never its own node.
+ */
+export function failoverCandidates(model: Homelab, service: Homelab["services"][number]): string[] {
+  const others = model.nodes.map((n) => n.name).filter((n) => n !== service.node);
+  const rule = Object.values(model.proxmox.ha.rules).find((r) => r.type === "node-affinity" && r.services.includes(service.name));
+  if (rule === undefined) return others;
+  const priority = rule.nodes ?? {};
+  const listed = others.filter((n) => priority[n] !== undefined).sort((a, b) => (priority[b] ?? 0) - (priority[a] ?? 0));
+  return rule.strict ? listed : [...listed, ...others.filter((n) => priority[n] === undefined)];
+}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absolutePath, dnsLabel, ipv4 } from "./common";
+import { absolutePath, dnsLabel, ipv4, proxmoxCalendar } from "./common";
 
 /** An LXC template pinned by checksum, downloaded once onto the host. */
 export const templateSchema = z.strictObject({
@@ -30,6 +30,32 @@ export const nodeSchema = z.strictObject({
   tiers: z.array(dnsLabel).default([]),
   /** Devices this node can pass through, e.g. /dev/dri/renderD128; a service asking for one is placed here. */
   devices: z.array(absolutePath).default([]),
+});
+
+/** A rule of the HA manager (Proxmox VE 9 replaced HA groups with these). */
+export const haRuleSchema = z.strictObject({
+  /** node-affinity keeps the services on the listed nodes by priority; resource-affinity keeps them together or apart. */
+  type: z.enum(["node-affinity", "resource-affinity"]),
+  /** The HA services (ha: true) the rule applies to. */
+  services: z.array(dnsLabel).min(1),
+  /** node-affinity: the nodes and their priority (higher first). */
+  nodes: z.record(dnsLabel, z.number().int().min(0).max(1000)).optional(),
+  /** node-affinity: never run them on a node not listed, even when all listed nodes are down. Defaults to false. */
+  strict: z.boolean().default(false),
+  /** resource-affinity: positive keeps the services on one node, negative on different nodes. */
+  affinity: z.enum(["positive", "negative"]).optional(),
+});
+
+/** The HA manager on a cluster: its rules and how the root disks of HA containers are replicated. */
+export const haSchema = z.strictObject({
+  /** HA rules by name. */
+  rules: z.record(dnsLabel, haRuleSchema).default({}),
+  /** How often a ZFS root disk of an HA container is replicated to its failover nodes (a systemd calendar event). Defaults to every 15 minutes. */
+  replicationSchedule: proxmoxCalendar.default("*/15"),
+  /** How often the HA manager restarts a failed service on its node before moving it. Defaults to 1. */
+  maxRestart: z.number().int().min(0).max(10).default(1),
+  /** How often it moves a service that fails to start to another node. Defaults to 1. */
+  maxRelocate: z.number().int().min(0).max(10).default(1),
 });
 
 export const proxmoxSchema = z.strictObject({
@@ -78,6 +104,8 @@ export const proxmoxSchema = z.strictObject({
    * `nodeName`, `ramMiB`, `cores` and `reservedRamMiB` describe it.
    */
   nodes: z.record(dnsLabel, nodeSchema).optional(),
+  /** On a cluster: HA rules, replication schedule and restart policy of the HA services. */
+  ha: haSchema.default({ rules: {}, replicationSchedule: "*/15", maxRestart: 1, maxRelocate: 1 }),
   /** Public SSH keys put into every container's root account. */
   sshPublicKeys: z.array(z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256) [A-Za-z0-9+\/=]+( .*)?$/, { message: "must be an OpenSSH public key" })).min(1),
 });
