@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { datasetNodes, type Homelab, type Service } from "../config";
+import { datasetNodes, failoverCandidates, vzdumpTier, type Homelab, type Service } from "../config";
 import { ClusterHa } from "../components/cluster-ha";
 import { HomelabFirewall } from "../components/firewall";
 import { LxcService } from "../components/lxc-service";
 import { MonitoringStack } from "../components/monitoring-stack";
 import { ProxmoxHost } from "../components/proxmox-host";
-import { ResticBackup } from "../components/restic-backup";
+import { ResticBackup, type BackupNode } from "../components/restic-backup";
 import { SharedPostgres } from "../components/shared-postgres";
 import type { HostConnection } from "../components/shared/connection";
 import { CreationLanes } from "../components/shared/lanes";
@@ -29,6 +29,24 @@ const byName = (model: Homelab, name: string): Service => {
   if (!service) throw new Error(`service '${name}' is missing; the config checks should have caught this`);
   return service;
 };
+
+/**
+ * On a cluster, each node backs up the datasets it holds (and the Postgres dump, where the server runs);
+ * the API endpoint's node also prunes and checks. Each node's vzdump job lists its containers and the
+ * HA services that may be restarted on it.
+ */
+function backupNodes(model: Homelab, holders: ReadonlyMap<string, string>, connectionOf: (node: string) => HostConnection): BackupNode[] {
+  const server = model.postgres.enabled ? byName(model, model.postgres.service) : undefined;
+  return model.nodes.map((n) => ({
+    name: n.name,
+    connection: connectionOf(n.name),
+    datasets: model.datasets.filter((d) => holders.get(d.name) === n.name),
+    postgres: server?.node === n.name ? server : undefined,
+    maintenance: n.name === model.proxmox.nodeName,
+    vmIds: model.services.filter((s) => s.node === n.name || (s.ha && failoverCandidates(model, s).includes(n.name))).map((s) => s.vmId),
+    vzdumpStorage: vzdumpTier(model, n.name)?.proxmoxStorage,
+  }));
+}
 
 /**
  * The whole homelab in one place: the only code that knows every component. Each component gets the
@@ -136,6 +154,7 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
         connection,
         platform,
         resticPassword: secrets.resticPassword,
+        ...(model.clustered ? { nodes: backupNodes(model, holders, connectionOf) } : {}),
         b2Provider: providers.b2,
         allowDataLoss: model.allowDataLoss,
         // The host installs restic and the textfile directory; the dump needs the Postgres server running

@@ -56,9 +56,13 @@ export class HomelabFirewall extends pulumi.ComponentResource {
       inPlace.push(rules, options);
     }
 
-    const hostRules = new proxmoxve.firewall.RulesLegacy(`${name}-host-rules`, { nodeName, rules: proxmoxRules(matrix.host.flows) }, child);
-    const hostOptions = new proxmoxve.node.FirewallLegacy(`${name}-host-options`, { nodeName, enabled: true }, { ...child, dependsOn: [hostRules] });
-    inPlace.push(hostRules, hostOptions);
+    // Every node gets the host's rules; a single host keeps the names it always had.
+    for (const node of model.clustered ? model.nodes.map((n) => n.name) : [nodeName]) {
+      const suffix = model.clustered ? `-${node}` : "";
+      const hostRules = new proxmoxve.firewall.RulesLegacy(`${name}-host-rules${suffix}`, { nodeName: node, rules: proxmoxRules(matrix.host.flows) }, child);
+      const hostOptions = new proxmoxve.node.FirewallLegacy(`${name}-host-options${suffix}`, { nodeName: node, enabled: true }, { ...child, dependsOn: [hostRules] });
+      inPlace.push(hostRules, hostOptions);
+    }
 
     // Left alone unless asked for: turning it off here would undo a datacenter firewall the operator enabled.
     this.enforced = model.network.datacenterFirewall;

@@ -79,7 +79,7 @@ export function firewallMatrix(model: Homelab): FirewallMatrix {
   const deployed = deployedServices(model);
   const byName = new Map(deployed.map((s) => [s.name, s]));
   const byIp = new Map(deployed.map((s) => [s.ip, s]));
-  const hostAddresses = new Set([model.proxmox.sshAddress, proxmoxApiHost(model)]);
+  const hostAddresses = new Set([model.proxmox.sshAddress, proxmoxApiHost(model), ...model.nodes.map((n) => n.sshAddress)]);
   const of = (s: Service): Peer => peer(s.name, [s.ip]);
   const lanClients = peer("admin networks", model.network.adminCidrs);
   const operators = peer("operator networks", model.network.operatorCidrs);
@@ -95,6 +95,9 @@ export function firewallMatrix(model: Homelab): FirewallMatrix {
   const managers = peer("admin and operator networks", [...model.network.operatorCidrs, ...model.network.adminCidrs]);
   allow(managers, HOST, apiPort(model), "Proxmox web UI and API (the provider of pulumi up)");
   allow(managers, HOST, model.proxmox.sshPort, "SSH to the host (pct provisioning by pulumi up)");
+  // A cluster's nodes replicate root disks and migrate containers to each other over SSH. (Corosync and
+  // the API between nodes are let through by the firewall's own rules for the cluster network.)
+  if (model.nodes.length > 1) allow(peer("the cluster's nodes", model.nodes.map((n) => n.sshAddress)), HOST, model.proxmox.sshPort, "SSH between the nodes (replication, migration)");
   // The operator's keys are in every container's root account: SSH from the operator networks only.
   for (const s of deployed) allow(operators, s, 22, "SSH with the operator's keys (homelab:proxmox.sshPublicKeys)");
 

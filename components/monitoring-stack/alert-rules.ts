@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import type { Homelab } from "../../config";
 import { UNIT_PREFIX, unitName } from "../restic-backup/systemd-units";
-import { scrapeJobs, storageId, watchedMountpoints, type JobKind } from "./targets";
+import { scrapeJobs, storageMatcher, watchedMountpoints, type JobKind } from "./targets";
 
 /**
  * The alerts an operator must act on, rendered as a Prometheus rule file. Rules only exist for what
@@ -49,7 +49,7 @@ export function alertGroups(model: Homelab): RuleGroup[] {
   const fs = `job="node",mountpoint=~"${mounts}"`;
   const rootFs = `job="node",mountpoint="/"`;
   // The storage of the containers' root disks, as the Proxmox exporter names it (local-lvm: the thin pool).
-  const thinPool = `job="pve",id="${storageId(model)}"`;
+  const thinPool = `job="pve",${storageMatcher(model)}`;
   const groups: RuleGroup[] = [];
 
   groups.push({

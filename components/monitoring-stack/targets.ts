@@ -62,12 +62,14 @@ export function scrapeJobs(model: Homelab): ScrapeJob[] {
       name: "node",
       kind: "node",
       metricsPath: "/metrics",
-      targets: [{ address: `${model.proxmox.sshAddress}:${PORTS.nodeExporter}`, labels: { kind: "node", node } }],
+      // Every node of a cluster runs its own node exporter.
+      targets: model.nodes.map((n) => ({ address: `${n.sshAddress}:${PORTS.nodeExporter}`, labels: { kind: "node", node: n.name } })),
     },
     {
       name: "pve",
       kind: "pve",
       metricsPath: "/pve",
+      // One API endpoint reports the whole cluster: every node and every guest, wherever it runs.
       targets: [{ address: proxmoxApiHost(model), labels: { kind: "pve", node } }],
     },
   ];
@@ -76,7 +78,7 @@ export function scrapeJobs(model: Homelab): ScrapeJob[] {
       const kind = endpointKind(s, m.port);
       const base = kind === "app" ? s.name : kind;
       const name = kind === "app" && i > 0 ? `${base}-${m.port}` : base;
-      jobs.push({ name, kind, metricsPath: m.path, targets: [{ address: `${s.ip}:${m.port}`, labels: { service: s.name, kind, node } }] });
+      jobs.push({ name, kind, metricsPath: m.path, targets: [{ address: `${s.ip}:${m.port}`, labels: { service: s.name, kind, node: s.node } }] });
     });
   }
   const probes = probeTargets(model);
@@ -89,13 +91,17 @@ export function probeTargets(model: Homelab): ScrapeTarget[] {
   return model.services.flatMap((s) =>
     s.routes.map((r) => ({
       address: `http://${s.ip}:${r.port}${r.healthPath}`,
-      labels: { service: s.name, route: r.subdomain, kind: "probe", node: model.proxmox.nodeName },
+      labels: { service: s.name, route: r.subdomain, kind: "probe", node: s.node },
     })),
   );
 }
 
 /** The `id` label the Proxmox exporter gives the containers' root storage: `storage/<node>/<storage>`. */
 export const storageId = (model: Homelab): string => `storage/${model.proxmox.nodeName}/${model.proxmox.rootStorage}`;
+
+/** The matcher of the root storage on every node: exact on a single host, one per node on a cluster. */
+export const storageMatcher = (model: Homelab): string =>
+  model.nodes.length === 1 ? `id="${storageId(model)}"` : `id=~"storage/(${model.nodes.map((n) => n.name).join("|")})/${model.proxmox.rootStorage}"`;
 
 /** Services whose container the Proxmox exporter reports, with the `id` it uses. */
 export const guests = (model: Homelab): { readonly id: string; readonly service: string }[] =>

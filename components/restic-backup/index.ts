@@ -39,6 +39,27 @@ export interface ResticBackupArgs {
   readonly dependsOn: readonly pulumi.Resource[];
   /** Where scripts, credentials, units and metrics live on the host. Defaults to HOST_LAYOUT. */
   readonly layout?: HostLayout;
+  /**
+   * On a cluster: what each node backs up. Left out, the host behind `connection` backs up everything,
+   * prunes and checks, and one vzdump job covers every container.
+   */
+  readonly nodes?: readonly BackupNode[];
+}
+
+/** One node's share of the backups on a cluster. */
+export interface BackupNode {
+  readonly name: string;
+  readonly connection: HostConnection;
+  /** The datasets this node holds (restic reads them from its host paths). */
+  readonly datasets: Homelab["datasets"];
+  /** The Postgres server runs here, so its dump is taken here. */
+  readonly postgres: Service | undefined;
+  /** Prune and check run here: one node only, since prune takes the repository's exclusive lock. */
+  readonly maintenance: boolean;
+  /** The containers its vzdump job may find on it (its own, and the HA services that may move here). */
+  readonly vmIds: readonly number[];
+  /** The Proxmox storage its vzdump job writes to. */
+  readonly vzdumpStorage: string | undefined;
 }
 
 /** Writes a file on the host atomically from stdin; `update` rewrites it in place, never deletes it. */
@@ -58,13 +79,15 @@ export class ResticBackup extends pulumi.ComponentResource {
   public readonly repository: string;
   /** The timers that start the backup, prune and check jobs. */
   public readonly timers: readonly string[];
+  /** The vzdump job (the first node's, on a cluster). */
   public readonly vzdump: proxmoxve.backup.Job | undefined;
+  /** Every node's vzdump job. */
+  public readonly vzdumps: readonly proxmoxve.backup.Job[];
 
   constructor(name: string, args: ResticBackupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:ResticBackup", name, {}, opts);
     const { settings } = args;
     const layout = args.layout ?? HOST_LAYOUT;
-    const connection = sshConnection(args.connection);
     const dataOpts = { parent: this, provider: args.b2Provider, protect: !args.allowDataLoss, retainOnDelete: !args.allowDataLoss };
 
     const bucket = new b2.Bucket(`${name}-bucket`, bucketArgs(settings), dataOpts);
@@ -79,6 +102,18 @@ export class ResticBackup extends pulumi.ComponentResource {
     this.bucketId = bucket.bucketId;
     this.repository = s3Repository(settings.endpoint, settings.bucket, settings.prefix);
 
+    const single = args.nodes === undefined;
+    const nodes: readonly BackupNode[] = args.nodes ?? [
+      {
+        name: args.platform.proxmox.nodeName,
+        connection: args.connection,
+        datasets: args.datasets,
+        postgres: args.postgres,
+        maintenance: true,
+        vmIds: args.services.map((s) => s.vmId),
+        vzdumpStorage: defaultTier(args.tiers, "bulk")?.proxmoxStorage,
+      },
+    ];
     // Credentials reach the host only through stdin into 0600 files; nothing secret is in a command line.
     const envContent = pulumi
       .all([pulumi.secret(key.applicationKeyId), pulumi.secret(key.applicationKey)])
@@ -89,84 +124,106 @@ export class ResticBackup extends pulumi.ComponentResource {
           s3: { accessKeyId: id, secretAccessKey: secret, region: regionOf(settings.endpoint) },
         }),
       );
-    const hostOpts = { parent: this, dependsOn: [...args.dependsOn], deleteBeforeReplace: true };
-    const secretFile = (part: string, path: string, content: pulumi.Output<string>): command.remote.Command =>
-      new command.remote.Command(
-        `${name}-${part}`,
-        { connection, ...writeFileCommand(path, "0600"), stdin: pulumi.secret(content), logging: "none", addPreviousOutputInEnv: false },
-        { ...hostOpts, additionalSecretOutputs: ["stdout", "stderr", "stdin"] },
-      );
-    const envFile = secretFile("env", layout.envFile, envContent);
-    const passwordFile = secretFile("password", layout.passwordFile, args.resticPassword);
-
-    const init = new command.remote.Command(
-      `${name}-init`,
-      {
-        connection,
-        create: renderInitCommand(layout.envFile),
-        triggers: [this.repository],
-        logging: "stderr",
-        addPreviousOutputInEnv: false,
-      },
-      { ...hostOpts, dependsOn: [...args.dependsOn, envFile, passwordFile] },
-    );
-
-    const sources = backupSources(args.datasets, args.postgres);
-    const resticHost = args.platform.proxmox.nodeName;
-    const scriptInput = { settings, sources, resticHost, layout };
-    const scripts = [
-      ...JOBS.map((job) => ({ part: `script-${job}`, path: scriptPath(layout, job), content: renderJobScript(job, scriptInput) })),
-      { part: "script-restore", path: scriptPath(layout, "restore"), content: renderRestoreScript({ sources, resticHost, layout }) },
-    ].map(({ part, path, content }) =>
-      new command.remote.Command(`${name}-${part}`, { connection, ...writeFileCommand(path, "0755"), stdin: content, addPreviousOutputInEnv: false }, hostOpts),
-    );
-
-    const units = renderAllUnits(settings, layout);
-    const unitFiles = units.flatMap((u) =>
-      (["service", "timer"] as const).map((kind) => {
-        const file = unitName(u.job, kind);
-        return new command.remote.Command(
-          `${name}-unit-${u.job}-${kind}`,
-          { connection, ...writeFileCommand(`${layout.unitDir}/${file}`, "0644"), stdin: kind === "service" ? u.service : u.timer, addPreviousOutputInEnv: false },
-          hostOpts,
+    const timers: string[] = [];
+    const vzdumps: proxmoxve.backup.Job[] = [];
+    let firstInit: command.remote.Command | undefined;
+    for (const node of nodes) {
+      // A single host keeps the names it always had; on a cluster each node's resources carry its name.
+      const prefix = single ? name : `${name}-${node.name}`;
+      const connection = sshConnection(node.connection);
+      const sources = backupSources(node.datasets, node.postgres);
+      if (settings.vzdump.enabled && node.vmIds.length > 0) {
+        vzdumps.push(
+          new proxmoxve.backup.Job(
+            single ? `${name}-vzdump` : `${name}-vzdump-${node.name}`,
+            {
+              resourceId: single ? "homelab-vzdump" : `homelab-vzdump-${node.name}`,
+              // A job limited to a node backs up only the listed guests that are on it when it runs.
+              node: node.name,
+              storage: node.vzdumpStorage ?? "",
+              schedule: settings.vzdump.schedule,
+              vmids: node.vmIds.map(String),
+              mode: "snapshot",
+              compress: "zstd",
+              pruneBackups: { "keep-last": String(settings.vzdump.keepLast) },
+              repeatMissed: true,
+              enabled: true,
+            },
+            { parent: this, provider: args.platform.provider, dependsOn: [...args.dependsOn] },
+          ),
         );
-      }),
-    );
-    this.timers = units.map((u) => unitName(u.job, "timer"));
-    const timerList = this.timers.join(" ");
-    const enable = `systemctl daemon-reload && systemctl enable --now ${timerList}`;
-    new command.remote.Command(
-      `${name}-timers`,
-      {
-        connection,
-        create: enable,
-        update: enable,
-        delete: `systemctl disable --now ${timerList} || true`,
-        // Re-run after a unit changes, so systemd reloads what was rewritten.
-        triggers: [contentHash(...units.flatMap((u) => [u.service, u.timer]))],
-        addPreviousOutputInEnv: false,
-      },
-      { ...hostOpts, dependsOn: [init, ...scripts, ...unitFiles] },
-    );
+      }
+      // A node holding nothing to back up needs restic only to prune and check.
+      if (sources.length === 0 && !node.maintenance) continue;
 
-    this.vzdump = settings.vzdump.enabled
-      ? new proxmoxve.backup.Job(
-          `${name}-vzdump`,
-          {
-            resourceId: "homelab-vzdump",
-            node: args.platform.proxmox.nodeName,
-            storage: defaultTier(args.tiers, "bulk")?.proxmoxStorage ?? "",
-            schedule: settings.vzdump.schedule,
-            vmids: args.services.map((s) => String(s.vmId)),
-            mode: "snapshot",
-            compress: "zstd",
-            pruneBackups: { "keep-last": String(settings.vzdump.keepLast) },
-            repeatMissed: true,
-            enabled: true,
-          },
-          { parent: this, provider: args.platform.provider, dependsOn: [...args.dependsOn] },
-        )
-      : undefined;
+      const hostOpts = { parent: this, dependsOn: [...args.dependsOn], deleteBeforeReplace: true };
+      const secretFile = (part: string, path: string, content: pulumi.Output<string>): command.remote.Command =>
+        new command.remote.Command(
+          `${prefix}-${part}`,
+          { connection, ...writeFileCommand(path, "0600"), stdin: pulumi.secret(content), logging: "none", addPreviousOutputInEnv: false },
+          { ...hostOpts, additionalSecretOutputs: ["stdout", "stderr", "stdin"] },
+        );
+      const envFile = secretFile("env", layout.envFile, envContent);
+      const passwordFile = secretFile("password", layout.passwordFile, args.resticPassword);
+
+      const init = new command.remote.Command(
+        `${prefix}-init`,
+        {
+          connection,
+          create: renderInitCommand(layout.envFile),
+          triggers: [this.repository],
+          logging: "stderr",
+          addPreviousOutputInEnv: false,
+        },
+        // One node creates the repository; the others find it there instead of racing to create it too.
+        { ...hostOpts, dependsOn: [...args.dependsOn, envFile, passwordFile, ...(firstInit ? [firstInit] : [])] },
+      );
+      firstInit ??= init;
+
+      const jobs = JOBS.filter((job) => job === "backup" || node.maintenance);
+      // restic's --host: each node's snapshots are its own, and prune keeps the retention per host.
+      const resticHost = node.name;
+      const scriptInput = { settings, sources, resticHost, layout };
+      const scripts = [
+        ...jobs.map((job) => ({ part: `script-${job}`, path: scriptPath(layout, job), content: renderJobScript(job, scriptInput) })),
+        { part: "script-restore", path: scriptPath(layout, "restore"), content: renderRestoreScript({ sources, resticHost, layout }) },
+      ].map(({ part, path, content }) =>
+        new command.remote.Command(`${prefix}-${part}`, { connection, ...writeFileCommand(path, "0755"), stdin: content, addPreviousOutputInEnv: false }, hostOpts),
+      );
+
+      const units = renderAllUnits(settings, layout).filter((u) => jobs.includes(u.job));
+      const unitFiles = units.flatMap((u) =>
+        (["service", "timer"] as const).map((kind) => {
+          const file = unitName(u.job, kind);
+          return new command.remote.Command(
+            `${prefix}-unit-${u.job}-${kind}`,
+            { connection, ...writeFileCommand(`${layout.unitDir}/${file}`, "0644"), stdin: kind === "service" ? u.service : u.timer, addPreviousOutputInEnv: false },
+            hostOpts,
+          );
+        }),
+      );
+      const nodeTimers = units.map((u) => unitName(u.job, "timer"));
+      for (const t of nodeTimers) if (!timers.includes(t)) timers.push(t);
+      const timerList = nodeTimers.join(" ");
+      const enable = `systemctl daemon-reload && systemctl enable --now ${timerList}`;
+      new command.remote.Command(
+        `${prefix}-timers`,
+        {
+          connection,
+          create: enable,
+          update: enable,
+          delete: `systemctl disable --now ${timerList} || true`,
+          // Re-run after a unit changes, so systemd reloads what was rewritten.
+          triggers: [contentHash(...units.flatMap((u) => [u.service, u.timer]))],
+          addPreviousOutputInEnv: false,
+        },
+        { ...hostOpts, dependsOn: [init, ...scripts, ...unitFiles] },
+      );
+
+    }
+    this.timers = timers;
+    this.vzdump = vzdumps[0];
+    this.vzdumps = vzdumps;
 
     this.registerOutputs({ bucketName: this.bucketName, bucketId: this.bucketId, repository: this.repository, timers: this.timers });
   }

@@ -1,4 +1,4 @@
-import type { Homelab, Problem } from "../model";
+import type { Homelab, Problem, Tier } from "../model";
 import { defaultTier } from "../tiers";
 import { isB2BucketName } from "../names";
 
@@ -30,6 +30,14 @@ export function checkBackup(model: Homelab): Problem[] {
       message: `vzdump writes to the default bulk tier, but there is none (tiers: ${Object.values(model.tiers).map((t) => `${t.name} (${t.class})`).join(", ")}); add a tier with class: bulk (or mark one default: true), or set homelab:backup.vzdump.enabled: false`,
     });
   }
+  if (backup.vzdump.enabled && model.clustered && defaultTier(model.tiers, "bulk") !== undefined) {
+    for (const n of model.nodes.filter((x) => vzdumpTier(model, x.name) === undefined)) {
+      problems.push({
+        path: `${n.configPath}.tiers`,
+        message: `vzdump of the containers on node ${n.name} needs a bulk tier there (it has: ${n.tiers.join(", ") || "no tier"}); list a node-local bulk tier, add a shared bulk tier (NFS), or set homelab:backup.vzdump.enabled: false`,
+      });
+    }
+  }
   const backedUp = model.datasets.filter((d) => d.backup);
   if (backedUp.length === 0 && !model.postgres.enabled) {
     problems.push({ path: "homelab:backup", message: "nothing to back up: no dataset has backup: true and homelab:postgres is disabled (set enabled: false to turn backups off)" });
@@ -54,4 +62,14 @@ export function checkBackup(model: Homelab): Problem[] {
     }
   }
   return problems;
+}
+
+/**
+ * The tier a node's vzdump job writes to: the default bulk tier where the node has it, else another
+ * bulk tier it has (its own before a shared one).
+ */
+export function vzdumpTier(model: Homelab, node: string): Tier | undefined {
+  const has = model.nodes.find((n) => n.name === node)?.tiers ?? [];
+  const bulk = Object.values(model.tiers).filter((t) => t.class === "bulk" && has.includes(t.name));
+  return bulk.find((t) => t.default) ?? bulk.find((t) => !t.shared) ?? bulk[0];
 }
