@@ -10,6 +10,7 @@ import { join } from "node:path";
 export const MOCKS_ONLY = [
   "test/backup.test.ts",
   "test/bad-input.test.ts",
+  "test/cluster.test.ts",
   "test/config.test.ts",
   "test/diagram.test.ts",
   "test/firewall.test.ts",

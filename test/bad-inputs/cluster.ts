@@ -66,12 +66,36 @@ export const cases: BadInput[] = [
     name: "a node naming a tier that is not declared",
     mutate: cluster((c) => void (node(c, "pve2").tiers = ["nvme", "ssd"])),
     path: "homelab:proxmox.nodes.pve2.tiers.1",
-    message: /^unknown tier 'ssd' \(tiers: nvme, raid, shared\)/,
+    message: /^unknown tier 'ssd' \(tiers: nvme, raid, shared, nas\)/,
   },
   {
     name: "the API endpoint's node missing from the nodes",
     mutate: cluster((c) => void (at(c, "homelab:proxmox").nodeName = "pve9")),
     path: "homelab:proxmox.nodeName",
     message: /^'pve9' \(the node the API endpoint is on\) is not one of the nodes \(pve, pve2, pve3\)/,
+  },
+  {
+    name: "an HA rule naming a service the HA manager does not manage",
+    mutate: cluster((c) => void (at(c, "homelab:proxmox", "ha", "rules", "syncthing-home").services = ["syncthing", "n8n"])),
+    path: "homelab:proxmox.ha.rules.syncthing-home.services.1",
+    message: /^n8n is not an HA service: set ha: true on homelab:services.n8n, or leave it out of the rule/,
+  },
+  {
+    name: "an HA rule preferring a node that is not in the cluster",
+    mutate: cluster((c) => void (at(c, "homelab:proxmox", "ha", "rules", "syncthing-home").nodes = { pve3: 2, pve7: 1 })),
+    path: "homelab:proxmox.ha.rules.syncthing-home.nodes.pve7",
+    message: /^unknown node 'pve7' \(nodes: pve, pve2, pve3\)/,
+  },
+  {
+    name: "a resource-affinity rule that says neither together nor apart",
+    mutate: cluster((c) => void (at(c, "homelab:proxmox", "ha", "rules").apart = { type: "resource-affinity", services: ["syncthing"] })),
+    path: "homelab:proxmox.ha.rules.apart.affinity",
+    message: /^a resource-affinity rule says positive \(keep the services on one node\) or negative/,
+  },
+  {
+    name: "a node with no bulk tier for the vzdump of its containers",
+    mutate: cluster((c) => void delete at(c, "homelab:storage", "tiers").nas),
+    path: "homelab:proxmox.nodes.pve2.tiers",
+    message: /^vzdump of the containers on node pve2 needs a bulk tier there \(it has: shared, nvme\)/,
   },
 ];
