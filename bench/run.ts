@@ -7,7 +7,7 @@ import type { RecordedResource } from "../src/mock-runtime";
 import type { StepTimings } from "../test/rehearsal/summary";
 import type { Recording } from "./recording";
 import { criticalPath, measuredTimer, type StepTimer } from "./graph";
-import { syntheticConfig } from "./synthetic";
+import { syntheticClusterConfig, syntheticConfig } from "./synthetic";
 
 /**
  * Benchmark: the program under mocks for the example homelab and synthetic ones, each against its
@@ -17,7 +17,7 @@ import { syntheticConfig } from "./synthetic";
  *   npm run bench              3 pairs, sizes 20, 100, 500
  *   npm run bench -- --short   1 pair, sizes 20, 100 (for CI)
  *   --reps N                   N pairs
- *   --sizes 20,100             the synthetic sizes to run
+ *   --sizes 20,100             the synthetic sizes to run (a 3-node, 60-service cluster always runs too)
  *   --strict                   exit 1 when a floor measures slower than its program
  */
 
@@ -146,7 +146,11 @@ function main(): void {
   process.stdout.write("floor: a separate process loading only the SDKs, registering the recorded resources through the SDK classes under the same mocks\n\n");
   const exampleServices = Object.keys(example["homelab:services"] as object).length;
   const timer = timerFor(timings);
-  const rows = [measure("example", example, exampleServices, timer), ...sizes.map((n) => measure(`synthetic-${n}`, syntheticConfig(example, n), n, timer))];
+  const rows = [
+    measure("example", example, exampleServices, timer),
+    ...sizes.map((n) => measure(`synthetic-${n}`, syntheticConfig(example, n), n, timer)),
+    measure("cluster-3x60", syntheticClusterConfig(example, 60, 3), 60, timer),
+  ];
   printTable(rows.map((r) => r.cells));
   process.stdout.write(`\ngoal: every ratio <= ${GOAL} (cpu is the figure to trust on a loaded machine; wall time includes waiting for the CPU)\n`);
   const errors = rows.filter((r) => r.errors.length > 0);

@@ -34,3 +34,27 @@ export function syntheticConfig(example: Record<string, unknown>, count: number)
   storage.tiers.raid!.capacityGiB = count * 20000;
   return config;
 }
+
+/**
+ * The synthetic homelab of `count` services on a cluster of `nodes` nodes: every node has its own NVMe
+ * and RAID, an NFS share is on all of them, and the syncthing instances keep their data there and are
+ * HA, so placement, per-node budgets, HA resources and replication are all part of what is measured.
+ */
+export function syntheticClusterConfig(example: Record<string, unknown>, count: number, nodes: number): Record<string, unknown> {
+  const config = syntheticConfig(example, count);
+  const proxmox = config["homelab:proxmox"] as Record<string, unknown>;
+  const ramMiB = Math.ceil((count * 8192) / nodes) + 8192;
+  proxmox.nodes = Object.fromEntries(
+    Array.from({ length: nodes }, (_, i) => [i === 0 ? "pve" : `pve${i + 1}`, { sshAddress: intToIp(ipToInt("10.20.0.2") + i), ramMiB, cores: 64, tiers: ["nvme", "raid"] }]),
+  );
+  proxmox.rootStorageType = "zfspool";
+  const storage = config["homelab:storage"] as { tiers: Record<string, Record<string, unknown>> };
+  storage.tiers.nvme!.default = true;
+  storage.tiers.shared = { class: "fast", kind: "nfs", path: "/mnt/shared", capacityGiB: count * 500, proxmoxStorage: "shared-nfs" };
+  const services = config["homelab:services"] as Record<string, Record<string, unknown>>;
+  for (const [name, entry] of Object.entries(services)) {
+    if (entry.app === "syncthing") Object.assign(entry, { ha: true, datasets: { config: { tier: "shared" }, sync: { tier: "shared" } } });
+    else if (name === "syncthing") Object.assign(entry, { ha: true });
+  }
+  return config;
+}

@@ -48,7 +48,8 @@ export function resolveNodes(proxmox: Sections["proxmox"], tiers: Readonly<Recor
  * services names (`node:`); otherwise groups, those passing a device through first, then largest memory
  * first (then by name), go to the allowed node with the most free RAM (then the first in the stack
  * file's order). A node is allowed when it reaches every tier of the group's datasets and has every
- * device the group passes through.
+ * device the group passes through. Services in `apart` (the tunnel's connectors) go to nodes none of
+ * the others is on, while there is such a node.
  */
 export function placeServices(
   services: readonly Unplaced[],
@@ -58,6 +59,7 @@ export function placeServices(
   tiers: Readonly<Record<TierName, Tier>>,
   clustered: boolean,
   problems: Problem[],
+  apart: readonly string[] = [],
 ): Service[] {
   if (!clustered) {
     const only = nodes[0];
@@ -93,11 +95,13 @@ export function placeServices(
   const used = new Map<string, number>();
   const freeMiB = (n: ClusterNode): number => n.ramMiB - n.reservedRamMiB - (used.get(n.name) ?? 0);
   const placed = new Map<string, { node: string; placedBy: Service["placedBy"] }>();
+  const apartOn = new Set<string>();
   const put = (group: readonly Unplaced[], node: ClusterNode, pinnedBy: string | undefined): void => {
     for (const s of group) {
       const own = entries[s.name]?.node !== undefined;
       const placedBy = own ? "stack file" : s.devices.length > 0 ? "device" : pinnedBy !== undefined || group.length > 1 ? "data" : "packing";
       placed.set(s.name, { node: node.name, placedBy });
+      if (apart.includes(s.name)) apartOn.add(node.name);
       used.set(node.name, (used.get(node.name) ?? 0) + s.memoryMiB);
     }
   };
@@ -127,7 +131,9 @@ export function placeServices(
   const hasDevice = (g: readonly Unplaced[]): boolean => g.some((s) => s.devices.length > 0);
   unpinned.sort((a, b) => Number(hasDevice(b)) - Number(hasDevice(a)) || memory(b) - memory(a) || codePointOrder(a[0]?.name ?? "", b[0]?.name ?? ""));
   for (const group of unpinned) {
-    const allowed = nodes.filter((n) => group.every((s) => refusal(s, n) === undefined));
+    const fits = nodes.filter((n) => group.every((s) => refusal(s, n) === undefined));
+    const spread = group.some((s) => apart.includes(s.name)) ? fits.filter((n) => !apartOn.has(n.name)) : [];
+    const allowed = spread.length > 0 ? spread : fits;
     const best = allowed.reduce<ClusterNode | undefined>((acc, n) => (acc === undefined || freeMiB(n) > freeMiB(acc) ? n : acc), undefined);
     if (best === undefined) {
       const with_ = group.length > 1 ? ` (it shares node-local data with ${group.slice(1).map((s) => s.name).join(", ")})` : "";

@@ -280,7 +280,7 @@ export function resolveModel(sections: Sections, problems: Problem[], repository
     },
     tiers,
     datasets,
-    services: placeServices(unplaced, sections.services, nodes, datasets, tiers, clustered, problems),
+    services: placeServices(unplaced, sections.services, nodes, datasets, tiers, clustered, problems, sections.ingress?.enabled ? [sections.ingress.cloudflaredService, ...sections.ingress.connectors] : []),
     postgres: sections.postgres,
     ingress: sections.ingress,
     backup: sections.backup,

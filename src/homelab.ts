@@ -101,6 +101,7 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
         services: model.services,
         traefik: byName(model, model.ingress.traefikService),
         cloudflared: byName(model, model.ingress.cloudflaredService),
+        connectors: model.ingress.connectors.map((c) => byName(model, c)),
         platform,
         cloudflareProvider: providers.cloudflare,
         dependsOn: ready,
@@ -120,7 +121,7 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
 
   // Apps come after the infrastructure is provisioned: with Pulumi's default stop-on-error, a failing
   // app then cannot keep the database, ingress or monitoring from being created.
-  const infrastructure = [postgres?.server, ingress?.traefik, ingress?.cloudflared, monitoring?.prometheus, monitoring?.grafana].filter((x): x is LxcService => x !== undefined);
+  const infrastructure = [postgres?.server, ingress?.traefik, ingress?.cloudflared, ...(ingress?.connectors ?? []), monitoring?.prometheus, monitoring?.grafana].filter((x): x is LxcService => x !== undefined);
   const containers: Record<string, pulumi.Resource> = Object.fromEntries(infrastructure.map((x) => [x.service, x.container]));
   const adminPasswords: Record<string, pulumi.Output<string>> = {};
   for (const s of model.services.filter((x) => x.role === "app")) {

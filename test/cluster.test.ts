@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { parse } from "yaml";
 import { failoverTargets, nodeBudgets } from "../config";
 import { scrapeJobs } from "../components/monitoring-stack/targets";
+import { renderTraefikConfig } from "../components/tunnel-ingress/traefik-config";
 import { clusterSections } from "../src/plan-report";
 import { at } from "./bad-inputs/types";
 import { byName, dependencyNames, exampleConfig, modelOf, ofType, ROOT, runProgram, validate } from "./harness";
@@ -193,4 +194,27 @@ test("the single-node example keeps its names: no node in them, no HA, one vzdum
   assert.equal(resources.filter((r) => /^pve-pve/.test(r.name) || /^backup-pve/.test(r.name)).length, 0);
   assert.equal(resources.filter((r) => r.type.startsWith("homelab:index:ClusterHa")).length, 0);
   assert.equal(byName(resources, "backup-vzdump").inputs.resourceId, "homelab-vzdump");
+});
+
+test("the tunnel keeps one connector per node when asked: same token, one container each, Traefik believes each of them", async () => {
+  const config = clusterConfig();
+  const model = modelOf(config);
+  const connectors = ["cloudflared", "cloudflared-2", "cloudflared-3"].map((n) => model.services.find((s) => s.name === n));
+  assert.deepEqual(connectors.map((s) => s?.node).sort(), ["pve", "pve2", "pve3"], "one connector per node");
+  const { resources } = await runProgram(config);
+  for (const c of connectors) {
+    const name = c?.name ?? "";
+    assert.equal(byName(resources, `${name}-container`).inputs.nodeName, c?.node);
+    // The tunnel token reaches each connector as a secret file, never in plain text.
+    const token = byName(resources, `${name}-secret-0`);
+    assert.ok(token.secretPaths.includes("stdin"), `${name}'s token is a secret`);
+    assert.equal(token.inputs.logging, "none");
+  }
+  const { staticConfig } = renderTraefikConfig({ services: model.services, traefik: model.services.find((s) => s.name === "traefik") ?? assert.fail(), cloudflared: connectors[0] ?? assert.fail(), connectors: connectors.slice(1).filter((s) => s !== undefined), network: model.network });
+  const web = (parse(staticConfig) as { entryPoints: { web: { forwardedHeaders: { trustedIPs: string[] } } } }).entryPoints.web;
+  assert.deepEqual(web.forwardedHeaders.trustedIPs, ["192.168.1.112/32", "192.168.1.131/32", "192.168.1.132/32"]);
+  // One scrape job, one target per connector.
+  const job = scrapeJobs(model).filter((j) => j.name === "cloudflared");
+  assert.equal(job.length, 1);
+  assert.deepEqual(job[0]?.targets.map((t) => t.labels.service), ["cloudflared", "cloudflared-2", "cloudflared-3"]);
 });

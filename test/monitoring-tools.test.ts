@@ -11,7 +11,7 @@ import { grafanaRecipeScript } from "../components/monitoring-stack/grafana-reci
 import { prometheusRecipeScript } from "../components/monitoring-stack/prometheus-recipe";
 import { renderPrometheusConfig, RULES_FILE } from "../components/monitoring-stack/prometheus-yml";
 import { renderRuleTests, RULE_TEST_STEPS, ruleCases } from "../components/monitoring-stack/rule-tests";
-import { exampleConfig, modelOf } from "./harness";
+import { exampleConfig, modelOf, ROOT } from "./harness";
 import { requireTool, run } from "./tools";
 
 /** The example homelab's monitoring configuration, fed to the real Prometheus and Alertmanager tools. */
@@ -163,4 +163,19 @@ test("shellcheck finds nothing in the Prometheus and Grafana recipes", (t) => {
     const result = run(shellcheck, ["--shell=bash", "-"], { input: `#!/usr/bin/env bash\nset -euo pipefail\n${script}` });
     assert.equal(result.status, 0, result.stdout + result.stderr);
   }
+});
+
+test("promtool accepts the 3-node example's prometheus.yml and rules: one node job over every node, one cloudflared job over every connector", (t) => {
+  const promtool = requireTool(t, "promtool", "prometheus");
+  if (!promtool) return;
+  const cluster = (parse(readFileSync(join(ROOT, "config", "examples", "cluster.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
+  const dir = writePrometheus(modelOf(cluster), "cluster");
+  const config = run(promtool, ["check", "config", join(dir, "prometheus.yml")]);
+  assert.equal(config.status, 0, config.stdout + config.stderr);
+  const rules = run(promtool, ["check", "rules", join(dir, RULES_FILE)]);
+  assert.equal(rules.status, 0, rules.stdout + rules.stderr);
+  const jobs = (parse(readFileSync(join(dir, "prometheus.yml"), "utf8")) as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] }).scrape_configs;
+  const targets = (name: string): string[] => jobs.filter((j) => j.job_name === name).flatMap((j) => j.static_configs.flatMap((c) => c.targets));
+  assert.deepEqual(targets("node"), ["192.168.1.10:9100", "192.168.1.11:9100", "192.168.1.12:9100"]);
+  assert.deepEqual(targets("cloudflared"), ["192.168.1.112:2000", "192.168.1.131:2000", "192.168.1.132:2000"]);
 });

@@ -56,7 +56,7 @@ export const HOST = "proxmox host";
 export function deployedServices(model: Homelab): Service[] {
   const infra = new Set<string>([
     ...(model.postgres.enabled ? [model.postgres.service] : []),
-    ...(model.ingress?.enabled ? [model.ingress.traefikService, model.ingress.cloudflaredService] : []),
+    ...(model.ingress?.enabled ? [model.ingress.traefikService, model.ingress.cloudflaredService, ...model.ingress.connectors] : []),
     ...(model.monitoring.enabled ? [model.monitoring.prometheusService, model.monitoring.grafanaService] : []),
   ]);
   return model.services.filter((s) => s.role === "app" || infra.has(s.name));
@@ -108,7 +108,8 @@ export function firewallMatrix(model: Homelab): FirewallMatrix {
   if (traefik && cloudflared) {
     const ports = traefikPorts(traefik);
     const published = tunnelRoutes(routes);
-    if (published.length > 0) allow(of(cloudflared), traefik, ports.web, `tunnel to Traefik for ${published.length} hostnames`);
+    const connectors = [cloudflared, ...(model.ingress?.connectors ?? []).map((c) => byName.get(c)).filter((s): s is Service => s !== undefined)];
+    if (published.length > 0) for (const c of connectors) allow(of(c), traefik, ports.web, `tunnel to Traefik for ${published.length} hostnames`);
     if (routes.some((r) => r.exposure === "lan")) allow(lanClients, traefik, ports.web, "lan routes through Traefik (its lan-only allow list)");
     if (routes.some((r) => r.backend.kind === "traefik-api")) allow(lanClients, traefik, ports.ping, "Traefik dashboard on its ping entrypoint (lan-only)");
     for (const r of routes) {

@@ -78,7 +78,12 @@ export function scrapeJobs(model: Homelab): ScrapeJob[] {
       const kind = endpointKind(s, m.port);
       const base = kind === "app" ? s.name : kind;
       const name = kind === "app" && i > 0 ? `${base}-${m.port}` : base;
-      jobs.push({ name, kind, metricsPath: m.path, targets: [{ address: `${s.ip}:${m.port}`, labels: { service: s.name, kind, node: s.node } }] });
+      const target = { address: `${s.ip}:${m.port}`, labels: { service: s.name, kind, node: s.node } };
+      // The tunnel's further connectors join the cloudflared job: one job, one target per connector.
+      const same = kind !== "app" ? jobs.findIndex((j) => j.name === name && j.metricsPath === m.path) : -1;
+      const job = jobs[same];
+      if (job) jobs[same] = { ...job, targets: [...job.targets, target] };
+      else jobs.push({ name, kind, metricsPath: m.path, targets: [target] });
     });
   }
   const probes = probeTargets(model);

@@ -26,6 +26,8 @@ export interface TunnelIngressArgs {
   readonly traefik: Service;
   /** The service running the tunnel connector (role cloudflared). */
   readonly cloudflared: Service;
+  /** Further connectors of the same tunnel (homelab:ingress.connectors), each a cloudflared service. */
+  readonly connectors?: readonly Service[];
   readonly platform: ContainerPlatform;
   /** Provider for the tunnel, DNS records and Access; credentials never come from ambient config. */
   readonly cloudflareProvider: cloudflare.Provider;
@@ -55,6 +57,8 @@ function ingressInput(rule: TunnelRule): cloudflare.types.input.ZeroTrustTunnelC
 export class TunnelIngress extends pulumi.ComponentResource {
   public readonly traefik: LxcService;
   public readonly cloudflared: LxcService;
+  /** The further connectors' containers, in the order of homelab:ingress.connectors. */
+  public readonly connectors: readonly LxcService[];
   /** Id of the tunnel; its hostnames are CNAMEs to `<tunnelId>.cfargotunnel.com`. */
   public readonly tunnelId: pulumi.Output<string>;
   /** Public URL of each hostname published through the tunnel, by subdomain. */
@@ -148,6 +152,7 @@ export class TunnelIngress extends pulumi.ComponentResource {
       services: args.services,
       traefik: args.traefik,
       cloudflared: args.cloudflared,
+      connectors: args.connectors ?? [],
       network: platform.network,
     });
     const sha256 = traefikSha256(settings, args.traefik.install.version);
@@ -165,19 +170,24 @@ export class TunnelIngress extends pulumi.ComponentResource {
     );
 
     const token = cloudflare.getZeroTrustTunnelCloudflaredTokenOutput({ accountId, tunnelId: tunnel.id }, { parent: this, provider: args.cloudflareProvider });
-    const metricsPort = args.cloudflared.metrics[0]?.port ?? 2000;
-    this.cloudflared = new LxcService(
-      args.cloudflared.name,
-      {
-        service: args.cloudflared,
-        platform,
-        recipe: cloudflaredRecipe({ version: args.cloudflared.install.version, user: args.cloudflared.user, unit: renderCloudflaredUnit(args.cloudflared.user, metricsPort) }),
-        files: [cloudflaredTokenFile(pulumi.secret(token.token))],
-        // The connector starts serving as soon as it runs: Traefik and the rules must be in place.
-        dependsOn: [...args.dependsOn, this.traefik, tunnelConfig],
-      },
-      { parent: this },
-    );
+    // Every connector runs the same tunnel with the same token; Cloudflare uses whichever are up.
+    const connector = (s: Service): LxcService => {
+      const metricsPort = s.metrics[0]?.port ?? 2000;
+      return new LxcService(
+        s.name,
+        {
+          service: s,
+          platform,
+          recipe: cloudflaredRecipe({ version: s.install.version, user: s.user, unit: renderCloudflaredUnit(s.user, metricsPort) }),
+          files: [cloudflaredTokenFile(pulumi.secret(token.token))],
+          // The connector starts serving as soon as it runs: Traefik and the rules must be in place.
+          dependsOn: [...args.dependsOn, this.traefik, tunnelConfig],
+        },
+        { parent: this },
+      );
+    };
+    this.cloudflared = connector(args.cloudflared);
+    this.connectors = (args.connectors ?? []).map(connector);
 
     this.urls = Object.fromEntries(tunnelRoutes(routes).map((r) => [r.subdomain, `https://${r.fqdn}`]));
     this.registerOutputs({ urls: this.urls, tunnelId: this.tunnelId });

@@ -8,6 +8,8 @@ export interface TraefikConfigInput {
   readonly services: readonly Service[];
   readonly traefik: Service;
   readonly cloudflared: Service;
+  /** The tunnel's further connectors (homelab:ingress.connectors), if any. */
+  readonly connectors?: readonly Service[];
   readonly network: Homelab["network"];
 }
 
@@ -19,7 +21,7 @@ export function traefikPorts(traefik: Service): TraefikPorts {
 /** Both Traefik configuration files, rendered from the model. */
 export function renderTraefikConfig(input: TraefikConfigInput): { readonly staticConfig: string; readonly dynamicConfig: string } {
   return {
-    staticConfig: renderTraefikStatic({ ports: traefikPorts(input.traefik), cloudflaredIp: input.cloudflared.ip }),
+    staticConfig: renderTraefikStatic({ ports: traefikPorts(input.traefik), cloudflaredIp: input.cloudflared.ip, connectorIps: (input.connectors ?? []).map((c) => c.ip) }),
     dynamicConfig: renderTraefikRoutes({ routes: ingressRoutes(input.services), lanSourceRanges: input.network.adminCidrs }),
   };
 }

@@ -5,6 +5,8 @@ export interface TraefikStaticInput {
   readonly ports: TraefikPorts;
   /** cloudflared's address: the only proxy whose X-Forwarded-* headers Traefik believes. */
   readonly cloudflaredIp: string;
+  /** The addresses of the tunnel's further connectors, believed like cloudflared's. */
+  readonly connectorIps?: readonly string[];
 }
 
 /**
@@ -19,7 +21,7 @@ export function renderTraefikStatic(input: TraefikStaticInput): string {
     log: { level: "INFO" },
     accessLog: {},
     entryPoints: {
-      web: { address: `:${ports.web}`, forwardedHeaders: { trustedIPs: [`${input.cloudflaredIp}/32`] } },
+      web: { address: `:${ports.web}`, forwardedHeaders: { trustedIPs: [input.cloudflaredIp, ...(input.connectorIps ?? [])].map((ip) => `${ip}/32`) } },
       traefik: { address: `:${ports.ping}` },
       metrics: { address: `:${ports.metrics}` },
     },

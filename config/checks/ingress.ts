@@ -61,6 +61,7 @@ export function checkIngress(model: Homelab): Problem[] {
     if (cloudflared?.role === "cloudflared" && !CLOUDFLARED_VERSION.test(cloudflared.install.version)) {
       problems.push({ path: `${cloudflared.configPath}.install.version`, message: `'${cloudflared.install.version}' must be a cloudflared release like 2026.10.0` });
     }
+    problems.push(...checkConnectors(model, ingress));
     problems.push(...repeated(ingress.access.emails, "homelab:ingress.access.emails"));
     problems.push(...repeated(ingress.access.emailDomains, "homelab:ingress.access.emailDomains"));
     if (!ingress.access.acceptPublicMailDomains) {
@@ -91,5 +92,31 @@ export function checkIngress(model: Homelab): Problem[] {
       problems.push({ path: `${r.configPath}.exposure`, message: `${r.fqdn} is ${r.exposure} but homelab:ingress is not configured; use exposure: lan or configure the tunnel` });
     }
   }
+  return problems;
+}
+
+/** Each further connector is a cloudflared service of its own; on a cluster, every connector has a node of its own. */
+function checkConnectors(model: Homelab, ingress: NonNullable<Homelab["ingress"]>): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, string>();
+  const main = model.services.find((s) => s.name === ingress.cloudflaredService);
+  if (main) seen.set(main.node, main.name);
+  ingress.connectors.forEach((name, i) => {
+    const path = `homelab:ingress.connectors.${i}`;
+    const s = model.services.find((x) => x.name === name);
+    if (name === ingress.cloudflaredService || ingress.connectors.indexOf(name) !== i) {
+      problems.push({ path, message: `${name} is already a connector; list each further connector once, and not the main one (homelab:ingress.cloudflaredService)` });
+    } else if (s === undefined) {
+      problems.push({ path, message: `unknown service '${name}': declare it under homelab:services with app: cloudflared, its own vmId and ip` });
+    } else if (s.role !== "cloudflared") {
+      problems.push({ path, message: `${name} runs ${s.role === "app" ? "an app" : s.role}, not cloudflared: give it app: cloudflared` });
+    } else if (model.clustered) {
+      const other = seen.get(s.node);
+      if (other !== undefined) {
+        problems.push({ path: `${s.configPath}.node`, message: `runs on node ${s.node} like the connector ${other}: a node failure would take both; place it on another node` });
+      }
+      seen.set(s.node, s.name);
+    }
+  });
   return problems;
 }

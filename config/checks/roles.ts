@@ -36,7 +36,9 @@ export function checkRolesSwitchedOff(model: Homelab): Problem[] {
 export function checkSingleRoles(model: Homelab): Problem[] {
   const problems: Problem[] = [];
   for (const role of ["postgres", "traefik", "cloudflared", "prometheus", "grafana"] as const) {
-    for (const s of model.services.filter((x) => x.role === role).slice(1)) {
+    // The tunnel's further connectors are cloudflared services by design (homelab:ingress.connectors).
+    const extra = role === "cloudflared" && model.ingress?.enabled ? model.ingress.connectors : [];
+    for (const s of model.services.filter((x) => x.role === role && !extra.includes(x.name)).slice(1)) {
       problems.push({ path: s.configPath, message: `a second ${role} service; the homelab runs exactly one` });
     }
   }

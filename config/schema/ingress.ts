@@ -23,6 +23,12 @@ export const ingressSchema = z.strictObject({
   /** The service running cloudflared. Defaults to `cloudflared`. */
   cloudflaredService: dnsLabel.default("cloudflared"),
   /**
+   * Further connectors of the same tunnel: services with app cloudflared. Cloudflare spreads the
+   * traffic over every connector that is up; on a cluster each runs on a node of its own, so the
+   * tunnel survives a node. Defaults to none.
+   */
+  connectors: z.array(dnsLabel).default([]),
+  /**
    * SHA-256 of the Traefik linux/amd64 release archive. Defaults to the checksum pinned here for the
    * catalog's version; set it when overriding the Traefik version.
    */

@@ -30,7 +30,7 @@ export const cases: BadInput[] = [
       service(c, "postgres").memoryMiB = 10240;
     }),
     path: "homelab:proxmox.nodes.pve2.ramMiB",
-    message: /^containers placed on node pve2 \(postgres, prometheus, grafana, n8n, vaultwarden\) ask for 14336 MiB but it has 12288 MiB .*over by 2048 MiB/,
+    message: /^containers placed on node pve2 \(postgres, cloudflared-3, prometheus, grafana, n8n, vaultwarden\) ask for 14592 MiB but it has 12288 MiB .*over by 2304 MiB/,
   },
   {
     name: "HA for a service whose data is on a node-local tier",
@@ -97,5 +97,20 @@ export const cases: BadInput[] = [
     mutate: cluster((c) => void delete at(c, "homelab:storage", "tiers").nas),
     path: "homelab:proxmox.nodes.pve2.tiers",
     message: /^vzdump of the containers on node pve2 needs a bulk tier there \(it has: shared, nvme\)/,
+  },
+  {
+    name: "a further tunnel connector on the same node as another",
+    mutate: cluster((c) => {
+      service(c, "cloudflared").node = "pve2";
+      service(c, "cloudflared-2").node = "pve2";
+    }),
+    path: "homelab:services.cloudflared-2.node",
+    message: /^runs on node pve2 like the connector cloudflared: a node failure would take both; place it on another node/,
+  },
+  {
+    name: "a tunnel connector that is not a cloudflared service",
+    mutate: cluster((c) => void (at(c, "homelab:ingress").connectors = ["cloudflared-2", "n8n"])),
+    path: "homelab:ingress.connectors.1",
+    message: /^n8n runs an app, not cloudflared: give it app: cloudflared/,
   },
 ];
