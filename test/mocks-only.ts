@@ -2,10 +2,10 @@ import { join } from "node:path";
 
 /**
  * The test files that need no real tool: they run the program under mocks or call pure functions.
- * They run in shared processes (npm test and npm run test:quick start test/mocks-only-a.run.ts and
- * test/mocks-only-b.run.ts), so the SDKs load once per process instead of once per file, and files
- * that read the same plan share its evaluation (test/harness.ts runProgram). A file not listed here
- * runs in a process of its own, as before.
+ * `npm run test:quick` runs only these, in two shared processes (test/mocks-only-a.run.ts and
+ * test/mocks-only-b.run.ts), so the SDKs load once per process and files that read the same plan share
+ * its evaluation (test/harness.ts runProgram). `npm test` runs them with every other file in the lanes
+ * of test/lanes.ts.
  */
 export const MOCKS_ONLY = [
   "test/backup.test.ts",
@@ -17,6 +17,7 @@ export const MOCKS_ONLY = [
   "test/ingress-config.test.ts",
   "test/ingress-traefik.test.ts",
   "test/ingress.test.ts",
+  "test/lanes.test.ts",
   "test/messages.test.ts",
   "test/monitoring.test.ts",
   "test/program.test.ts",
