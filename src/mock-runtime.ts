@@ -90,6 +90,8 @@ export const defaultOutputs: MockOutputs = (args) => {
       return { result: `mock-random-password-${name}` };
     case "random:index/randomBytes:RandomBytes":
       return { base64: Buffer.from(`mock-random-bytes-${name}`.padEnd(32, "x")).toString("base64") };
+    case "cloudflare:index/apiToken:ApiToken":
+      return { value: `mock-api-token-${name}` };
     case "proxmoxve:user/token:Token":
       return { value: `${String(args.inputs.userId)}!${String(args.inputs.tokenName)}=mock-token-secret-${name}` };
     default:
@@ -111,6 +113,11 @@ export function installMocks(outputs: MockOutputs = defaultOutputs, project = "h
       session.invokes.push({ token: args.token, inputs: unwrap(args.inputs).value as Record<string, unknown> });
       if (args.token === "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken") {
         return { token: `mock-connector-token-${String(args.inputs.tunnelId)}` };
+      }
+      // Cloudflare's permission groups, one per name asked for; a stand-in id that names it.
+      if (args.token === "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList") {
+        const name = String(args.inputs.name);
+        return { results: [{ id: `mock-permission-group-${name.toLowerCase().replace(/\W+/g, "-")}`, name, scopes: [String(args.inputs.scope)], category: "dns_and_zones", isSelectable: true }] };
       }
       return {};
     },

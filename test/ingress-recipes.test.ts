@@ -19,7 +19,7 @@ const byRole = (model: Homelab, role: string): Service => {
   return s;
 };
 
-function recipes(): { traefik: Recipe; cloudflared: Recipe; model: Homelab } {
+function recipes(): { traefik: Recipe; traefikAcme: Recipe; cloudflared: Recipe; model: Homelab } {
   const model = modelOf();
   const traefik = byRole(model, "traefik");
   const cloudflared = byRole(model, "cloudflared");
@@ -28,6 +28,8 @@ function recipes(): { traefik: Recipe; cloudflared: Recipe; model: Homelab } {
   return {
     model,
     traefik: traefikRecipe({ version: traefik.install.version, sha256, user: traefik.user, unit: renderTraefikUnit(traefik.user) }),
+    // With homelab:ingress.acme: its state directory and the token file among what restarts it.
+    traefikAcme: traefikRecipe({ version: traefik.install.version, sha256, user: traefik.user, unit: renderTraefikUnit(traefik.user, true), acme: true }),
     cloudflared: cloudflaredRecipe({ version: cloudflared.install.version, user: cloudflared.user, unit: renderCloudflaredUnit(cloudflared.user, 2000) }),
   };
 }
@@ -97,6 +99,8 @@ test("the Traefik and cloudflared units pass systemd-analyze verify without a wa
   try {
     const units = {
       "traefik.service": renderTraefikUnit(byRole(model, "traefik").user),
+      // With homelab:ingress.acme: the same unit, naming the DNS-01 token's file.
+      "traefik-acme.service": renderTraefikUnit(byRole(model, "traefik").user, true),
       "cloudflared.service": renderCloudflaredUnit(byRole(model, "cloudflared").user, 2000),
     };
     for (const [name, text] of Object.entries(units)) {

@@ -8,6 +8,7 @@ import { join } from "node:path";
  * of test/lanes.ts.
  */
 export const MOCKS_ONLY = [
+  "test/acme.test.ts",
   "test/backup.test.ts",
   "test/bad-input.test.ts",
   "test/cluster.test.ts",

@@ -112,6 +112,7 @@ export function firewallMatrix(model: Homelab): FirewallMatrix {
     if (published.length > 0) for (const c of connectors) allow(of(c), traefik, ports.web, `tunnel to Traefik for ${published.length} hostnames`);
     if (routes.some((r) => r.exposure === "lan")) allow(lanClients, traefik, ports.web, "lan routes through Traefik (its lan-only allow list)");
     if (routes.some((r) => r.backend.kind === "traefik-api")) allow(lanClients, traefik, ports.ping, "Traefik dashboard on its ping entrypoint (lan-only)");
+    if (model.ingress?.acme && routes.length > 0) allow(lanClients, traefik, ports.websecure, `TLS for ${routes.length} hostnames on the LAN (websecure, lan-only allow list)`);
     for (const r of routes) {
       if (r.backend.kind !== "server") continue;
       const target = byIp.get(r.backend.ip);

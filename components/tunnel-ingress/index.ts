@@ -11,7 +11,8 @@ import { cloudflaredRecipe, cloudflaredTokenFile } from "./cloudflared-recipe";
 import { renderCloudflaredUnit } from "./cloudflared-unit";
 import { ingressRoutes, protectedRoutes, tunnelRoutes } from "./routes";
 import { renderTraefikConfig, traefikPorts } from "./traefik-config";
-import { traefikConfigFiles, traefikRecipe } from "./traefik-recipe";
+import { DNS_CHALLENGE_PERMISSIONS, ZONE_SCOPE } from "./dns-token";
+import { traefikConfigFiles, traefikDnsTokenFile, traefikRecipe } from "./traefik-recipe";
 import { renderTraefikUnit } from "./traefik-unit";
 import { tunnelRules, type OriginGuard, type TunnelRule } from "./tunnel-rules";
 
@@ -148,13 +149,16 @@ export class TunnelIngress extends pulumi.ComponentResource {
       );
     }
 
+    const acme = settings.acme ? { ...settings.acme, domain: args.domain } : undefined;
     const { staticConfig, dynamicConfig } = renderTraefikConfig({
       services: args.services,
       traefik: args.traefik,
       cloudflared: args.cloudflared,
       connectors: args.connectors ?? [],
       network: platform.network,
+      ...(acme ? { acme } : {}),
     });
+    const dnsToken = acme ? this.dnsChallengeToken(name, args) : undefined;
     const sha256 = traefikSha256(settings, args.traefik.install.version);
     if (sha256 === undefined) throw new Error(`no pinned checksum for Traefik ${args.traefik.install.version}; the config checks should have caught this`);
     this.traefik = new LxcService(
@@ -162,8 +166,8 @@ export class TunnelIngress extends pulumi.ComponentResource {
       {
         service: args.traefik,
         platform,
-        recipe: traefikRecipe({ version: args.traefik.install.version, sha256, user: args.traefik.user, unit: renderTraefikUnit(args.traefik.user) }),
-        files: traefikConfigFiles(staticConfig, dynamicConfig),
+        recipe: traefikRecipe({ version: args.traefik.install.version, sha256, user: args.traefik.user, unit: renderTraefikUnit(args.traefik.user, acme !== undefined), acme: acme !== undefined }),
+        files: [...traefikConfigFiles(staticConfig, dynamicConfig), ...(dnsToken ? [traefikDnsTokenFile(dnsToken.value, args.traefik.user)] : [])],
         dependsOn: args.dependsOn,
       },
       { parent: this },
@@ -191,5 +195,29 @@ export class TunnelIngress extends pulumi.ComponentResource {
 
     this.urls = Object.fromEntries(tunnelRoutes(routes).map((r) => [r.subdomain, `https://${r.fqdn}`]));
     this.registerOutputs({ urls: this.urls, tunnelId: this.tunnelId });
+  }
+
+  /**
+   * The token Traefik answers DNS-01 with: allowed to edit DNS records and read the zone (lego needs
+   * both), on the homelab's zone only. The permission groups are looked up by name, so no id is
+   * hard-coded; the token's value is a secret output.
+   */
+  private dnsChallengeToken(name: string, args: TunnelIngressArgs): cloudflare.ApiToken {
+    const cf = { parent: this, provider: args.cloudflareProvider };
+    const ids = DNS_CHALLENGE_PERMISSIONS.map((permission) =>
+      cloudflare.getApiTokenPermissionGroupsListOutput({ name: permission, scope: ZONE_SCOPE }, cf).results.apply((groups) => {
+        const id = groups[0]?.id;
+        if (id === undefined) throw new Error(`Cloudflare lists no API token permission group named '${permission}' for zones; the ACME token cannot be scoped`);
+        return { id };
+      }),
+    );
+    return new cloudflare.ApiToken(
+      `${name}-acme-dns`,
+      {
+        name: `homelab ACME DNS-01 for ${args.domain}`,
+        policies: [{ effect: "allow", permissionGroups: ids, resources: JSON.stringify({ [`${ZONE_SCOPE}.${args.settings.zoneId}`]: "*" }) }],
+      },
+      { ...cf, additionalSecretOutputs: ["value"] },
+    );
   }
 }

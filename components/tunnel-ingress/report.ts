@@ -1,7 +1,9 @@
 import type { Homelab } from "../../config";
 import { table, type ReportSection } from "../../src/plan-report";
 import { lanDnsRecords, renderLanDns } from "./lan-dns";
+import { DNS_CHALLENGE_PERMISSIONS } from "./dns-token";
 import { backendText, ingressRoutes, protectedRoutes } from "./routes";
+import { CERT_RESOLVER, TRAEFIK_PATHS } from "./traefik-paths";
 
 const PATH: Record<string, string> = {
   public: "tunnel -> traefik",
@@ -28,7 +30,7 @@ export function ingressReport(model: Homelab): ReportSection[] {
         : "no tunnel: nothing is published outside the LAN",
     ],
   };
-  const held = [...heldForSetupReport(model), ...lanDnsReport(model)];
+  const held = [...heldForSetupReport(model), ...tlsReport(model), ...lanDnsReport(model)];
   const guarded = protectedRoutes(routes);
   if (!ingress?.enabled || guarded.length === 0) return [routing, ...held];
   const who = [...ingress.access.emails, ...ingress.access.emailDomains.map((d) => `*@${d}`)];
@@ -79,6 +81,33 @@ export function lanDnsReport(model: Homelab): ReportSection[] {
       lines: [
         `${records.length} lan hostname(s) resolve only on the LAN; add these lines to ${WHERE_LAN_DNS[format]} (also in stack output lanDns; homelab:ingress.lanDns.format: ${format}):`,
         ...renderLanDns(records, format).trimEnd().split("\n"),
+      ],
+    },
+  ];
+}
+
+/** With homelab:ingress.acme: which hostnames Traefik serves with TLS, from which resolver and CA, with which token. */
+export function tlsReport(model: Homelab): ReportSection[] {
+  const ingress = model.ingress;
+  const traefik = ingress?.enabled ? model.services.find((s) => s.name === ingress.traefikService) : undefined;
+  if (!ingress?.enabled || !ingress.acme || !traefik) return [];
+  const routes = ingressRoutes(model.services);
+  return [
+    {
+      title: "TLS on the LAN (ACME)",
+      lines: [
+        ...table([
+          ["resolver", "CA", "certificate", "challenge", "token"],
+          [
+            CERT_RESOLVER,
+            ingress.acme.staging ? "Let's Encrypt staging (untrusted)" : "Let's Encrypt",
+            `*.${model.domain}, ${model.domain}`,
+            "DNS-01 through Cloudflare",
+            `${DNS_CHALLENGE_PERMISSIONS.join(" + ")} on zone ${ingress.zoneId} only`,
+          ],
+        ]),
+        `${routes.length} hostnames on https://<hostname> at ${traefik.ip}:443 for the admin networks: ${routes.map((r) => r.fqdn).join(", ")}`,
+        `account ${ingress.acme.email}; certificates kept in ${TRAEFIK_PATHS.acmeStorage} (0600) inside ${traefik.name}`,
       ],
     },
   ];

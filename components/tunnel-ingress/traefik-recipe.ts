@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import type { ProvisionFile, Recipe } from "../lxc-service";
 import type { Service } from "../../config";
 import { restartOnChangeScript } from "./restart-on-change";
@@ -11,6 +12,8 @@ export interface TraefikRecipeInput {
   readonly sha256: string;
   readonly user: Service["user"];
   readonly unit: string;
+  /** Traefik gets certificates by ACME: its state directory, and a restart when the DNS token changes. */
+  readonly acme?: boolean;
 }
 
 /** Release archive of a Traefik version on GitHub. */
@@ -45,13 +48,24 @@ if [ "$(cat ${shellLiteral(p.release)} 2>/dev/null || true)" != "$version $sha25
 fi
 
 install -d -m 0755 ${shellLiteral(p.dynamicDir)}
-${restartOnChangeScript("traefik.service", [p.staticConfig, p.unit, p.release], "/var/lib/homelab/traefik.stamp")}
+${input.acme ? `# acme.json holds the ACME account key and the certificates' keys: only Traefik's user reads it.
+install -d -m 0700 -o ${shellLiteral(input.user.name)} -g ${shellLiteral(input.user.name)} ${shellLiteral(p.stateDir)}
+` : ""}${restartOnChangeScript("traefik.service", [p.staticConfig, p.unit, p.release, ...(input.acme ? [p.dnsTokenFile] : [])], "/var/lib/homelab/traefik.stamp")}
 `;
   return {
     script,
     files: [{ path: p.unit, content: input.unit, mode: "0644" }],
   };
 }
+
+/** The DNS-01 token, a secret file only Traefik's user reads (the file path is all the unit names). */
+export const traefikDnsTokenFile = (token: pulumi.Output<string>, user: Service["user"]): ProvisionFile => ({
+  path: TRAEFIK_PATHS.dnsTokenFile,
+  content: pulumi.secret(token),
+  mode: "0600",
+  owner: `${user.name}:${user.name}`,
+  secret: true,
+});
 
 /** The rendered static and dynamic configuration, pushed before the recipe runs. */
 export const traefikConfigFiles = (staticConfig: string, dynamicConfig: string): ProvisionFile[] => [

@@ -21,6 +21,8 @@ export interface TraefikRoutesInput {
   readonly routes: readonly IngressRoute[];
   /** Source ranges allowed to reach `lan` routes (the admin networks). */
   readonly lanSourceRanges: readonly string[];
+  /** TLS on websecure for every hostname: the resolver and the domain of the wildcard certificate. */
+  readonly tls?: { readonly resolver: string; readonly domain: string };
 }
 
 interface Router {
@@ -28,7 +30,16 @@ interface Router {
   entryPoints: string[];
   service: string;
   middlewares: string[];
+  tls?: { certResolver: string; domains: { main: string; sans: string[] }[] };
 }
+
+/**
+ * The websecure twin of a hostname's router. Only the LAN reaches websecure (the tunnel arrives on
+ * web), so every twin allows only the admin networks, whatever the hostname's exposure: a protected
+ * hostname is never served on the LAN around Access to anyone else. All twins name the same wildcard
+ * certificate, so Let's Encrypt issues one and the certificate logs list no `lan` hostname.
+ */
+export const tlsRouterName = (subdomain: string): string => `${subdomain}_tls`;
 
 /**
  * The dynamic configuration: one router per hostname (`Host(...)` on the web entrypoint) to a
@@ -51,6 +62,15 @@ export function renderTraefikRoutes(input: TraefikRoutesInput): string {
       service: r.backend.kind === "server" ? r.subdomain : backendText(r.backend),
       middlewares,
     };
+    const plain = routers[r.subdomain];
+    if (input.tls && plain) {
+      routers[tlsRouterName(r.subdomain)] = {
+        ...plain,
+        entryPoints: ["websecure"],
+        middlewares: [...new Set([MIDDLEWARES.lanOnly, ...plain.middlewares])],
+        tls: { certResolver: input.tls.resolver, domains: [{ main: `*.${input.tls.domain}`, sans: [input.tls.domain] }] },
+      };
+    }
     if (r.backend.kind === "server") {
       services[r.subdomain] = {
         loadBalancer: {

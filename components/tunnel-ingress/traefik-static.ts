@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { TRAEFIK_PATHS, type TraefikPorts } from "./traefik-paths";
+import { ACME_CA, CERT_RESOLVER, TRAEFIK_PATHS, type TraefikAcme, type TraefikPorts } from "./traefik-paths";
 
 export interface TraefikStaticInput {
   readonly ports: TraefikPorts;
@@ -7,6 +7,8 @@ export interface TraefikStaticInput {
   readonly cloudflaredIp: string;
   /** The addresses of the tunnel's further connectors, believed like cloudflared's. */
   readonly connectorIps?: readonly string[];
+  /** TLS for LAN clients: the websecure entrypoint and a Let's Encrypt resolver answering DNS-01 through Cloudflare. */
+  readonly acme?: TraefikAcme;
 }
 
 /**
@@ -24,6 +26,7 @@ export function renderTraefikStatic(input: TraefikStaticInput): string {
       web: { address: `:${ports.web}`, forwardedHeaders: { trustedIPs: [input.cloudflaredIp, ...(input.connectorIps ?? [])].map((ip) => `${ip}/32`) } },
       traefik: { address: `:${ports.ping}` },
       metrics: { address: `:${ports.metrics}` },
+      ...(input.acme ? { websecure: { address: `:${ports.websecure}` } } : {}),
     },
     ping: { entryPoint: "traefik" },
     api: { dashboard: true, insecure: false },
@@ -31,6 +34,21 @@ export function renderTraefikStatic(input: TraefikStaticInput): string {
       prometheus: { entryPoint: "metrics", addEntryPointsLabels: true, addRoutersLabels: true, addServicesLabels: true },
     },
     providers: { file: { directory: TRAEFIK_PATHS.dynamicDir, watch: true } },
+    // lego's cloudflare provider reads the token from CF_DNS_API_TOKEN_FILE, set in the unit.
+    ...(input.acme
+      ? {
+          certificatesResolvers: {
+            [CERT_RESOLVER]: {
+              acme: {
+                email: input.acme.email,
+                storage: TRAEFIK_PATHS.acmeStorage,
+                caServer: input.acme.staging ? ACME_CA.staging : ACME_CA.production,
+                dnsChallenge: { provider: "cloudflare" },
+              },
+            },
+          },
+        }
+      : {}),
   };
   return `# Managed by homelab-as-code; changes here are overwritten.\n${stringify(config)}`;
 }

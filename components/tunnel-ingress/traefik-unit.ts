@@ -5,7 +5,7 @@ import { TRAEFIK_PATHS } from "./traefik-paths";
  * traefik.service: runs as its own user, allowed to bind port 80 and nothing more. No mount
  * namespacing options: they fail inside an unprivileged container without nesting.
  */
-export function renderTraefikUnit(user: Service["user"]): string {
+export function renderTraefikUnit(user: Service["user"], acme = false): string {
   return `# Managed by homelab-as-code.
 [Unit]
 Description=Traefik reverse proxy
@@ -17,7 +17,9 @@ Wants=network-online.target
 Type=notify
 User=${user.name}
 Group=${user.name}
-ExecStart=${TRAEFIK_PATHS.binary} --configFile=${TRAEFIK_PATHS.staticConfig}
+${acme ? `# lego (the DNS-01 challenge) reads the Cloudflare token from this file; the token is never in the environment.
+Environment=CF_DNS_API_TOKEN_FILE=${TRAEFIK_PATHS.dnsTokenFile}
+` : ""}ExecStart=${TRAEFIK_PATHS.binary} --configFile=${TRAEFIK_PATHS.staticConfig}
 AmbientCapabilities=CAP_NET_BIND_SERVICE
 CapabilityBoundingSet=CAP_NET_BIND_SERVICE
 NoNewPrivileges=true

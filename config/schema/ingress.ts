@@ -41,6 +41,20 @@ export const ingressSchema = z.strictObject({
    * to `hosts`.
    */
   lanDns: z.strictObject({ format: z.enum(["dnsmasq", "hosts"]).default("hosts") }).default({ format: "hosts" }),
+  /**
+   * TLS for every routed hostname on Traefik's websecure entrypoint (443), for LAN clients: one
+   * wildcard certificate for `*.<domain>` from Let's Encrypt through the DNS-01 challenge, answered
+   * with a Cloudflare API token the program creates, limited to editing DNS of this zone. Left out,
+   * Traefik serves plain HTTP to the tunnel and the LAN as before.
+   */
+  acme: z
+    .strictObject({
+      /** Address Let's Encrypt registers the account under (expiry notices). */
+      email,
+      /** Ask Let's Encrypt's staging CA (untrusted certificates, generous rate limits) while trying it out. Defaults to false. */
+      staging: z.boolean().default(false),
+    })
+    .optional(),
   /** Who Cloudflare Access lets through to `protected` routes. */
   access: z
     .strictObject({

@@ -3,6 +3,18 @@ import { at, type BadInput } from "./types";
 /** Mistakes in routing and Cloudflare settings, each rejected before anything registers. */
 export const cases: BadInput[] = [
   {
+    name: "the ACME account email is not an email address",
+    mutate: (c) => void (at(c, "homelab:ingress").acme = { email: "harmeet" }),
+    path: "homelab:ingress.acme.email",
+    message: /email address/,
+  },
+  {
+    name: "an ACME setting the program does not know",
+    mutate: (c) => void (at(c, "homelab:ingress").acme = { email: "harmeet@harmeetrai.com", challenge: "http-01" }),
+    path: "homelab:ingress.acme",
+    message: /challenge/,
+  },
+  {
     name: "the LAN DNS format is one no resolver reads here",
     mutate: (c) => void (at(c, "homelab:ingress").lanDns = { format: "bind" }),
     path: "homelab:ingress.lanDns.format",
