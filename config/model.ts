@@ -30,6 +30,8 @@ export interface ClusterNode {
   /** Every tier reachable on the node: its own node-local tiers and the shared ones. */
   readonly tiers: readonly TierName[];
   readonly devices: readonly string[];
+  /** Its own size of node-local tiers, by tier, where it differs from the tier's capacityGiB. */
+  readonly capacityGiB: Readonly<Record<TierName, number>>;
   /** Config path of its declaration (`homelab:proxmox.nodes.<name>`, or `homelab:proxmox` for the single host). */
   readonly configPath: string;
 }

@@ -22,12 +22,16 @@ export function resolveNodes(proxmox: Sections["proxmox"], tiers: Readonly<Recor
         cores: proxmox.cores,
         tiers: Object.keys(tiers),
         devices: [],
+        capacityGiB: {},
         configPath: "homelab:proxmox",
       },
     ];
   }
   const nodes = Object.entries(proxmox.nodes).map(([name, n]): ClusterNode => {
     const path = configPath(["proxmox", "nodes", name]);
+    for (const t of Object.keys(n.capacityGiB).filter((x) => !n.tiers.includes(x))) {
+      problems.push({ path: `${path}.capacityGiB.${t}`, message: `sizes tier ${t}, which is not among this node's tiers (${n.tiers.join(", ") || "none"}); list it under tiers, or leave it out here` });
+    }
     n.tiers.forEach((t, i) => {
       const tier = tiers[t];
       if (tier === undefined) problems.push({ path: `${path}.tiers.${i}`, message: `unknown tier '${t}' (tiers: ${Object.keys(tiers).join(", ")})` });

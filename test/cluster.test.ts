@@ -37,7 +37,7 @@ test("the 3-node example places every service by a rule the plan names, and keep
   }
 });
 
-test("placement is the same on every run, and does not depend on the order of the nodes", () => {
+test("placement is the same on every run, and services bound by data or the stack file stay put whatever their order", () => {
   const first = modelOf(clusterConfig()).services.map((s) => `${s.name}@${s.node}`);
   for (let i = 0; i < 3; i++) assert.deepEqual(modelOf(clusterConfig()).services.map((s) => `${s.name}@${s.node}`), first);
   // Listing services in another order changes nothing but the order they are listed in.
@@ -63,8 +63,8 @@ test("per-node budgets count what is placed on each node, and the plan shows wha
     assert.equal(b.ram.headroomMiB, b.ram.hostMiB - b.ram.reservedMiB - b.ram.containersMiB, b.node);
     assert.ok(b.ram.headroomMiB >= 0, `${b.node} is over budget`);
   }
-  // Node-local tiers are budgeted per node; the RAID only exists on pve.
-  assert.deepEqual(budgets.map((b) => b.tiers.map((t) => t.tier)), [["nvme", "raid"], ["nvme"], ["nvme"]]);
+  // Node-local tiers are budgeted per node, each at its own size; the RAID only exists on pve.
+  assert.deepEqual(budgets.map((b) => b.tiers.map((t) => [t.tier, t.capacityGiB])), [[["nvme", 930], ["raid", 43000]], [["nvme", 465]], [["nvme", 930]]]);
   // syncthing (HA, on pve3) goes to pve2 first: its node-affinity rule prefers pve2 over pve.
   assert.equal(model.services.find((s) => s.name === "syncthing")?.node, "pve3");
   assert.deepEqual([...failoverTargets(model, "pve3")], [["syncthing", "pve2"]]);

@@ -145,7 +145,7 @@ export function nodeBudgets(model: Homelab): NodeBudget[] {
       .map((t): TierBudget => {
         const datasetsGiB = model.datasets.filter((d) => d.tier === t?.name && at.get(d.name) === node.name).reduce((sum, d) => sum + d.quotaGiB, 0);
         const rootDisksGiB = t?.name === fast ? here.reduce((sum, s) => sum + s.diskGiB, 0) : 0;
-        const capacityGiB = t?.capacityGiB ?? 0;
+        const capacityGiB = (t ? node.capacityGiB[t.name] : undefined) ?? t?.capacityGiB ?? 0;
         return { tier: t?.name ?? "", capacityGiB, datasetsGiB, rootDisksGiB, usedGiB: datasetsGiB + rootDisksGiB, headroomGiB: capacityGiB - datasetsGiB - rootDisksGiB };
       });
     return {
@@ -178,7 +178,7 @@ function checkNodeBudgets(model: Homelab): Problem[] {
     }
     for (const t of b.tiers.filter((x) => x.headroomGiB < 0)) {
       problems.push({
-        path: `homelab:storage.tiers.${t.tier}.capacityGiB`,
+        path: byName.get(b.node)?.capacityGiB[t.tier] !== undefined ? `${path}.capacityGiB.${t.tier}` : `homelab:storage.tiers.${t.tier}.capacityGiB`,
         message: `on node ${b.node}, datasets (${t.datasetsGiB} GiB)${t.rootDisksGiB ? ` and container root disks (${t.rootDisksGiB} GiB)` : ""} need ${t.usedGiB} GiB but the ${t.tier} tier has ${t.capacityGiB} GiB`,
       });
     }

@@ -30,6 +30,8 @@ export const nodeSchema = z.strictObject({
   tiers: z.array(dnsLabel).default([]),
   /** Devices this node can pass through, e.g. /dev/dri/renderD128; a service asking for one is placed here. */
   devices: z.array(absolutePath).default([]),
+  /** This node's own size of a node-local tier, in GiB, where it differs from the tier's capacityGiB. */
+  capacityGiB: z.record(dnsLabel, z.number().int().min(1)).default({}),
 });
 
 /** A rule of the HA manager (Proxmox VE 9 replaced HA groups with these). */

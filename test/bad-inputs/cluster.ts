@@ -113,4 +113,19 @@ export const cases: BadInput[] = [
     path: "homelab:ingress.connectors.1",
     message: /^n8n runs an app, not cloudflared: give it app: cloudflared/,
   },
+  {
+    name: "datasets placed on a node over that node's own size of a tier",
+    mutate: cluster((c) => {
+      node(c, "pve2").capacityGiB = { nvme: 40 };
+      service(c, "n8n").node = "pve2";
+    }),
+    path: "homelab:proxmox.nodes.pve2.capacityGiB.nvme",
+    message: /^on node pve2, datasets \(\d+ GiB\) and container root disks \(\d+ GiB\) need \d+ GiB but the nvme tier has 40 GiB/,
+  },
+  {
+    name: "a node sizing a tier it does not have",
+    mutate: cluster((c) => void (node(c, "pve2").capacityGiB = { raid: 1000 })),
+    path: "homelab:proxmox.nodes.pve2.capacityGiB.raid",
+    message: /^sizes tier raid, which is not among this node's tiers \(nvme\)/,
+  },
 ];
