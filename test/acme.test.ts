@@ -108,7 +108,9 @@ test("every hostname, lan ones included, gets a websecure router with the resolv
   const svc = (n: string) => model.services.find((s) => s.name === n) ?? assert.fail(n);
   const input = { services: model.services, traefik: svc("traefik"), cloudflared: svc("cloudflared"), network: model.network };
   type Routers = Record<string, { rule: string; entryPoints: string[]; service: string; middlewares: string[]; tls?: { certResolver: string; domains: { main: string; sans: string[] }[] } }>;
-  const tls = (parse(renderTraefikConfig({ ...input, acme: { email: "harmeet@harmeetrai.com", staging: false, domain: model.domain } }).dynamicConfig) as { http: { routers: Routers } }).http.routers;
+  const dynamic = parse(renderTraefikConfig({ ...input, acme: { email: "harmeet@harmeetrai.com", staging: false, domain: model.domain } }).dynamicConfig) as { http: { routers: Routers; middlewares: Obj } };
+  const tls = dynamic.http.routers;
+  const middlewares = dynamic.http.middlewares;
   const plain = (parse(renderTraefikConfig(input).dynamicConfig) as { http: { routers: Routers } }).http.routers;
   const routes = ingressRoutes(model.services);
   assert.ok(routes.some((r) => r.exposure === "lan") && routes.some((r) => r.exposure === "protected"));
@@ -120,6 +122,7 @@ test("every hostname, lan ones included, gets a websecure router with the resolv
     assert.equal(twin.service, plain[r.subdomain]?.service);
     // Only the LAN reaches websecure: a protected hostname is not served around Access to anyone else.
     assert.ok(twin.middlewares.includes("lan-only"), `${r.subdomain}: ${twin.middlewares.join(", ")}`);
+    for (const m of twin.middlewares) assert.ok(m in middlewares, `${r.subdomain}_tls: middleware ${m} is declared`);
     assert.deepEqual(twin.tls, { certResolver: "letsencrypt", domains: [{ main: "*.harmeetrai.com", sans: ["harmeetrai.com"] }] });
   }
   assert.equal(Object.keys(plain).filter((k) => k.endsWith("_tls")).length, 0);
