@@ -99,6 +99,23 @@ export const defaultOutputs: MockOutputs = (args) => {
   }
 };
 
+/** Stand-ins for Cloudflare's API token permission groups, zone and account scoped; ids name the group. */
+const MOCK_PERMISSION_GROUPS = [
+  ["DNS Read", "com.cloudflare.api.account.zone"],
+  ["DNS Write", "com.cloudflare.api.account.zone"],
+  ["Zone Read", "com.cloudflare.api.account.zone"],
+  ["Zone Write", "com.cloudflare.api.account.zone"],
+  ["Zone Settings Write", "com.cloudflare.api.account.zone"],
+  ["DNS Firewall Write", "com.cloudflare.api.account"],
+  ["Account Settings Read", "com.cloudflare.api.account"],
+].map(([name = "", scope = ""]) => ({
+  id: `mock-permission-group-${name.toLowerCase().replace(/\W+/g, "-")}-${scope.split(".").pop() ?? ""}`,
+  name,
+  scopes: [scope],
+  category: "dns_and_zones",
+  isSelectable: true,
+}));
+
 export interface MockSession {
   readonly resources: RecordedResource[];
   readonly invokes: RecordedInvoke[];
@@ -114,10 +131,10 @@ export function installMocks(outputs: MockOutputs = defaultOutputs, project = "h
       if (args.token === "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken") {
         return { token: `mock-connector-token-${String(args.inputs.tunnelId)}` };
       }
-      // Cloudflare's permission groups, one per name asked for; a stand-in id that names it.
+      // Cloudflare's permission groups: a few of the real names, near misses included, filtered like the list data source.
       if (args.token === "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList") {
-        const name = String(args.inputs.name);
-        return { results: [{ id: `mock-permission-group-${name.toLowerCase().replace(/\W+/g, "-")}`, name, scopes: [String(args.inputs.scope)], category: "dns_and_zones", isSelectable: true }] };
+        const { name, scope } = args.inputs as { name?: string; scope?: string };
+        return { results: MOCK_PERMISSION_GROUPS.filter((g) => (name === undefined || g.name === name) && (scope === undefined || g.scopes.includes(scope))) };
       }
       return {};
     },

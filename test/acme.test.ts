@@ -4,6 +4,8 @@ import { parse } from "yaml";
 import { firewallMatrix } from "../components/firewall/matrix";
 import { renderTraefikConfig } from "../components/tunnel-ingress/traefik-config";
 import { renderTraefikUnit } from "../components/tunnel-ingress/traefik-unit";
+import { dnsChallengePermissionIds, ZONE_SCOPE } from "../components/tunnel-ingress/dns-token";
+import { componentReports } from "../src/reports";
 import { ingressRoutes } from "../components/tunnel-ingress/routes";
 import { at } from "./bad-inputs/types";
 import { byName, exampleConfig, modelOf, ofType, runProgram } from "./harness";
@@ -27,14 +29,28 @@ test("the DNS-01 token may edit DNS and read the zone, on the homelab's zone onl
   assert.deepEqual(token.inputs.policies, [
     {
       effect: "allow",
-      permissionGroups: [{ id: "mock-permission-group-dns-write" }, { id: "mock-permission-group-zone-read" }],
+      permissionGroups: [{ id: "mock-permission-group-dns-write-zone" }, { id: "mock-permission-group-zone-read-zone" }],
       resources: JSON.stringify({ "com.cloudflare.api.account.zone.fedcba9876543210fedcba9876543210": "*" }),
     },
   ]);
   assert.ok(token.additionalSecretOutputs.includes("value"));
-  // The ids come from Cloudflare's list, looked up by name for zone permissions, never hard-coded.
+  // The ids come from Cloudflare's list of zone groups, asked for by scope only, never hard-coded.
   const lookups = session.invokes.filter((i) => i.token === "cloudflare:index/getApiTokenPermissionGroupsList:getApiTokenPermissionGroupsList");
-  assert.deepEqual(lookups.map((i) => [i.inputs.name, i.inputs.scope]), [["DNS Write", "com.cloudflare.api.account.zone"], ["Zone Read", "com.cloudflare.api.account.zone"]]);
+  assert.deepEqual(lookups.map((i) => i.inputs), [{ scope: "com.cloudflare.api.account.zone" }]);
+});
+
+test("the token's permission groups are picked by exact name and zone scope, and a missing or doubled group stops the plan", () => {
+  const group = (id: string, name: string, scope = ZONE_SCOPE) => ({ id, name, scopes: [scope] });
+  const listed = [
+    group("dns-read", "DNS Read"),
+    group("dns-write-account", "DNS Write", "com.cloudflare.api.account"),
+    group("dns-write", "DNS Write"),
+    group("zone-read", "Zone Read"),
+    group("zone-read-only", "Zone Read Only"),
+  ];
+  assert.deepEqual(dnsChallengePermissionIds(listed), [{ id: "dns-write" }, { id: "zone-read" }]);
+  assert.throws(() => dnsChallengePermissionIds(listed.filter((g) => g.id !== "zone-read")), /no zone permission group named 'Zone Read'.*homelab:ingress\.acme/);
+  assert.throws(() => dnsChallengePermissionIds([...listed, group("dns-write-2", "DNS Write")]), /2 zone permission groups named 'DNS Write'/);
 });
 
 test("the token reaches Traefik as a 0600 file of its user, through stdin with logging off; the unit names only the path", async () => {
@@ -92,7 +108,9 @@ test("every hostname, lan ones included, gets a websecure router with the resolv
   const svc = (n: string) => model.services.find((s) => s.name === n) ?? assert.fail(n);
   const input = { services: model.services, traefik: svc("traefik"), cloudflared: svc("cloudflared"), network: model.network };
   type Routers = Record<string, { rule: string; entryPoints: string[]; service: string; middlewares: string[]; tls?: { certResolver: string; domains: { main: string; sans: string[] }[] } }>;
-  const tls = (parse(renderTraefikConfig({ ...input, acme: { email: "harmeet@harmeetrai.com", staging: false, domain: model.domain } }).dynamicConfig) as { http: { routers: Routers } }).http.routers;
+  const dynamic = parse(renderTraefikConfig({ ...input, acme: { email: "harmeet@harmeetrai.com", staging: false, domain: model.domain } }).dynamicConfig) as { http: { routers: Routers; middlewares: Obj } };
+  const tls = dynamic.http.routers;
+  const middlewares = dynamic.http.middlewares;
   const plain = (parse(renderTraefikConfig(input).dynamicConfig) as { http: { routers: Routers } }).http.routers;
   const routes = ingressRoutes(model.services);
   assert.ok(routes.some((r) => r.exposure === "lan") && routes.some((r) => r.exposure === "protected"));
@@ -104,6 +122,7 @@ test("every hostname, lan ones included, gets a websecure router with the resolv
     assert.equal(twin.service, plain[r.subdomain]?.service);
     // Only the LAN reaches websecure: a protected hostname is not served around Access to anyone else.
     assert.ok(twin.middlewares.includes("lan-only"), `${r.subdomain}: ${twin.middlewares.join(", ")}`);
+    for (const m of twin.middlewares) assert.ok(m in middlewares, `${r.subdomain}_tls: middleware ${m} is declared`);
     assert.deepEqual(twin.tls, { certResolver: "letsencrypt", domains: [{ main: "*.harmeetrai.com", sans: ["harmeetrai.com"] }] });
   }
   assert.equal(Object.keys(plain).filter((k) => k.endsWith("_tls")).length, 0);
@@ -117,8 +136,27 @@ test("the admin networks may reach Traefik on 443, and only with acme", () => {
   assert.equal(flows(withoutAcme()).filter((f) => f.port === 443).length, 0);
 });
 
-test("without acme there is no token and no TLS section in the plan", async () => {
-  const { resources } = await runProgram(withoutAcme());
+test("the plan shows the resolver, its CA and every hostname it certifies, lan ones included, and nothing without acme", () => {
+  const tlsSection = (config: Obj) => componentReports(modelOf(config)).find((s) => s.title === "TLS on the LAN (ACME)");
+  const model = modelOf(withAcme());
+  const section = tlsSection(withAcme()) ?? assert.fail("no TLS section in the plan");
+  const text = section.lines.join("\n");
+  assert.match(text, /letsencrypt\s+Let's Encrypt\s+\*\.harmeetrai\.com, harmeetrai\.com\s+DNS-01 through Cloudflare\s+DNS Write \+ Zone Read on zone fedcba9876543210fedcba9876543210 only/);
+  const routes = ingressRoutes(model.services);
+  const lan = routes.filter((r) => r.exposure === "lan");
+  assert.ok(lan.length > 0, "the example has lan routes");
+  for (const r of routes) assert.ok(text.includes(r.fqdn), `${r.fqdn} is listed`);
+  assert.match(text, new RegExp(`^${routes.length} hostnames on https://<hostname> at 192\\.168\\.1\\.\\d+:443 for the admin networks: `, "m"));
+  assert.match(text, /account harmeet@harmeetrai\.com; certificates kept in \/var\/lib\/traefik\/acme\.json \(0600\)/);
+  const staging = withAcme();
+  at(staging, "homelab:ingress", "acme").staging = true;
+  assert.match(tlsSection(staging)?.lines.join("\n") ?? "", /Let's Encrypt staging \(untrusted\)/);
+  assert.equal(tlsSection(withoutAcme()), undefined);
+});
+
+test("without acme there is no token and no token file", async () => {
+  const { resources, session } = await runProgram(withoutAcme());
   assert.equal(ofType(resources, "cloudflare:index/apiToken:ApiToken").length, 0);
   assert.ok(!resources.some((r) => String(r.inputs.create ?? "").includes("cloudflare-dns-token")));
+  assert.equal(session.invokes.filter((i) => i.token.includes("getApiTokenPermissionGroupsList")).length, 0);
 });

@@ -11,7 +11,7 @@ import { cloudflaredRecipe, cloudflaredTokenFile } from "./cloudflared-recipe";
 import { renderCloudflaredUnit } from "./cloudflared-unit";
 import { ingressRoutes, protectedRoutes, tunnelRoutes } from "./routes";
 import { renderTraefikConfig, traefikPorts } from "./traefik-config";
-import { DNS_CHALLENGE_PERMISSIONS, ZONE_SCOPE } from "./dns-token";
+import { dnsChallengePermissionIds, zoneResources, ZONE_SCOPE } from "./dns-token";
 import { traefikConfigFiles, traefikDnsTokenFile, traefikRecipe } from "./traefik-recipe";
 import { renderTraefikUnit } from "./traefik-unit";
 import { tunnelRules, type OriginGuard, type TunnelRule } from "./tunnel-rules";
@@ -199,23 +199,17 @@ export class TunnelIngress extends pulumi.ComponentResource {
 
   /**
    * The token Traefik answers DNS-01 with: allowed to edit DNS records and read the zone (lego needs
-   * both), on the homelab's zone only. The permission groups are looked up by name, so no id is
-   * hard-coded; the token's value is a secret output.
+   * both), on the homelab's zone only. The permission groups' ids come from Cloudflare's list of zone
+   * groups, picked by name, so no id is hard-coded; the token's value is a secret output.
    */
   private dnsChallengeToken(name: string, args: TunnelIngressArgs): cloudflare.ApiToken {
     const cf = { parent: this, provider: args.cloudflareProvider };
-    const ids = DNS_CHALLENGE_PERMISSIONS.map((permission) =>
-      cloudflare.getApiTokenPermissionGroupsListOutput({ name: permission, scope: ZONE_SCOPE }, cf).results.apply((groups) => {
-        const id = groups[0]?.id;
-        if (id === undefined) throw new Error(`Cloudflare lists no API token permission group named '${permission}' for zones; the ACME token cannot be scoped`);
-        return { id };
-      }),
-    );
+    const ids = cloudflare.getApiTokenPermissionGroupsListOutput({ scope: ZONE_SCOPE }, cf).results.apply(dnsChallengePermissionIds);
     return new cloudflare.ApiToken(
       `${name}-acme-dns`,
       {
         name: `homelab ACME DNS-01 for ${args.domain}`,
-        policies: [{ effect: "allow", permissionGroups: ids, resources: JSON.stringify({ [`${ZONE_SCOPE}.${args.settings.zoneId}`]: "*" }) }],
+        policies: [{ effect: "allow", permissionGroups: ids, resources: zoneResources(args.settings.zoneId) }],
       },
       { ...cf, additionalSecretOutputs: ["value"] },
     );
