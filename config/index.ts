@@ -1,7 +1,7 @@
 export { catalog, catalogApps } from "./catalog";
 export { failoverCandidates, haRefusal } from "./checks/ha";
 export { vzdumpTier } from "./checks/backup";
-export { budgets, datasetNodes, failoverTargets, nodeBudgets, type Budgets, type NodeBudget, type TierBudget } from "./checks/budget";
+export { budgets, datasetNodes, failoverTargets, nodeBudgets, sharedTierBudgets, type Budgets, type NodeBudget, type TierBudget } from "./checks/budget";
 export { connectionBudget, MIB_PER_CONNECTION, type ConnectionBudget } from "./checks/postgres";
 export { majorOf, upgradeWarnings } from "./checks/upgrades";
 export { unverifiedDownloadWarnings } from "./checks/downloads";

@@ -57,9 +57,14 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
   const connections: Record<string, HostConnection> = Object.fromEntries(
     model.nodes.map((n) => [n.name, { host: n.sshAddress, port: n.sshPort, user: "root", privateKey: secrets.hostSshPrivateKey }]),
   );
-  // The node the API endpoint is on: the single host, or where cluster-wide work is done from.
-  const connection: HostConnection = connections[model.proxmox.nodeName] ?? { host: model.proxmox.sshAddress, port: model.proxmox.sshPort, user: "root", privateKey: secrets.hostSshPrivateKey };
-  const connectionOf = (node: string | undefined): HostConnection => (node !== undefined ? connections[node] : undefined) ?? connection;
+  // A node's SSH access; without a node, the one the API endpoint is on (the single host, or where
+  // cluster-wide work is done from), which the config checks guarantee is among the nodes.
+  const connectionOf = (node: string = model.proxmox.nodeName): HostConnection => {
+    const c = connections[node];
+    if (c === undefined) throw new Error(`node '${node}' is not among the nodes; the config checks should have caught this`);
+    return c;
+  };
+  const connection = connectionOf();
   const provider = { provider: providers.proxmox };
 
   // Host packages follow from what is turned on: restic for backups, the node exporter for monitoring.

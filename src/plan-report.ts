@@ -1,4 +1,4 @@
-import { budgets, failoverTargets, nodeBudgets, type Homelab } from "../config";
+import { budgets, failoverTargets, nodeBudgets, sharedTierBudgets, type Homelab } from "../config";
 import type { RecordedResource } from "./mock-runtime";
 import { codePointOrder } from "../config/order";
 
@@ -80,10 +80,7 @@ export function clusterSections(model: Homelab): ReportSection[] {
     rows.push([b.node, "cores (shared)", b.cores.host, 0, b.cores.allocated, b.cores.host - b.cores.largest]);
     for (const t of b.tiers) rows.push([b.node, `${t.tier} disk (GiB)`, t.capacityGiB, 0, t.usedGiB, t.headroomGiB]);
   }
-  for (const t of Object.values(model.tiers).filter((x) => x.shared)) {
-    const used = model.datasets.filter((d) => d.tier === t.name).reduce((sum, d) => sum + d.quotaGiB, 0);
-    rows.push(["(shared)", `${t.name} disk (GiB)`, t.capacityGiB, 0, used, t.capacityGiB - used]);
-  }
+  for (const t of sharedTierBudgets(model)) rows.push(["(shared)", `${t.tier} disk (GiB)`, t.capacityGiB, 0, t.usedGiB, t.headroomGiB]);
   const failover: string[] = [];
   for (const failed of model.nodes) {
     const moves = [...failoverTargets(model, failed.name)];

@@ -82,8 +82,8 @@ test("each container is created on its node, from that node's template, and prov
   for (const s of model.services) {
     const container = byName(resources, `${s.name}-container`);
     assert.equal(container.inputs.nodeName, s.node, s.name);
-    const template = (container.inputs.operatingSystem as { templateFileId: string }).templateFileId;
-    assert.ok(dependencyNames(container).includes(`pve-${s.node}-template-debian-13`) || template.includes(s.node), `${s.name}: template ${template}`);
+    // The mocks give each resource the id `<name>-id`: the template downloaded onto the container's own node.
+    assert.equal((container.inputs.operatingSystem as { templateFileId: string }).templateFileId, `pve-${s.node}-template-debian-13-id`, s.name);
     const files = byName(resources, `${s.name}-files`);
     assert.equal(hostOf(files), NODE_IP[s.node], `${s.name} is provisioned through ${s.node}`);
   }

@@ -79,9 +79,7 @@ export class ResticBackup extends pulumi.ComponentResource {
   public readonly repository: string;
   /** The timers that start the backup, prune and check jobs. */
   public readonly timers: readonly string[];
-  /** The vzdump job (the first node's, on a cluster). */
-  public readonly vzdump: proxmoxve.backup.Job | undefined;
-  /** Every node's vzdump job. */
+  /** The vzdump jobs: one, or one per node on a cluster. */
   public readonly vzdumps: readonly proxmoxve.backup.Job[];
 
   constructor(name: string, args: ResticBackupArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -222,7 +220,6 @@ export class ResticBackup extends pulumi.ComponentResource {
 
     }
     this.timers = timers;
-    this.vzdump = vzdumps[0];
     this.vzdumps = vzdumps;
 
     this.registerOutputs({ bucketName: this.bucketName, bucketId: this.bucketId, repository: this.repository, timers: this.timers });

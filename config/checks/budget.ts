@@ -1,5 +1,5 @@
 import { codePointOrder } from "../order";
-import { failoverCandidates } from "./ha";
+import { failoverCandidates, nodeAffinityRule } from "./ha";
 import type { Homelab, Problem } from "../model";
 import { defaultTier } from "../tiers";
 import type { TierName } from "../schema";
@@ -110,8 +110,8 @@ export function failoverTargets(model: Homelab, failed: string): ReadonlyMap<str
   const targets = new Map<string, string>();
   const moving = model.services.filter((s) => s.ha && s.node === failed).sort((x, y) => y.memoryMiB - x.memoryMiB || codePointOrder(x.name, y.name));
   for (const s of moving) {
-    const rule = Object.values(model.proxmox.ha.rules).find((r) => r.type === "node-affinity" && r.services.includes(s.name));
-    const rank = (node: string): number => rule?.nodes?.[node] ?? -1;
+    const priority = nodeAffinityRule(model, s.name)?.nodes ?? {};
+    const rank = (node: string): number => priority[node] ?? -1;
     const to = failoverCandidates(model, s).reduce<string | undefined>(
       (best, n) => (best === undefined || rank(n) > rank(best) || (rank(n) === rank(best) && (free.get(n) ?? 0) > (free.get(best) ?? 0)) ? n : best),
       undefined,
@@ -159,6 +159,16 @@ export function nodeBudgets(model: Homelab): NodeBudget[] {
   });
 }
 
+/** The shared tiers of a cluster: every dataset on one counts once, whichever node uses it. */
+export function sharedTierBudgets(model: Homelab): TierBudget[] {
+  return Object.values(model.tiers)
+    .filter((t) => t.shared)
+    .map((t): TierBudget => {
+      const datasetsGiB = model.datasets.filter((d) => d.tier === t.name).reduce((sum, d) => sum + d.quotaGiB, 0);
+      return { tier: t.name, capacityGiB: t.capacityGiB, datasetsGiB, rootDisksGiB: 0, usedGiB: datasetsGiB, headroomGiB: t.capacityGiB - datasetsGiB };
+    });
+}
+
 /** On a cluster, each node holds what is placed on it; shared tiers hold every dataset on them, counted once. */
 function checkNodeBudgets(model: Homelab): Problem[] {
   const problems: Problem[] = [];
@@ -183,9 +193,8 @@ function checkNodeBudgets(model: Homelab): Problem[] {
       });
     }
   }
-  for (const t of Object.values(model.tiers).filter((x) => x.shared)) {
-    const usedGiB = model.datasets.filter((d) => d.tier === t.name).reduce((sum, d) => sum + d.quotaGiB, 0);
-    if (usedGiB > t.capacityGiB) problems.push({ path: `homelab:storage.tiers.${t.name}.capacityGiB`, message: `datasets need ${usedGiB} GiB but the shared ${t.name} tier has ${t.capacityGiB} GiB` });
+  for (const t of sharedTierBudgets(model).filter((x) => x.headroomGiB < 0)) {
+    problems.push({ path: `homelab:storage.tiers.${t.tier}.capacityGiB`, message: `datasets need ${t.usedGiB} GiB but the shared ${t.tier} tier has ${t.capacityGiB} GiB` });
   }
   return problems;
 }

@@ -67,9 +67,13 @@ export function checkHaRules(model: Homelab): Problem[] {
  */
 export function failoverCandidates(model: Homelab, service: Homelab["services"][number]): string[] {
   const others = model.nodes.map((n) => n.name).filter((n) => n !== service.node);
-  const rule = Object.values(model.proxmox.ha.rules).find((r) => r.type === "node-affinity" && r.services.includes(service.name));
+  const rule = nodeAffinityRule(model, service.name);
   if (rule === undefined) return others;
   const priority = rule.nodes ?? {};
   const listed = others.filter((n) => priority[n] !== undefined).sort((a, b) => (priority[b] ?? 0) - (priority[a] ?? 0));
   return rule.strict ? listed : [...listed, ...others.filter((n) => priority[n] === undefined)];
 }
+
+/** The node-affinity rule of the stack file that names a service, if any. */
+export const nodeAffinityRule = (model: Homelab, service: string): Homelab["proxmox"]["ha"]["rules"][string] | undefined =>
+  Object.values(model.proxmox.ha.rules).find((r) => r.type === "node-affinity" && r.services.includes(service));
