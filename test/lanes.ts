@@ -25,6 +25,7 @@ const WEIGHT: Readonly<Record<string, number>> = {
   "test/host.test.ts": 8,
   "test/program.test.ts": 8,
   "test/rehearsal-plan.test.ts": 6,
+  "test/build.test.ts": 8,
   "test/lxc-service.test.ts": 6,
   "test/postgres.test.ts": 6,
 };

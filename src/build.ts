@@ -1,0 +1,101 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { buildSync, transformSync } from "esbuild";
+
+/**
+ * The compiled program. `pulumi up` runs src/launch.js, which loads build/index.js once it knows the
+ * bundle was built from the sources as they are now. Compiled ahead, the program's own modules load as
+ * one plain JavaScript file: no TypeScript loader hooks on every require, and no source maps, so the
+ * `new Error().stack` that @pulumi/pulumi takes for every promise and every resource is not mapped
+ * back frame by frame (with tsx that mapping was about a fifth of a run). Stack positions point at
+ * real lines of build/index.js, which keeps each module's name in a comment above its code.
+ *
+ * Packages stay outside the bundle and load from node_modules as they are. The local B2 SDK is
+ * TypeScript (sdks/b2), so it is transpiled file by file, the way tsx does it, into
+ * build/node_modules/@pulumi/b2, where Node's resolution finds it first from build/.
+ *   npm run build
+ */
+
+const ROOT = join(__dirname, "..");
+
+/** Bundles the build makes: the Pulumi program, and the benchmark's two sides (bench/run.ts). */
+export const ENTRIES = {
+  index: "src/index.ts",
+  "bench-worker": "bench/worker.ts",
+  "bench-floor": "bench/floor.ts",
+} as const;
+export type Entry = keyof typeof ENTRIES;
+
+const SDK_B2 = "sdks/b2";
+
+
+/** What a build was made from: every source file it read, by repository path, with its sha256. */
+export interface Manifest {
+  readonly inputs: Readonly<Record<string, string>>;
+}
+
+export const MANIFEST = "manifest.json";
+
+const sha256 = (path: string): string => createHash("sha256").update(readFileSync(join(ROOT, path))).digest("hex");
+
+/** Writes through a temporary file and a rename, so a process loading the build never reads half a file. */
+function writeAtomically(path: string, contents: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
+}
+
+function filesUnder(dir: string, suffix: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith(suffix))
+    .map((e) => relative(ROOT, join(e.parentPath, e.name)))
+    .sort();
+}
+
+/** Transpiles the B2 SDK into `<outDir>/node_modules/@pulumi/b2`, one CommonJS file per TypeScript file. */
+function buildB2(outDir: string): string[] {
+  const target = join(outDir, "node_modules", "@pulumi", "b2");
+  const sources = filesUnder(SDK_B2, ".ts").filter((f) => !f.endsWith(".d.ts"));
+  for (const source of sources) {
+    const { code } = transformSync(readFileSync(join(ROOT, source), "utf8"), { loader: "ts", format: "cjs", platform: "node", target: "node20", sourcefile: source });
+    writeAtomically(join(target, relative(SDK_B2, source).replace(/\.ts$/, ".js")), code);
+  }
+  const pkg = JSON.parse(readFileSync(join(ROOT, SDK_B2, "package.json"), "utf8")) as Record<string, unknown>;
+  writeAtomically(join(target, "package.json"), `${JSON.stringify({ ...pkg, main: "index.js", types: undefined }, null, 4)}\n`);
+  return [...sources, `${SDK_B2}/package.json`];
+}
+
+/** Builds every entry into `outDir` (default build/) and returns what it was built from. */
+export function build(outDir: string = join(ROOT, "build")): Manifest {
+  const read = new Set<string>(buildB2(outDir));
+  const result = buildSync({
+    absWorkingDir: ROOT,
+    entryPoints: Object.entries(ENTRIES).map(([out, input]) => ({ out, in: input })),
+    outdir: outDir,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    // Every package, the B2 SDK included, is loaded from node_modules at run time, as under tsx.
+    packages: "external",
+    // Class and function names stay as written: they appear in stack traces and in the SDK's messages.
+    keepNames: true,
+    write: false,
+    metafile: true,
+    logLevel: "warning",
+  });
+  for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+  for (const input of Object.keys(result.metafile.inputs)) read.add(input);
+  const manifest: Manifest = { inputs: Object.fromEntries([...read].sort().map((path) => [path, sha256(path)])) };
+  // Written last: a manifest that matches the sources means every file above is in place.
+  writeAtomically(join(outDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+if (require.main === module) {
+  const outDir = process.argv[2] ? join(process.cwd(), process.argv[2]) : undefined;
+  const manifest = build(outDir);
+  process.stdout.write(`built ${Object.keys(ENTRIES).join(", ")} from ${Object.keys(manifest.inputs).length} source files\n`);
+}
