@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { report, type FloorResource, type Recording } from "./recording";
+import { reportAtExit, type FloorResource, type Recording } from "./recording";
 
 /**
  * The floor: what the Pulumi SDKs alone cost for a recorded run. A fresh process that loads the
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     for (const i of recording.invokes) await pulumi.runtime.invoke(i.token, i.inputs);
     return {};
   });
-  report(registered);
+  reportAtExit(registered);
 }
 
 main().catch((error: unknown) => {

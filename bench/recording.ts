@@ -16,8 +16,14 @@ export interface Recording {
  */
 export type FloorResource = RecordedResource;
 
-/** Prints the one JSON line the benchmark reads: resources registered, CPU time and peak memory so far. */
-export function report(resources: number): void {
-  const use = process.resourceUsage();
-  process.stdout.write(`${JSON.stringify({ resources, cpuMs: (use.userCPUTime + use.systemCPUTime) / 1000, maxRssMiB: use.maxRSS / 1024 })}\n`);
+/**
+ * Prints the one JSON line the benchmark reads when the process exits: resources registered, CPU time
+ * and peak memory of the whole process. At exit, so that work the SDK still finishes after the
+ * program's last line (outstanding registrations, its exit hooks) is counted on both sides alike.
+ */
+export function reportAtExit(resources: number): void {
+  process.on("exit", () => {
+    const use = process.resourceUsage();
+    process.stdout.write(`${JSON.stringify({ resources, cpuMs: (use.userCPUTime + use.systemCPUTime) / 1000, maxRssMiB: use.maxRSS / 1024 })}\n`);
+  });
 }

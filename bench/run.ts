@@ -8,6 +8,7 @@ import type { StepTimings } from "../test/rehearsal/summary";
 import type { Recording } from "./recording";
 import { criticalPath, measuredTimer, type StepTimer } from "./graph";
 import { syntheticClusterConfig, syntheticConfig } from "./synthetic";
+import { build } from "../src/build";
 
 /**
  * Benchmark: the program under mocks for the example homelab and synthetic ones, each against its
@@ -42,11 +43,20 @@ const dir = mkdtempSync(join(tmpdir(), "homelab-bench-"));
 const GOAL = 1.15;
 const TIMINGS_FILE = join(__dirname, "rehearsal-timings.json");
 
-function spawn(script: string, ...args: string[]): Sample {
+/**
+ * Both sides run compiled, as Pulumi runs the program (src/launch.js): the program through the same
+ * freshness check of its build, the floor straight from its bundle.
+ */
+const SIDES = {
+  program: ["src/fresh-build.js", "bench-worker"],
+  floor: ["build/bench-floor.js"],
+} as const;
+
+function spawn(side: keyof typeof SIDES, ...args: string[]): Sample {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, script), ...args], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [...SIDES[side], ...args], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.status !== 0) throw new Error(`${script} ${args.join(" ")} failed:\n${result.stderr}`);
+  if (result.status !== 0) throw new Error(`${side} ${args.join(" ")} failed:\n${result.stderr}`);
   const line = result.stdout.trim().split("\n").pop() ?? "";
   return { wallMs, ...(JSON.parse(line) as Omit<Sample, "wallMs">) };
 }
@@ -80,16 +90,16 @@ function measure(label: string, config: Record<string, unknown>, services: numbe
   const recordingFile = join(dir, `${label}.recording.json`);
   writeFileSync(configFile, JSON.stringify(config));
   // The first program run writes the recording the floor replays; it is not one of the samples.
-  spawn("worker.ts", configFile, recordingFile);
+  spawn("program", configFile, recordingFile);
   const program: Sample[] = [];
   const floor: Sample[] = [];
   for (let i = 0; i < reps; i++) {
     if (i % 2 === 0) {
-      program.push(spawn("worker.ts", configFile, join(dir, `${label}.again.json`)));
-      floor.push(spawn("floor.ts", recordingFile));
+      program.push(spawn("program", configFile, join(dir, `${label}.again.json`)));
+      floor.push(spawn("floor", recordingFile));
     } else {
-      floor.push(spawn("floor.ts", recordingFile));
-      program.push(spawn("worker.ts", configFile, join(dir, `${label}.again.json`)));
+      floor.push(spawn("floor", recordingFile));
+      program.push(spawn("program", configFile, join(dir, `${label}.again.json`)));
     }
   }
   const resources = program[0]?.resources ?? 0;
@@ -139,6 +149,7 @@ function timerFor(timings: StepTimings): (config: Record<string, unknown>) => St
 }
 
 function main(): void {
+  build();
   const example = (parse(readFileSync(join(root, "Pulumi.homelab.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
   const timings = JSON.parse(readFileSync(TIMINGS_FILE, "utf8")) as StepTimings;
   const load = process.platform === "linux" ? ` load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")};` : "";

@@ -4,7 +4,7 @@ import { defaultOutputs, installMocks, runStack, type MockOutputs } from "../src
 import { homelab } from "../src/homelab";
 import { loadModelOrExit, readSecrets } from "../src/program";
 import { stackConfigFromObject } from "../src/stack-file";
-import { report, type Recording } from "./recording";
+import { reportAtExit, type Recording } from "./recording";
 
 /**
  * The program's side of the benchmark, in a fresh process so that its time and peak memory are its
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const resources = session.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
   const recording: Recording = { resources, outputs: answered, invokes: session.invokes };
   writeFileSync(recordingFile, JSON.stringify(recording));
-  report(resources.length);
+  reportAtExit(resources.length);
 }
 
 main().catch((error: unknown) => {
