@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { pbkdf2Sync, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import type { Service } from "../config";
 import * as pulumi from "@pulumi/pulumi";
 import { vaultwarden, vaultwardenAdminTokenScript } from "../components/lxc-service/recipes/compose-apps";
-import { qbittorrentPasswordHash } from "../components/lxc-service/recipes/native-apps";
+import { qbittorrentLoginLines } from "../components/lxc-service/recipes/native-apps";
 import { PUT_FILE_FUNCTION } from "../components/lxc-service/push-files";
 import { dnsComment } from "../components/tunnel-ingress";
 import type { RecordedResource } from "../src/mock-runtime";
@@ -30,14 +32,11 @@ function everythingPublic(): Record<string, unknown> {
   return config;
 }
 
-/** What a claimed app's admin step must carry: the generated password, or what the app stores of it. */
-const claimMarker = (s: Service, password: string): string => (s.app === "qbittorrent" ? qbittorrentPasswordHash(password) : password);
-
 /** The registered steps that push a secret into the service's container and hold its generated admin. */
 function claimSteps(resources: readonly RecordedResource[], s: Service): RecordedResource[] {
   const password = `mock-random-password-${s.name}-admin-password`;
   return ofType(resources, COMMAND).filter(
-    (r) => r.name.startsWith(`${s.name}-secret-`) && r.secretPaths.includes("stdin") && String(r.inputs.stdin).includes(claimMarker(s, password)),
+    (r) => r.name.startsWith(`${s.name}-secret-`) && r.secretPaths.includes("stdin") && String(r.inputs.stdin).includes(password),
   );
 }
 
@@ -115,20 +114,36 @@ test("Nextcloud installs with the generated admin from a 0600 env file; Vaultwar
   assert.doesNotMatch(provision, /mock-random-password/, "the token never reaches the script");
 });
 
-test("qBittorrent's stored login verifies as qBittorrent verifies it: PBKDF2-HMAC-SHA512, 100000 rounds, 16-byte salt, 64-byte key", () => {
-  const password = "Gen3ratedAdminPassw0rd";
-  const stored = qbittorrentPasswordHash(password);
-  const m = /^@ByteArray\(([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)\)$/.exec(stored);
-  assert.ok(m, stored);
-  const salt = Buffer.from(m[1] ?? "", "base64");
-  const key = Buffer.from(m[2] ?? "", "base64");
-  assert.equal(salt.length, 16);
-  assert.equal(key.length, 64);
-  assert.deepEqual(pbkdf2Sync(password, salt, 100000, 64, "sha512"), key);
-  assert.notDeepEqual(pbkdf2Sync("another password", salt, 100000, 64, "sha512"), key);
-  assert.equal(qbittorrentPasswordHash(password), stored, "same password, same bytes: a converge rewrites nothing");
-  assert.notEqual(qbittorrentPasswordHash("another password").split(":")[0], stored.split(":")[0], "the salt differs per password");
-  assert.deepEqual(salt, createHmac("sha256", "homelab qbittorrent salt").update(password).digest().subarray(0, 16));
+test("qBittorrent's login lines, derived in the container by the recipe's own Python, verify as qBittorrent verifies them: PBKDF2-HMAC-SHA512, 100000 rounds, 16-byte salt, 64-byte key (real python3)", (t) => {
+  const python = requireTool(t, "python3", "python3-minimal");
+  if (!python) return;
+  const dir = mkdtempSync(join(tmpdir(), "homelab-qbittorrent-"));
+  try {
+    const password = "Gen3rated Admin\\Passw0rd'\"$";
+    const loginFile = join(dir, "login");
+    writeFileSync(loginFile, `admin\n${password}`, { mode: 0o600 });
+    const derive = (): string[] => {
+      const out = join(dir, "lines");
+      const r = spawnSync("bash", ["-euo", "pipefail", "-c", qbittorrentLoginLines(loginFile, out)], { encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      assert.doesNotMatch(qbittorrentLoginLines(loginFile, out), /Gen3rated/, "the password is read from the file, never written into the command");
+      return readFileSync(out, "utf8").split("\n");
+    };
+    const lines = derive();
+    assert.equal(lines[0], "WebUI\\Username=admin");
+    assert.equal(lines[2], "", "each line ends with a newline, and there are two");
+    const m = /^WebUI\\Password_PBKDF2="@ByteArray\(([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]+)\)"$/.exec(lines[1] ?? "");
+    assert.ok(m, lines[1]);
+    const salt = Buffer.from(m[1] ?? "", "base64");
+    const key = Buffer.from(m[2] ?? "", "base64");
+    assert.equal(salt.length, 16);
+    assert.equal(key.length, 64);
+    assert.deepEqual(pbkdf2Sync(password, salt, 100000, 64, "sha512"), key);
+    assert.notDeepEqual(pbkdf2Sync("another password", salt, 100000, 64, "sha512"), key);
+    assert.notEqual(derive()[1]?.split(":")[0], lines[1]?.split(":")[0], "each derivation draws a fresh salt");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("Vaultwarden's admin token becomes an argon2id PHC hash in the container, from stdin, the same on every run (real argon2)", (t) => {

@@ -3,6 +3,8 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { Service } from "../../config";
+import { webPort } from "../../components/lxc-service/recipes/compose";
+import { QBITTORRENT_CREDENTIALS } from "../../components/lxc-service/recipes/native-apps";
 import { probeTargets } from "../../components/monitoring-stack/targets";
 import { HOST_LAYOUT, scriptPath } from "../../components/restic-backup/layout";
 import { executeStep, type ConvergeContext } from "./converge";
@@ -96,6 +98,20 @@ export function checks(ctx: CheckContext): void {
           await sh(s.vmId, `rm -f ${own.path}/${name}`);
         });
       }
+    });
+  }
+
+  // qBittorrent stores only the PBKDF2 hash the recipe derives in the container: the login must work.
+  const torrent = rehearsed.find((s) => s.app === "qbittorrent");
+  if (torrent) {
+    test(`qBittorrent's WebUI in ${torrent.name} accepts the generated login, and refuses another password`, async () => {
+      const [user = "", password = ""] = (await sh(torrent.vmId, `cat ${QBITTORRENT_CREDENTIALS}`)).stdout.split(/\n(.*)/s);
+      const login = async (pass: string): Promise<string> => {
+        const r = await fetch(`http://${torrent.ip}:${webPort(torrent, 8080)}/api/v2/auth/login`, { method: "POST", body: new URLSearchParams({ username: user, password: pass }), signal: AbortSignal.timeout(5000) });
+        return (await r.text()).trim();
+      };
+      await waitFor(`qBittorrent's WebUI in ${torrent.name} did not answer`, async () => (await login(password)) === "Ok.", 60);
+      assert.equal(await login(`${password}-not`), "Fails.");
     });
   }
 

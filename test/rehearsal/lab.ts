@@ -132,15 +132,46 @@ export function cleanUp(options: { readonly keepWork?: boolean } = {}): string[]
   return said;
 }
 
+interface RootFs {
+  readonly plain: string;
+  readonly shifted: string;
+  readonly built: boolean;
+}
+
+/** Builds of this process, by suite: containers created side by side share one build, never race two. */
+const rootfsBuilds = new Map<string, Promise<RootFs>>();
+
 /** A root filesystem per Debian release, owned as the unprivileged map expects; built once and cached. */
-export async function rootfs(suite: string, log: string): Promise<{ readonly plain: string; readonly shifted: string; readonly built: boolean }> {
+export function rootfs(suite: string, log: string): Promise<RootFs> {
+  let build = rootfsBuilds.get(suite);
+  if (!build) {
+    build = buildRootfs(suite, log);
+    rootfsBuilds.set(suite, build);
+    // A failed build is not kept: the next container tries again.
+    build.catch(() => rootfsBuilds.delete(suite));
+  }
+  return build;
+}
+
+async function buildRootfs(suite: string, log: string): Promise<RootFs> {
   const plain = join(CACHE_DIR, `rootfs-${suite}`);
   const shifted = join(CACHE_DIR, `rootfs-${suite}-shifted`);
   let built = false;
   if (!existsSync(join(plain, ".complete"))) {
     mkdirSync(CACHE_DIR, { recursive: true });
     await bash(`rm -rf ${plain} ${shifted}`);
-    await run(["debootstrap", "--variant=minbase", "--include=systemd,systemd-sysv,dbus", suite, plain, "http://deb.debian.org/debian"], { log });
+    // A mirror caught mid-sync serves an InRelease or a .deb that does not verify for a while, and
+    // debootstrap cannot resume a failed run: it starts again from nothing, a few times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await run(["debootstrap", "--variant=minbase", "--include=systemd,systemd-sysv,dbus", suite, plain, "http://deb.debian.org/debian"], { log });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await bash(`rm -rf ${plain}`);
+        await new Promise((r) => setTimeout(r, 20_000));
+      }
+    }
     // The Debian archive of the release itself plus its security updates, as a Proxmox template has.
     writeFileSync(
       join(plain, "etc/apt/sources.list"),

@@ -1,4 +1,3 @@
-import { createHmac, pbkdf2Sync } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { Service } from "../../../config";
 import { sha256Check, shellJoin, shellLiteral } from "../../shared/shell";
@@ -68,21 +67,28 @@ export function syncthing(service: Service): Recipe {
   };
 }
 
-/**
- * qBittorrent's WebUI\Password_PBKDF2 value: `@ByteArray(<salt>:<key>)`, both base64, with
- * PBKDF2-HMAC-SHA512 over 100000 iterations, a 16-byte salt and a 64-byte key, as qBittorrent
- * computes and verifies it. The salt is derived from the password (HMAC-SHA256), so the same password
- * always renders the same bytes and a converge rewrites nothing; unique per password is all a salt
- * must be.
- */
-export function qbittorrentPasswordHash(password: string): string {
-  const salt = createHmac("sha256", "homelab qbittorrent salt").update(password, "utf8").digest().subarray(0, 16);
-  const key = pbkdf2Sync(Buffer.from(password, "utf8"), salt, 100000, 64, "sha512");
-  return `@ByteArray(${salt.toString("base64")}:${key.toString("base64")})`;
-}
+/** The generated WebUI login, its user name and password on two lines, for qBittorrent's first start. */
+export const QBITTORRENT_CREDENTIALS = "/var/lib/homelab/qbittorrent-webui.login";
 
-/** The generated WebUI login, as qBittorrent.conf lines of its [Preferences] section. */
-export const QBITTORRENT_CREDENTIALS = "/var/lib/homelab/qbittorrent-webui.conf";
+/**
+ * Writes the login lines of qBittorrent.conf's [Preferences] section from the login file to `out`: the user
+ * name, and WebUI\Password_PBKDF2 as `@ByteArray(<salt>:<key>)`, both base64, PBKDF2-HMAC-SHA512
+ * over 100000 rounds with a random 16-byte salt and a 64-byte key, as qBittorrent computes and
+ * verifies it. Derived in the container, once, when the login is written: Python's hashlib (in
+ * python3-minimal) reads the password from the file, never from an argument, and the 100000 rounds
+ * cost the container a moment once instead of every plan.
+ */
+export function qbittorrentLoginLines(loginFile: string, out: string): string {
+  return `python3 - ${loginFile} > ${out} <<'PY'
+import base64, hashlib, os, sys
+user, password = open(sys.argv[1], "rb").read().split(b"\\n", 1)
+salt = os.urandom(16)
+key = hashlib.pbkdf2_hmac("sha512", password, salt, 100000, 64)
+sys.stdout.write("WebUI\\\\Username=%s\\n" % user.decode())
+sys.stdout.write('WebUI\\\\Password_PBKDF2="@ByteArray(%s:%s)"\\n' % (base64.b64encode(salt).decode(), base64.b64encode(key).decode()))
+PY
+`;
+}
 
 /**
  * qBittorrent-nox from Debian, with its profile on the config dataset, the legal notice accepted once,
@@ -103,11 +109,15 @@ export function qbittorrent(service: Service, admin: AdminAccount): Recipe {
     umask: "0002",
     execStart: `/usr/bin/qbittorrent-nox --profile=${profile} --webui-port=${port}`,
   });
-  const credentials = pulumi.secret(
-    pulumi.all([admin.user, admin.password]).apply(([user, password]) => `WebUI\\Username=${user}\nWebUI\\Password_PBKDF2="${qbittorrentPasswordHash(password)}"\n`),
-  );
+  const login = pulumi.secret(pulumi.all([admin.user, admin.password]).apply(([user, password]) => `${user}\n${password}`));
   return {
     script: `${PRELUDE}${debianPinned("qbittorrent", { "qbittorrent-nox": service.install.version })}# First start only: later changes made in the web UI are the operator's.
+lines=""
+if [ ! -e ${conf} ] || ! grep -qF 'WebUI\\Password_PBKDF2=' ${conf}; then
+  apt_install python3-minimal
+  lines="$(mktemp)"
+  ${qbittorrentLoginLines(creds, '"$lines"').trimEnd()}
+fi
 if [ ! -e ${conf} ]; then
   install -d -o ${service.user.uid} -g ${service.user.gid} -m 0750 ${profile}/qBittorrent ${profile}/qBittorrent/config
   {
@@ -119,22 +129,23 @@ Accepted=true
 Downloads\\SavePath=/downloads/
 WebUI\\Port=${port}
 EOF
-    cat ${creds}
+    cat "$lines"
   } | put_file ${conf} 0640 ${owner}
 elif ! grep -qF 'WebUI\\Password_PBKDF2=' ${conf}; then
   # A profile from before the generated login (qBittorrent's own temporary password): set it, stopped.
   systemctl stop qbittorrent 2>/dev/null || true
   sed -i '/^WebUI\\\\Username=/d' ${conf}
   if grep -qx '\\[Preferences\\]' ${conf}; then
-    sed -i '/^\\[Preferences\\]$/r ${creds}' ${conf}
+    sed -i "/^\\[Preferences\\]\$/r $lines" ${conf}
   else
-    { printf '\\n[Preferences]\\n'; cat ${creds}; } >> ${conf}
+    { printf '\\n[Preferences]\\n'; cat "$lines"; } >> ${conf}
   fi
 fi
+if [ -n "$lines" ]; then rm -f "$lines"; fi
 ${enableUnit("qbittorrent", ["/usr/bin/qbittorrent-nox", creds])}`,
     files: [
       { path: unitPath("qbittorrent"), content: unit, mode: "0644", owner: "root:root" },
-      { path: creds, content: credentials, mode: "0600", owner: "root:root", secret: true },
+      { path: creds, content: login, mode: "0600", owner: "root:root", secret: true },
     ],
   };
 }
