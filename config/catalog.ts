@@ -113,17 +113,20 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
       cache: { tier: "fast", path: "/data/immich/cache", quotaGiB: 50, content: "cache" },
     },
     web: { port: 2283, healthPath: "/api/server/ping", exposure: "public" },
-    // Immich creates these as superuser unless they exist; the admin creates them first. v1.135.3
-    // accepts VectorChord 0.3.x-0.4.x over pgvector >=0.5 <1 (homelab:postgres.vectorchordVersion).
+    // Immich creates these as superuser unless they exist; the admin creates them first. v3 accepts
+    // VectorChord >=0.3 <2 over pgvector >=0.5 <1 (homelab:postgres.vectorchordVersion).
     database: { pool: 10, extensions: ["vector", "vchord", "cube", "earthdistance"] },
     statePaths: ["/data/immich/library"],
-    install: { method: "compose", version: "v1.135.3" },
+    // github.com/immich-app/immich/releases/tag/v3.3.1; the ghcr.io/immich-app tag of that release.
+    install: { method: "compose", version: "v3.3.1" },
     // Immich's migrations run in order: 1.137+ starts only after a boot on 1.132-1.136, and its v3
-    // migration guide starts from v2.
+    // migration guide starts from v2. v3 drops pgvecto.rs and serves no v2 mobile app.
     upgrade: {
       oneMajorAtATime: true,
       backupFirst: true,
-      note: "read the release's breaking changes (v3: immich.app/blog/v3-migration); mobile apps must match the server's major",
+      note:
+        "v3 migrates from v2 only (immich.app/blog/v3-migration); mobile apps must match the server's major; " +
+        "a library first started at /usr/src/app/upload runs immich-admin change-media-location to /data",
     },
     tags: ["photos"],
     // Its first visitor signs up as admin; held behind Access until setupDone (no API step checked here).

@@ -142,6 +142,23 @@ test("every compose file parses, pins every image, and keeps every bind volume o
   }
 });
 
+/** The parsed compose file of a catalog compose app in the example stack. */
+function composeOf(model: Homelab, name: string): { services: Record<string, { image: string; volumes?: string[]; environment?: Record<string, string> }> } {
+  const [s, r] = recipes(model).find(([x]) => x.name === name) ?? assert.fail(name);
+  const file = plainFiles(r).find((f) => f.path === `/opt/${s.name}/compose.yaml`) ?? assert.fail(`${name} compose file`);
+  return parse(file.content) as ReturnType<typeof composeOf>;
+}
+
+test("Immich's library is mounted at /data, where its own compose file puts it, and both images run the pin", () => {
+  const model = everyAppModel();
+  const immich = model.services.find((s) => s.name === "immich") ?? assert.fail("immich");
+  const doc = composeOf(model, "immich");
+  assert.deepEqual(doc.services["immich-server"]?.volumes, ["/data/immich/library:/data", "/etc/localtime:/etc/localtime:ro"]);
+  assert.equal(doc.services["immich-server"]?.image, "ghcr.io/immich-app/immich-server:v3.3.1");
+  assert.equal(doc.services["immich-machine-learning"]?.image, `ghcr.io/immich-app/immich-machine-learning:${immich.install.version}`);
+  assert.equal(doc.services["immich-server"]?.environment?.DB_VECTOR_EXTENSION, "vectorchord");
+});
+
 test("a port mapping survives a YAML 1.1 reader as a string", () => {
   const model = everyAppModel();
   const [, r] = recipes(model).find(([s]) => s.name === "immich") ?? assert.fail("immich");

@@ -54,6 +54,30 @@ test("the release line keeps the app's v prefix when one major is skipped", () =
   );
 });
 
+test("an Immich still on the old v1.135.3 pin is refused the catalog's v3 pin and told to run v2 first", () => {
+  const pin = catalog.immich?.install.version;
+  assert.equal(pin, "v3.3.1");
+  assert.deepEqual(problemsOf(withInstall("immich", { version: pin, from: "v1.135.3" })), [
+    {
+      path: "homelab:services.immich.install.version",
+      message:
+        "v3.3.1 skips a major after the running v1.135.3 (homelab:services.immich.install.from), and immich upgrades one major at a time: " +
+        "set install.version to a v2.x release first, run pulumi up and set install.from to it after each step, then v3.3.1; back up immich's data before each step",
+    },
+  ]);
+});
+
+test("from a v2 release the step to Immich's v3 pin is accepted, and warned with the v3 migration guide and the media location", () => {
+  const config = withInstall("immich", { from: "v2.7.5" });
+  assert.deepEqual(problemsOf(config), []);
+  const note = catalog.immich?.upgrade?.note ?? "";
+  assert.match(note, /immich\.app\/blog\/v3-migration/);
+  assert.match(note, /change-media-location/);
+  assert.deepEqual(upgradeLines(config), [
+    `warning: immich: runs v2.7.5 (homelab:services.immich.install.from), pins v3.3.1: a major upgrade (2 -> 3); back up immich's data first; ${note}`,
+  ]);
+});
+
 test("one major at a time is accepted, and the plan warns with the app's own rule", () => {
   const config = withInstall("nextcloud", { version: "32.0.15-apache", from: "31.0.6-apache" });
   assert.deepEqual(problemsOf(config), []);
