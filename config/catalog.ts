@@ -168,8 +168,15 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     metrics: [{ port: 5678 }],
     database: { pool: 10, extensions: ["uuid-ossp"] },
     statePaths: ["/data/n8n"],
-    install: { method: "compose", version: "1.97.1" },
-    upgrade: { note: "2.0 has breaking changes: read docs.n8n.io/2-0-breaking-changes and run its migration report first" },
+    // github.com/n8n-io/n8n/releases/tag/n8n%402.42.5; the docker.n8n.io/n8nio/n8n tag of that release.
+    // 2.x always runs Code nodes in a task runner, by default one n8n launches itself (internal mode).
+    install: { method: "compose", version: "2.42.5" },
+    // 2.0 migrates the database and drops what 1.x deprecated: its guide starts from the last 1.x.
+    upgrade: {
+      oneMajorAtATime: true,
+      backupFirst: true,
+      note: "2.0 has breaking changes: on the last 1.x run the migration report of docs.n8n.io/release-notes/v20-breaking-changes first",
+    },
     tags: ["automation"],
   },
   vaultwarden: {

@@ -159,6 +159,16 @@ test("Immich's library is mounted at /data, where its own compose file puts it, 
   assert.equal(doc.services["immich-server"]?.environment?.DB_VECTOR_EXTENSION, "vectorchord");
 });
 
+test("n8n 2.x keeps its encryption key and files on its dataset and sets no deprecated runner switch", () => {
+  const doc = composeOf(everyAppModel(), "n8n");
+  const n8n = doc.services.n8n ?? assert.fail("n8n service");
+  assert.equal(n8n.image, "docker.n8n.io/n8nio/n8n:2.42.5");
+  assert.deepEqual(n8n.volumes, ["/data/n8n:/home/node/.n8n"]);
+  // N8N_RUNNERS_ENABLED is deprecated from 2.0: the task runner is always on.
+  assert.equal(n8n.environment?.N8N_RUNNERS_ENABLED, undefined);
+  assert.equal(n8n.environment?.DB_TYPE, "postgresdb");
+});
+
 test("a port mapping survives a YAML 1.1 reader as a string", () => {
   const model = everyAppModel();
   const [, r] = recipes(model).find(([s]) => s.name === "immich") ?? assert.fail("immich");

@@ -87,12 +87,23 @@ test("one major at a time is accepted, and the plan warns with the app's own rul
   ]);
 });
 
-test("an app without the one-major rule may jump, but the plan still warns with its notes", () => {
-  const config = withInstall("n8n", { version: "3.0.0", from: "1.97.1" });
+test("an app without the one-major rule may jump, but the plan still warns", () => {
+  const config = withInstall("vaultwarden", { version: "3.0.0", from: "1.37.4" });
+  assert.deepEqual(problemsOf(config), []);
+  assert.deepEqual(upgradeLines(config), ["warning: vaultwarden: runs 1.37.4 (homelab:services.vaultwarden.install.from), pins 3.0.0: a major upgrade (1 -> 3)"]);
+});
+
+test("an n8n on 1.x takes the 2.x pin in one step, warned to back up and run the 2.0 migration report", () => {
+  const pin = catalog.n8n?.install.version;
+  assert.equal(pin, "2.42.5");
+  const config = withInstall("n8n", { from: "1.97.1" });
   assert.deepEqual(problemsOf(config), []);
   assert.deepEqual(upgradeLines(config), [
-    `warning: n8n: runs 1.97.1 (homelab:services.n8n.install.from), pins 3.0.0: a major upgrade (1 -> 3); ${catalog.n8n?.upgrade?.note}`,
+    `warning: n8n: runs 1.97.1 (homelab:services.n8n.install.from), pins 2.42.5: a major upgrade (1 -> 2); back up n8n's data first; ${catalog.n8n?.upgrade?.note}`,
   ]);
+  assert.match(catalog.n8n?.upgrade?.note ?? "", /docs\.n8n\.io\/release-notes\/v20-breaking-changes/);
+  // A 3.x would have to wait for a 2.x run first.
+  assert.equal(problemsOf(withInstall("n8n", { version: "3.0.0", from: "1.97.1" }))[0]?.path, "homelab:services.n8n.install.version");
 });
 
 test("a major downgrade is warned about; the same major is not", () => {
