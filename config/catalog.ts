@@ -284,9 +284,14 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     // answers /robots.txt itself, with 200 and no login, once its database is up.
     web: { port: 3001, healthPath: "/robots.txt", exposure: "protected" },
     statePaths: ["/data/uptime-kuma"],
-    install: { method: "compose", version: "1.23.16" },
+    // github.com/louislam/uptime-kuma/releases/tag/2.5.5; the docker.io/louislam/uptime-kuma tag of that release.
+    install: { method: "compose", version: "2.5.5" },
     // 2.0 migrates kuma.db on its first start; on a long history that takes hours and must not be stopped.
-    upgrade: { backupFirst: true, note: "1.x -> 2.x migrates kuma.db on first start; let it finish (github.com/louislam/uptime-kuma/wiki/Migration-From-v1-To-v2)" },
+    upgrade: {
+      oneMajorAtATime: true,
+      backupFirst: true,
+      note: "1.23.x -> 2.x migrates kuma.db on first start; let it finish (github.com/louislam/uptime-kuma/wiki/Migration-From-v1-To-v2)",
+    },
     tags: ["monitoring"],
     // Its first visitor creates the admin (setup over socket.io only); held behind Access until setupDone.
     firstBoot: "wizard",

@@ -169,6 +169,13 @@ test("n8n 2.x keeps its encryption key and files on its dataset and sets no depr
   assert.equal(n8n.environment?.DB_TYPE, "postgresdb");
 });
 
+test("Uptime Kuma 2.x keeps kuma.db on its dataset and is told to use SQLite instead of asking on first start", () => {
+  const kuma = composeOf(everyAppModel(), "uptime-kuma").services["uptime-kuma"] ?? assert.fail("uptime-kuma service");
+  assert.equal(kuma.image, "docker.io/louislam/uptime-kuma:2.5.5");
+  assert.deepEqual(kuma.volumes, ["/data/uptime-kuma:/app/data"]);
+  assert.deepEqual(kuma.environment, { UPTIME_KUMA_DB_TYPE: "sqlite" });
+});
+
 test("a port mapping survives a YAML 1.1 reader as a string", () => {
   const model = everyAppModel();
   const [, r] = recipes(model).find(([s]) => s.name === "immich") ?? assert.fail("immich");

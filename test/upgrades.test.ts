@@ -106,6 +106,15 @@ test("an n8n on 1.x takes the 2.x pin in one step, warned to back up and run the
   assert.equal(problemsOf(withInstall("n8n", { version: "3.0.0", from: "1.97.1" }))[0]?.path, "homelab:services.n8n.install.version");
 });
 
+test("an Uptime Kuma on 1.23.16 takes the 2.x pin in one step, warned to back up and let the kuma.db migration finish", () => {
+  const config = withInstall("uptime-kuma", { from: "1.23.16" });
+  assert.deepEqual(problemsOf(config), []);
+  assert.deepEqual(upgradeLines(config), [
+    `warning: uptime-kuma: runs 1.23.16 (homelab:services.uptime-kuma.install.from), pins 2.5.5: a major upgrade (1 -> 2); back up uptime-kuma's data first; ${catalog["uptime-kuma"]?.upgrade?.note}`,
+  ]);
+  assert.equal(problemsOf(withInstall("uptime-kuma", { version: "3.0.0", from: "1.23.16" }))[0]?.path, "homelab:services.uptime-kuma.install.version");
+});
+
 test("a major downgrade is warned about; the same major is not", () => {
   const down = withInstall("vaultwarden", { version: "1.37.4", from: "2.0.0" });
   assert.deepEqual(upgradeLines(down), ["warning: vaultwarden: runs 2.0.0 (homelab:services.vaultwarden.install.from), pins 1.37.4: a major downgrade (2 -> 1)"]);

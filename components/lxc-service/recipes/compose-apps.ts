@@ -162,7 +162,11 @@ export function vaultwarden(service: Service, admin: AdminAccount): Recipe {
   });
 }
 
-/** Uptime Kuma keeps its SQLite database on its dataset. */
+/**
+ * Uptime Kuma keeps its SQLite database (kuma.db) on its dataset. 2.x asks for its database on a
+ * first start unless UPTIME_KUMA_DB_TYPE names one (its wiki's Environment-Variables page), so SQLite
+ * is named here and the first visitor gets the admin setup, not the database choice.
+ */
 export function uptimeKuma(service: Service): Recipe {
   return composeRecipe(service, {
     services: {
@@ -170,6 +174,7 @@ export function uptimeKuma(service: Service): Recipe {
         image: `docker.io/louislam/uptime-kuma:${service.install.version}`,
         ports: [port(service, 3001, 3001)],
         volumes: [`${datasetPath(service, "data")}:/app/data`],
+        environment: { UPTIME_KUMA_DB_TYPE: "sqlite" },
       },
     },
   });
