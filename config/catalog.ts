@@ -210,7 +210,15 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     mounts: { media: { path: "/media", readOnly: true } },
     web: { port: 8096, healthPath: "/health", exposure: "public" },
     statePaths: ["/var/lib/jellyfin"],
-    install: { method: "vendor-apt", version: "10.10.7" },
+    // github.com/jellyfin/jellyfin/releases/tag/v12.1: after 10.11 the numbering dropped the leading
+    // "10." (10.11 -> 12.0), so there is no 11; repo.jellyfin.org packages it as 12.1+deb13.
+    install: { method: "vendor-apt", version: "12.1" },
+    // Each release line migrates jellyfin.db and library.db on its first start and cannot roll them
+    // back; plugins built for 10.11 do not load on 12. No oneMajorAtATime: 10 -> 12 is one step, not two.
+    upgrade: {
+      backupFirst: true,
+      note: "step through a 10.11 release (it needs 10.10.7) before 12.x, and update plugins for 12 (github.com/jellyfin/jellyfin/releases/tag/v12.0)",
+    },
     tags: ["media"],
     // Its startup wizard creates the admin for whoever comes first; held behind Access until setupDone.
     firstBoot: "wizard",

@@ -222,7 +222,9 @@ test("recipes pin versions: upstream globs for Debian packages, checked after in
   };
   assert.match(text("qbittorrent"), /Package: qbittorrent-nox\nPin: version 5\.1\.\*\nPin-Priority: 1001/);
   assert.match(text("qbittorrent"), /\ncheck_version qbittorrent-nox '5\.1\.\*'\n/);
-  assert.match(text("jellyfin"), /Package: jellyfin-server\nPin: version 10\.10\.7\+\*\nPin-Priority: 1001/);
+  // repo.jellyfin.org versions a release <tag without v>+<deb13|deb12>: 12.1+* takes 12.1+deb13, not 12.1.1 or 12.10.
+  for (const pkg of ["jellyfin-server", "jellyfin-web"]) assert.match(text("jellyfin"), new RegExp(`Package: ${pkg}\nPin: version 12\\.1\\+\\*\nPin-Priority: 1001`));
+  assert.match(text("jellyfin"), /\napt_install jellyfin-server jellyfin-web jellyfin-ffmpeg8\n/);
   assert.match(text("syncthing"), /Package: syncthing\nPin: version 1\.29\.\*\nPin-Priority: 1001/);
   // docker-cli is only a Recommends of docker.io: without it the rehearsal found no `docker` command.
   for (const [pkg, glob] of [["docker.io", "26.1.*"], ["docker-cli", "26.1.*"], ["docker-compose", "2.26.*"], ["containerd", "1.7.*"], ["runc", "1.1.*"]]) {

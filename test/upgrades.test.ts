@@ -115,6 +115,17 @@ test("an Uptime Kuma on 1.23.16 takes the 2.x pin in one step, warned to back up
   assert.equal(problemsOf(withInstall("uptime-kuma", { version: "3.0.0", from: "1.23.16" }))[0]?.path, "homelab:services.uptime-kuma.install.version");
 });
 
+test("Jellyfin's jump from 10.10 to the 12.x pin is one step, not a skipped 11, and is warned with the 10.11 step", () => {
+  const config = withInstall("jellyfin", { method: "vendor-apt", from: "10.10.7" });
+  assert.equal(catalog.jellyfin?.install.version, "12.1");
+  assert.equal(catalog.jellyfin?.upgrade?.oneMajorAtATime, undefined, "there is no 11.x to step through");
+  assert.deepEqual(problemsOf(config), []);
+  assert.deepEqual(upgradeLines(config), [
+    `warning: jellyfin: runs 10.10.7 (homelab:services.jellyfin.install.from), pins 12.1: a major upgrade (10 -> 12); back up jellyfin's data first; ${catalog.jellyfin?.upgrade?.note}`,
+  ]);
+  assert.match(catalog.jellyfin?.upgrade?.note ?? "", /10\.11/);
+});
+
 test("a major downgrade is warned about; the same major is not", () => {
   const down = withInstall("vaultwarden", { version: "1.37.4", from: "2.0.0" });
   assert.deepEqual(upgradeLines(down), ["warning: vaultwarden: runs 2.0.0 (homelab:services.vaultwarden.install.from), pins 1.37.4: a major downgrade (2 -> 1)"]);
