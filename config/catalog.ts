@@ -36,6 +36,9 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     user: { name: "traefik", uid: 1000, gid: 1000 },
     extraRoutes: { traefik: { port: 8080, healthPath: "/ping", exposure: "protected" } },
     metrics: [{ port: 8082 }],
+    // Held at v3.7.12: v3.7.13 (github.com/traefik/traefik/releases/tag/v3.7.13) fixes security
+    // advisories, but no published SHA-256 of its linux_amd64 archive was found to pin in
+    // TRAEFIK_RELEASE_SHA256; until then run it with homelab:ingress.traefikSha256 set.
     install: { method: "binary", version: "v3.7.12" },
     startupOrder: 20,
     tags: ["ingress"],
