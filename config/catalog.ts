@@ -36,6 +36,9 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     user: { name: "traefik", uid: 1000, gid: 1000 },
     extraRoutes: { traefik: { port: 8080, healthPath: "/ping", exposure: "protected" } },
     metrics: [{ port: 8082 }],
+    // Held at v3.7.12: v3.7.13 (github.com/traefik/traefik/releases/tag/v3.7.13) fixes security
+    // advisories, but no published SHA-256 of its linux_amd64 archive was found to pin in
+    // TRAEFIK_RELEASE_SHA256; until then run it with homelab:ingress.traefikSha256 set.
     install: { method: "binary", version: "v3.7.12" },
     startupOrder: 20,
     tags: ["ingress"],
@@ -113,17 +116,20 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
       cache: { tier: "fast", path: "/data/immich/cache", quotaGiB: 50, content: "cache" },
     },
     web: { port: 2283, healthPath: "/api/server/ping", exposure: "public" },
-    // Immich creates these as superuser unless they exist; the admin creates them first. v1.135.3
-    // accepts VectorChord 0.3.x-0.4.x over pgvector >=0.5 <1 (homelab:postgres.vectorchordVersion).
+    // Immich creates these as superuser unless they exist; the admin creates them first. v3 accepts
+    // VectorChord >=0.3 <2 over pgvector >=0.5 <1 (homelab:postgres.vectorchordVersion).
     database: { pool: 10, extensions: ["vector", "vchord", "cube", "earthdistance"] },
     statePaths: ["/data/immich/library"],
-    install: { method: "compose", version: "v1.135.3" },
+    // github.com/immich-app/immich/releases/tag/v3.3.1; the ghcr.io/immich-app tag of that release.
+    install: { method: "compose", version: "v3.3.1" },
     // Immich's migrations run in order: 1.137+ starts only after a boot on 1.132-1.136, and its v3
-    // migration guide starts from v2.
+    // migration guide starts from v2. v3 drops pgvecto.rs and serves no v2 mobile app.
     upgrade: {
       oneMajorAtATime: true,
       backupFirst: true,
-      note: "read the release's breaking changes (v3: immich.app/blog/v3-migration); mobile apps must match the server's major",
+      note:
+        "v3 migrates from v2 only (immich.app/blog/v3-migration); mobile apps must match the server's major; " +
+        "a library first started at /usr/src/app/upload runs immich-admin change-media-location to /data",
     },
     tags: ["photos"],
     // Its first visitor signs up as admin; held behind Access until setupDone (no API step checked here).
@@ -165,8 +171,15 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     metrics: [{ port: 5678 }],
     database: { pool: 10, extensions: ["uuid-ossp"] },
     statePaths: ["/data/n8n"],
-    install: { method: "compose", version: "1.97.1" },
-    upgrade: { note: "2.0 has breaking changes: read docs.n8n.io/2-0-breaking-changes and run its migration report first" },
+    // github.com/n8n-io/n8n/releases/tag/n8n%402.42.5; the docker.n8n.io/n8nio/n8n tag of that release.
+    // 2.x always runs Code nodes in a task runner, by default one n8n launches itself (internal mode).
+    install: { method: "compose", version: "2.42.5" },
+    // 2.0 migrates the database and drops what 1.x deprecated: its guide starts from the last 1.x.
+    upgrade: {
+      oneMajorAtATime: true,
+      backupFirst: true,
+      note: "2.0 has breaking changes: on the last 1.x run the migration report of docs.n8n.io/release-notes/v20-breaking-changes first",
+    },
     tags: ["automation"],
   },
   vaultwarden: {
@@ -200,7 +213,15 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     mounts: { media: { path: "/media", readOnly: true } },
     web: { port: 8096, healthPath: "/health", exposure: "public" },
     statePaths: ["/var/lib/jellyfin"],
-    install: { method: "vendor-apt", version: "10.10.7" },
+    // github.com/jellyfin/jellyfin/releases/tag/v12.1: after 10.11 the numbering dropped the leading
+    // "10." (10.11 -> 12.0), so there is no 11; repo.jellyfin.org packages it as 12.1+deb13.
+    install: { method: "vendor-apt", version: "12.1" },
+    // Each release line migrates jellyfin.db and library.db on its first start and cannot roll them
+    // back; plugins built for 10.11 do not load on 12. No oneMajorAtATime: 10 -> 12 is one step, not two.
+    upgrade: {
+      backupFirst: true,
+      note: "step through a 10.11 release (it needs 10.10.7) before 12.x, and update plugins for 12 (github.com/jellyfin/jellyfin/releases/tag/v12.0)",
+    },
     tags: ["media"],
     // Its startup wizard creates the admin for whoever comes first; held behind Access until setupDone.
     firstBoot: "wizard",
@@ -274,9 +295,14 @@ export const catalog: Readonly<Record<string, AppSpecInput>> = {
     // answers /robots.txt itself, with 200 and no login, once its database is up.
     web: { port: 3001, healthPath: "/robots.txt", exposure: "protected" },
     statePaths: ["/data/uptime-kuma"],
-    install: { method: "compose", version: "1.23.16" },
+    // github.com/louislam/uptime-kuma/releases/tag/2.5.5; the docker.io/louislam/uptime-kuma tag of that release.
+    install: { method: "compose", version: "2.5.5" },
     // 2.0 migrates kuma.db on its first start; on a long history that takes hours and must not be stopped.
-    upgrade: { backupFirst: true, note: "1.x -> 2.x migrates kuma.db on first start; let it finish (github.com/louislam/uptime-kuma/wiki/Migration-From-v1-To-v2)" },
+    upgrade: {
+      oneMajorAtATime: true,
+      backupFirst: true,
+      note: "1.23.x -> 2.x migrates kuma.db on first start; let it finish (github.com/louislam/uptime-kuma/wiki/Migration-From-v1-To-v2)",
+    },
     tags: ["monitoring"],
     // Its first visitor creates the admin (setup over socket.io only); held behind Access until setupDone.
     firstBoot: "wizard",

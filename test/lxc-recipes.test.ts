@@ -142,6 +142,40 @@ test("every compose file parses, pins every image, and keeps every bind volume o
   }
 });
 
+/** The parsed compose file of a catalog compose app in the example stack. */
+function composeOf(model: Homelab, name: string): { services: Record<string, { image: string; volumes?: string[]; environment?: Record<string, string> }> } {
+  const [s, r] = recipes(model).find(([x]) => x.name === name) ?? assert.fail(name);
+  const file = plainFiles(r).find((f) => f.path === `/opt/${s.name}/compose.yaml`) ?? assert.fail(`${name} compose file`);
+  return parse(file.content) as ReturnType<typeof composeOf>;
+}
+
+test("Immich's library is mounted at /data, where its own compose file puts it, and both images run the pin", () => {
+  const model = everyAppModel();
+  const immich = model.services.find((s) => s.name === "immich") ?? assert.fail("immich");
+  const doc = composeOf(model, "immich");
+  assert.deepEqual(doc.services["immich-server"]?.volumes, ["/data/immich/library:/data", "/etc/localtime:/etc/localtime:ro"]);
+  assert.equal(doc.services["immich-server"]?.image, "ghcr.io/immich-app/immich-server:v3.3.1");
+  assert.equal(doc.services["immich-machine-learning"]?.image, `ghcr.io/immich-app/immich-machine-learning:${immich.install.version}`);
+  assert.equal(doc.services["immich-server"]?.environment?.DB_VECTOR_EXTENSION, "vectorchord");
+});
+
+test("n8n 2.x keeps its encryption key and files on its dataset and sets no deprecated runner switch", () => {
+  const doc = composeOf(everyAppModel(), "n8n");
+  const n8n = doc.services.n8n ?? assert.fail("n8n service");
+  assert.equal(n8n.image, "docker.n8n.io/n8nio/n8n:2.42.5");
+  assert.deepEqual(n8n.volumes, ["/data/n8n:/home/node/.n8n"]);
+  // N8N_RUNNERS_ENABLED is deprecated from 2.0: the task runner is always on.
+  assert.equal(n8n.environment?.N8N_RUNNERS_ENABLED, undefined);
+  assert.equal(n8n.environment?.DB_TYPE, "postgresdb");
+});
+
+test("Uptime Kuma 2.x keeps kuma.db on its dataset and is told to use SQLite instead of asking on first start", () => {
+  const kuma = composeOf(everyAppModel(), "uptime-kuma").services["uptime-kuma"] ?? assert.fail("uptime-kuma service");
+  assert.equal(kuma.image, "docker.io/louislam/uptime-kuma:2.5.5");
+  assert.deepEqual(kuma.volumes, ["/data/uptime-kuma:/app/data"]);
+  assert.deepEqual(kuma.environment, { UPTIME_KUMA_DB_TYPE: "sqlite" });
+});
+
 test("a port mapping survives a YAML 1.1 reader as a string", () => {
   const model = everyAppModel();
   const [, r] = recipes(model).find(([s]) => s.name === "immich") ?? assert.fail("immich");
@@ -188,7 +222,9 @@ test("recipes pin versions: upstream globs for Debian packages, checked after in
   };
   assert.match(text("qbittorrent"), /Package: qbittorrent-nox\nPin: version 5\.1\.\*\nPin-Priority: 1001/);
   assert.match(text("qbittorrent"), /\ncheck_version qbittorrent-nox '5\.1\.\*'\n/);
-  assert.match(text("jellyfin"), /Package: jellyfin-server\nPin: version 10\.10\.7\+\*\nPin-Priority: 1001/);
+  // repo.jellyfin.org versions a release <tag without v>+<deb13|deb12>: 12.1+* takes 12.1+deb13, not 12.1.1 or 12.10.
+  for (const pkg of ["jellyfin-server", "jellyfin-web"]) assert.match(text("jellyfin"), new RegExp(`Package: ${pkg}\nPin: version 12\\.1\\+\\*\nPin-Priority: 1001`));
+  assert.match(text("jellyfin"), /\napt_install jellyfin-server jellyfin-web jellyfin-ffmpeg8\n/);
   assert.match(text("syncthing"), /Package: syncthing\nPin: version 1\.29\.\*\nPin-Priority: 1001/);
   // docker-cli is only a Recommends of docker.io: without it the rehearsal found no `docker` command.
   for (const [pkg, glob] of [["docker.io", "26.1.*"], ["docker-cli", "26.1.*"], ["docker-compose", "2.26.*"], ["containerd", "1.7.*"], ["runc", "1.1.*"]]) {

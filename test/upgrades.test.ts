@@ -54,6 +54,30 @@ test("the release line keeps the app's v prefix when one major is skipped", () =
   );
 });
 
+test("an Immich still on the old v1.135.3 pin is refused the catalog's v3 pin and told to run v2 first", () => {
+  const pin = catalog.immich?.install.version;
+  assert.equal(pin, "v3.3.1");
+  assert.deepEqual(problemsOf(withInstall("immich", { version: pin, from: "v1.135.3" })), [
+    {
+      path: "homelab:services.immich.install.version",
+      message:
+        "v3.3.1 skips a major after the running v1.135.3 (homelab:services.immich.install.from), and immich upgrades one major at a time: " +
+        "set install.version to a v2.x release first, run pulumi up and set install.from to it after each step, then v3.3.1; back up immich's data before each step",
+    },
+  ]);
+});
+
+test("from a v2 release the step to Immich's v3 pin is accepted, and warned with the v3 migration guide and the media location", () => {
+  const config = withInstall("immich", { from: "v2.7.5" });
+  assert.deepEqual(problemsOf(config), []);
+  const note = catalog.immich?.upgrade?.note ?? "";
+  assert.match(note, /immich\.app\/blog\/v3-migration/);
+  assert.match(note, /change-media-location/);
+  assert.deepEqual(upgradeLines(config), [
+    `warning: immich: runs v2.7.5 (homelab:services.immich.install.from), pins v3.3.1: a major upgrade (2 -> 3); back up immich's data first; ${note}`,
+  ]);
+});
+
 test("one major at a time is accepted, and the plan warns with the app's own rule", () => {
   const config = withInstall("nextcloud", { version: "32.0.15-apache", from: "31.0.6-apache" });
   assert.deepEqual(problemsOf(config), []);
@@ -63,12 +87,43 @@ test("one major at a time is accepted, and the plan warns with the app's own rul
   ]);
 });
 
-test("an app without the one-major rule may jump, but the plan still warns with its notes", () => {
-  const config = withInstall("n8n", { version: "3.0.0", from: "1.97.1" });
+test("an app without the one-major rule may jump, but the plan still warns", () => {
+  const config = withInstall("vaultwarden", { version: "3.0.0", from: "1.37.4" });
+  assert.deepEqual(problemsOf(config), []);
+  assert.deepEqual(upgradeLines(config), ["warning: vaultwarden: runs 1.37.4 (homelab:services.vaultwarden.install.from), pins 3.0.0: a major upgrade (1 -> 3)"]);
+});
+
+test("an n8n on 1.x takes the 2.x pin in one step, warned to back up and run the 2.0 migration report", () => {
+  const pin = catalog.n8n?.install.version;
+  assert.equal(pin, "2.42.5");
+  const config = withInstall("n8n", { from: "1.97.1" });
   assert.deepEqual(problemsOf(config), []);
   assert.deepEqual(upgradeLines(config), [
-    `warning: n8n: runs 1.97.1 (homelab:services.n8n.install.from), pins 3.0.0: a major upgrade (1 -> 3); ${catalog.n8n?.upgrade?.note}`,
+    `warning: n8n: runs 1.97.1 (homelab:services.n8n.install.from), pins 2.42.5: a major upgrade (1 -> 2); back up n8n's data first; ${catalog.n8n?.upgrade?.note}`,
   ]);
+  assert.match(catalog.n8n?.upgrade?.note ?? "", /docs\.n8n\.io\/release-notes\/v20-breaking-changes/);
+  // A 3.x would have to wait for a 2.x run first.
+  assert.equal(problemsOf(withInstall("n8n", { version: "3.0.0", from: "1.97.1" }))[0]?.path, "homelab:services.n8n.install.version");
+});
+
+test("an Uptime Kuma on 1.23.16 takes the 2.x pin in one step, warned to back up and let the kuma.db migration finish", () => {
+  const config = withInstall("uptime-kuma", { from: "1.23.16" });
+  assert.deepEqual(problemsOf(config), []);
+  assert.deepEqual(upgradeLines(config), [
+    `warning: uptime-kuma: runs 1.23.16 (homelab:services.uptime-kuma.install.from), pins 2.5.5: a major upgrade (1 -> 2); back up uptime-kuma's data first; ${catalog["uptime-kuma"]?.upgrade?.note}`,
+  ]);
+  assert.equal(problemsOf(withInstall("uptime-kuma", { version: "3.0.0", from: "1.23.16" }))[0]?.path, "homelab:services.uptime-kuma.install.version");
+});
+
+test("Jellyfin's jump from 10.10 to the 12.x pin is one step, not a skipped 11, and is warned with the 10.11 step", () => {
+  const config = withInstall("jellyfin", { method: "vendor-apt", from: "10.10.7" });
+  assert.equal(catalog.jellyfin?.install.version, "12.1");
+  assert.equal(catalog.jellyfin?.upgrade?.oneMajorAtATime, undefined, "there is no 11.x to step through");
+  assert.deepEqual(problemsOf(config), []);
+  assert.deepEqual(upgradeLines(config), [
+    `warning: jellyfin: runs 10.10.7 (homelab:services.jellyfin.install.from), pins 12.1: a major upgrade (10 -> 12); back up jellyfin's data first; ${catalog.jellyfin?.upgrade?.note}`,
+  ]);
+  assert.match(catalog.jellyfin?.upgrade?.note ?? "", /10\.11/);
 });
 
 test("a major downgrade is warned about; the same major is not", () => {

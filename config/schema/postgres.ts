@@ -48,9 +48,11 @@ export const postgresSchema = z.strictObject({
   monitoringRole: pgIdentifier.default("postgres_exporter"),
   /**
    * VectorChord release installed when an app needs `vchord`. Defaults to 0.4.3: the catalog's Immich
-   * (v1.135.3) needs VectorChord on top of pgvector and accepts 0.3.x and 0.4.x (0.4 since v1.135.0,
-   * 0.5 only since v2.1). The postgres-preload step (vectorchord.ts) installs its release .deb into the
-   * Postgres container and preloads vchord.so; pgvector is Debian's postgresql-<major>-pgvector.
+   * (v3) needs VectorChord on top of pgvector and accepts >=0.3 <2 (widened by immich-app/immich#23845),
+   * and 0.4.3 is the VectorChord of the database image Immich's own v3 compose file still pins; v1.135
+   * (0.3.x-0.4.x) accepts it too, so an instance on its way up keeps one version. The postgres-preload
+   * step (vectorchord.ts) installs its release .deb into the Postgres container and preloads vchord.so;
+   * pgvector is Debian's postgresql-<major>-pgvector.
    */
   /**
    * SHA-256 of VectorChord's `postgresql-<major>-vchord_<version>-1_amd64.deb` for the server's major.

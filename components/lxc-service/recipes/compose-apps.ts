@@ -15,7 +15,11 @@ export const VALKEY_IMAGE = "docker.io/valkey/valkey:8.1.1";
 const fqdn = (service: Service): string => service.routes[0]?.fqdn ?? `${service.hostname}.invalid`;
 const port = (service: Service, inner: number, fallback: number): string => `${webPort(service, fallback)}:${inner}`;
 
-/** Immich server + machine learning + Valkey; the database is the shared Postgres with VectorChord. */
+/**
+ * Immich server + machine learning + Valkey; the database is the shared Postgres with VectorChord.
+ * The library is mounted at /data, where Immich's own compose file has put it since v1.137
+ * (immich-app/immich#20367), rather than the legacy /usr/src/app/upload.
+ */
 export function immich(service: Service): Recipe {
   const v = service.install.version;
   return composeRecipe(service, {
@@ -23,7 +27,7 @@ export function immich(service: Service): Recipe {
       "immich-server": {
         image: `ghcr.io/immich-app/immich-server:${v}`,
         ports: [port(service, 2283, 2283)],
-        volumes: [`${datasetPath(service, "library")}:/usr/src/app/upload`, "/etc/localtime:/etc/localtime:ro"],
+        volumes: [`${datasetPath(service, "library")}:/data`, "/etc/localtime:/etc/localtime:ro"],
         environment: { REDIS_HOSTNAME: "redis", DB_VECTOR_EXTENSION: "vectorchord" },
         database: true,
         dependsOn: ["redis"],
@@ -158,7 +162,11 @@ export function vaultwarden(service: Service, admin: AdminAccount): Recipe {
   });
 }
 
-/** Uptime Kuma keeps its SQLite database on its dataset. */
+/**
+ * Uptime Kuma keeps its SQLite database (kuma.db) on its dataset. 2.x asks for its database on a
+ * first start unless UPTIME_KUMA_DB_TYPE names one (its wiki's Environment-Variables page), so SQLite
+ * is named here and the first visitor gets the admin setup, not the database choice.
+ */
 export function uptimeKuma(service: Service): Recipe {
   return composeRecipe(service, {
     services: {
@@ -166,6 +174,7 @@ export function uptimeKuma(service: Service): Recipe {
         image: `docker.io/louislam/uptime-kuma:${service.install.version}`,
         ports: [port(service, 3001, 3001)],
         volumes: [`${datasetPath(service, "data")}:/app/data`],
+        environment: { UPTIME_KUMA_DB_TYPE: "sqlite" },
       },
     },
   });

@@ -29,7 +29,8 @@ export const JELLYFIN_APT = {
 
 /**
  * Jellyfin from its apt repository. The packaged unit already keeps its data in /var/lib/jellyfin and
- * /var/cache/jellyfin, which are the config and cache datasets.
+ * /var/cache/jellyfin, which are the config and cache datasets. Jellyfin 12 uses jellyfin-ffmpeg8,
+ * which replaces (and conflicts with) the jellyfin-ffmpeg7 of 10.x.
  */
 export function jellyfin(service: Service): Recipe {
   const version = `${service.install.version}+*`;
@@ -42,7 +43,7 @@ export function jellyfin(service: Service): Recipe {
       suite: JELLYFIN_APT.suites,
       components: ["main"],
       pins: { "jellyfin-server": version, "jellyfin-web": version },
-    })}apt_install jellyfin-server jellyfin-web jellyfin-ffmpeg7
+    })}apt_install jellyfin-server jellyfin-web jellyfin-ffmpeg8
 systemctl enable --now jellyfin
 ensure_active jellyfin
 `,
