@@ -11,10 +11,12 @@ import { DB_ENV_PATH } from "../components/lxc-service/db-env";
 import { appRecipe } from "../components/lxc-service/recipes";
 import { READ_DB_ENV } from "../components/lxc-service/recipes/shell-steps";
 import { servarrUrl } from "../components/lxc-service/recipes/native-apps";
+import { composeRunningTag, debianInstalledVersion, majorStepGuard } from "../components/lxc-service/recipes/major-step-guard";
 import type { Recipe } from "../components/lxc-service/types";
 import { datasetDirCommand } from "../components/tiered-storage/dataset-dir";
 import { hostPackagesCommand } from "../components/proxmox-host/host-packages";
-import { catalog, catalogApps, type Homelab, type Service } from "../config";
+import { grafanaRecipeScript } from "../components/monitoring-stack/grafana-recipe";
+import { catalog, catalogApps, majorOf, type Homelab, type Service } from "../config";
 import { exampleConfig, modelOf, tierOf } from "./harness";
 import { requireTool, run } from "./tools";
 
@@ -315,4 +317,76 @@ test("SharedPostgres writes the database env file with the keys the recipes read
   const pg = await import("../components/shared-postgres/db-env");
   const written = pg.renderDbEnv({ host: "h", port: 5432, database: "d", user: "u", password: "p" });
   assert.deepEqual(written.trim().split("\n").map((l) => l.split("=")[0]), ["PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD"]);
+});
+
+/** Runs an app's major-step guard under bash -euo pipefail, with a docker that answers `ps` as given. */
+function runGuard(service: Service, pinnedService: string, docker: string, probe?: string): { status: number; stderr: string; calls: string } {
+  const dir = mkdtempSync(join(tmpdir(), "homelab-guard-"));
+  try {
+    writeFileSync(join(dir, "docker"), `#!/bin/bash\necho "$*" >> ${dir}/calls\n${docker}\n`, { mode: 0o755 });
+    const compose = ["docker", "compose", "--file", `/opt/${service.name}/compose.yaml`];
+    const r = run("bash", ["-euo", "pipefail", "-c", majorStepGuard(service, probe ?? composeRunningTag(compose, pinnedService))], { env: { ...process.env, PATH: `${dir}:${process.env.PATH ?? ""}` } });
+    const calls = statSync(join(dir, "calls"), { throwIfNoEntry: false }) ? readFileSync(join(dir, "calls"), "utf8") : "";
+    return { status: r.status, stderr: r.stderr, calls };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("an install on a major the pin skips stops before up, naming the release line to run first; one major ahead, a fresh install, or no answer from Docker goes on", () => {
+  const model = modelOf();
+  const immich = model.services.find((s) => s.app === "immich") as Service;
+  assert.equal(immich.install.version, "v3.3.1");
+  const skipped = runGuard(immich, "immich-server", "echo ghcr.io/immich-app/immich-server:v1.135.3");
+  assert.equal(skipped.status, 1);
+  assert.equal(
+    skipped.stderr.trim(),
+    "immich runs v1.135.3, and the pin v3.3.1 skips a major: immich upgrades one major at a time. Set homelab:services.immich.install.version to a v2.x release and homelab:services.immich.install.from to v1.135.3, run pulumi up, then v3.3.1; back up immich's data before each step",
+  );
+  assert.equal(skipped.calls.trim(), "compose --file /opt/immich/compose.yaml ps --all --format {{.Image}} immich-server", "it asks Docker what the pinned service's container runs");
+  assert.equal(runGuard(immich, "immich-server", "echo ghcr.io/immich-app/immich-server:v2.4.1").status, 0, "one major ahead");
+  assert.equal(runGuard(immich, "immich-server", "echo ghcr.io/immich-app/immich-server:v3.3.1").status, 0, "the same release");
+  assert.equal(runGuard(immich, "immich-server", "true").status, 0, "no container yet: a fresh install");
+  assert.equal(runGuard(immich, "immich-server", "exit 1").status, 0, "Docker cannot tell: the plan's install.from check is all there is");
+
+  const nextcloud = model.services.find((s) => s.app === "nextcloud") as Service;
+  const fromOld = runGuard(nextcloud, "nextcloud", "echo docker.io/library/nextcloud:33.0.2-apache");
+  assert.equal(fromOld.status, 1);
+  assert.match(fromOld.stderr, /runs 33\.0\.2-apache, and the pin 35\.0\.1-apache skips a major: .* to a 34\.x release /);
+
+  // Grafana from its apt repository: dpkg knows what is installed (the real dpkg-query, on a package this machine has).
+  const grafana = model.services.find((s) => s.app === "grafana") as Service;
+  assert.equal(majorOf(grafana.install.version), 13);
+  assert.equal(runGuard(grafana, "", "true", debianInstalledVersion("no-such-package-here")).status, 0, "not installed: a fresh install");
+  const dpkg = run("bash", ["-c", debianInstalledVersion("bash")]);
+  assert.match(dpkg.stdout, /^\d+\.\d+/, "dpkg-query prints the installed version alone");
+  const oldGrafana = runGuard(grafana, "", "true", "echo 11.6.1");
+  assert.equal(oldGrafana.status, 1);
+  assert.match(oldGrafana.stderr, /^grafana runs 11\.6\.1, and the pin 13\.2\.3 skips a major: .* to a 12\.x release and homelab:services\.grafana\.install\.from to 11\.6\.1/);
+});
+
+test("the guard sits between Compose's check of the file and its up, for the apps that upgrade one major at a time, on the service that runs the pin", () => {
+  const model = modelOf();
+  const guarded: string[] = [];
+  for (const s of model.services.filter((x) => x.install.method === "compose" && x.app in catalog)) {
+    const recipe = appRecipe(s, { lanCidr: model.network.cidrText, ...(s.firstBoot === "claimed" ? { admin: TEST_ADMIN } : {}) });
+    assert.ok(recipe, s.name);
+    const script = recipe.script;
+    const guard = script.indexOf("upgrades one major at a time: a pin more than one major past");
+    if (s.upgrade?.oneMajorAtATime) {
+      guarded.push(s.name);
+      assert.ok(guard > script.indexOf(" config --quiet"), `${s.name}: after the file is checked`);
+      assert.ok(guard < script.indexOf(" up --detach"), `${s.name}: before anything running is touched`);
+      const asked = /ps --all --format '\{\{\.Image\}\}' ([a-z0-9-]+)/.exec(script)?.[1] ?? "";
+      const composeFile = recipe.files.find((f) => f.path === `/opt/${s.name}/compose.yaml`)?.content;
+      const services = (parse(String(composeFile)) as { services: Record<string, { image: string }> }).services;
+      assert.match(services[asked]?.image ?? "", new RegExp(`:${s.install.version.replace(/\./g, "\\.")}$`), `${s.name}: ${asked} runs the pinned version`);
+    } else {
+      assert.equal(guard, -1, `${s.name} may jump majors: no guard`);
+    }
+  }
+  assert.deepEqual(guarded.sort(), ["immich", "n8n", "nextcloud", "uptime-kuma"]);
+  const grafana = modelOf().services.find((s) => s.app === "grafana") as Service;
+  const script = grafanaRecipeScript(grafana);
+  assert.ok(script.indexOf("dpkg-query --showformat='${Version}' --show grafana") < script.indexOf("apt-get install -y -q -o Dpkg::Options::=--force-confold grafana="), "Grafana's guard runs before its install");
 });

@@ -2,6 +2,7 @@ import type { Service } from "../../config";
 import { GRAFANA_SECRET_ENV, PROVISIONING_DIR, DASHBOARDS_DIR } from "./grafana-provisioning";
 import { PORTS } from "./targets";
 import { fetchSigningKey } from "../shared/signing-key";
+import { debianInstalledVersion, majorStepGuard } from "../lxc-service/recipes/major-step-guard";
 
 /** Grafana's apt repository; the key's fingerprint is the one Grafana's own Alloy docs pin (docs/sources/set-up/install/puppet.md). */
 export const GRAFANA_APT = {
@@ -21,7 +22,7 @@ export function grafanaRecipeScript(service: Service): string {
   return `export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends ca-certificates curl gnupg
-${fetchSigningKey(GRAFANA_APT.key, GRAFANA_APT.keyring)}echo "deb [signed-by=${GRAFANA_APT.keyring}] ${GRAFANA_APT.url} ${GRAFANA_APT.suite}" >/etc/apt/sources.list.d/grafana.list
+${majorStepGuard(service, debianInstalledVersion("grafana"))}${fetchSigningKey(GRAFANA_APT.key, GRAFANA_APT.keyring)}echo "deb [signed-by=${GRAFANA_APT.keyring}] ${GRAFANA_APT.url} ${GRAFANA_APT.suite}" >/etc/apt/sources.list.d/grafana.list
 apt-get update -q
 apt-get install -y -q -o Dpkg::Options::=--force-confold grafana=${service.install.version}
 apt-mark hold grafana >/dev/null

@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import type { Service } from "../../../config";
 import type { ProvisionFile, Recipe } from "../types";
 import { dockerEngine } from "./docker-engine";
+import { composeRunningTag, majorStepGuard } from "./major-step-guard";
 import { PRELUDE, READ_DB_ENV } from "./shell-steps";
 import { shellJoin } from "../../shared/shell";
 import { codePointOrder } from "../../../config/order";
@@ -63,7 +64,9 @@ export function renderCompose(service: Pick<Service, "name">, app: ComposeApp): 
  * shared one, and converges the stack: `up -d` leaves unchanged containers alone.
  */
 export function composeRecipe(service: Service, app: ComposeApp): Recipe {
-  return composeFileRecipe(service, renderCompose(service, app), app.databaseEnv, false, { prepare: app.prepare, files: app.files });
+  // The compose service that runs the pinned version: the one whose image carries the pin's tag.
+  const pinned = Object.entries(app.services).find(([, s]) => s.image.endsWith(`:${service.install.version}`))?.[0];
+  return composeFileRecipe(service, renderCompose(service, app), app.databaseEnv, false, { prepare: app.prepare, files: app.files, pinnedService: pinned });
 }
 
 /**
@@ -75,7 +78,7 @@ export function composeFileRecipe(
   content: string,
   databaseEnv?: Readonly<Record<string, string>>,
   interpolate = false,
-  extra: Pick<ComposeApp, "prepare" | "files"> = {},
+  extra: Pick<ComposeApp, "prepare" | "files"> & { readonly pinnedService?: string | undefined } = {},
 ): Recipe {
   const dir = composeDir(service);
   const file = `${dir}/compose.yaml`;
@@ -90,6 +93,7 @@ export function composeFileRecipe(
   if (extra.prepare) parts.push(extra.prepare.endsWith("\n") ? extra.prepare : `${extra.prepare}\n`);
   // A file Compose would reject fails here, before anything running is touched.
   parts.push(`${shellJoin([...compose, "config", "--quiet"])}\n`);
+  if (extra.pinnedService) parts.push(majorStepGuard(service, composeRunningTag(compose, extra.pinnedService)));
   parts.push(`${shellJoin([...compose, "up", "--detach", "--remove-orphans", "--quiet-pull"])}\n`);
   return {
     script: parts.join(""),
