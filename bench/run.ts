@@ -9,6 +9,7 @@ import type { Recording } from "./recording";
 import { criticalPath, measuredTimer, type StepTimer } from "./graph";
 import { syntheticClusterConfig, syntheticConfig } from "./synthetic";
 import { build } from "../src/build";
+import { BUILD } from "../src/fresh-build";
 
 /**
  * Benchmark: the program under mocks for the example homelab and synthetic ones, each against its
@@ -48,8 +49,8 @@ const TIMINGS_FILE = join(__dirname, "rehearsal-timings.json");
  * freshness check of its build, the floor straight from its bundle.
  */
 const SIDES = {
-  program: ["src/fresh-build.js", "bench-worker"],
-  floor: ["build/bench-floor.js"],
+  program: [join(root, "src", "fresh-build.js"), "bench-worker"],
+  floor: [join(BUILD, "bench-floor.js")],
 } as const;
 
 function spawn(side: keyof typeof SIDES, ...args: string[]): Sample {

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { buildSync, transformSync } from "esbuild";
+import { BUILD, MANIFEST, sourceHash } from "./fresh-build";
 
 /**
  * The compiled program. `pulumi up` runs src/launch.js, which loads build/index.js once it knows the
@@ -25,19 +25,13 @@ export const ENTRIES = {
   "bench-worker": "bench/worker.ts",
   "bench-floor": "bench/floor.ts",
 } as const;
-export type Entry = keyof typeof ENTRIES;
 
 const SDK_B2 = "sdks/b2";
-
 
 /** What a build was made from: every source file it read, by repository path, with its sha256. */
 export interface Manifest {
   readonly inputs: Readonly<Record<string, string>>;
 }
-
-export const MANIFEST = "manifest.json";
-
-const sha256 = (path: string): string => createHash("sha256").update(readFileSync(join(ROOT, path))).digest("hex");
 
 /** Writes through a temporary file and a rename, so a process loading the build never reads half a file. */
 function writeAtomically(path: string, contents: string | Uint8Array): void {
@@ -68,7 +62,7 @@ function buildB2(outDir: string): string[] {
 }
 
 /** Builds every entry into `outDir` (default build/) and returns what it was built from. */
-export function build(outDir: string = join(ROOT, "build")): Manifest {
+export function build(outDir: string = BUILD): Manifest {
   const read = new Set<string>(buildB2(outDir));
   const result = buildSync({
     absWorkingDir: ROOT,
@@ -88,7 +82,7 @@ export function build(outDir: string = join(ROOT, "build")): Manifest {
   });
   for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
   for (const input of Object.keys(result.metafile.inputs)) read.add(input);
-  const manifest: Manifest = { inputs: Object.fromEntries([...read].sort().map((path) => [path, sha256(path)])) };
+  const manifest: Manifest = { inputs: Object.fromEntries([...read].sort().map((path) => [path, sourceHash(path)])) };
   // Written last: a manifest that matches the sources means every file above is in place.
   writeAtomically(join(outDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;

@@ -10,12 +10,19 @@ const { spawnSync } = require("node:child_process");
 
 const ROOT = join(__dirname, "..");
 const BUILD = join(ROOT, "build");
+/** The build's record of what it was made from (src/build.ts writes it last). */
+const MANIFEST = "manifest.json";
+
+/** A source's fingerprint, by repository path: the build records it, this check compares it. */
+function sourceHash(path) {
+  return createHash("sha256").update(readFileSync(join(ROOT, path))).digest("hex");
+}
 
 /** The manifest's inputs whose file is gone or changed since the build; empty when the build is current. */
 function staleInputs(manifest) {
   return Object.entries(manifest.inputs).filter(([path, hash]) => {
     try {
-      return createHash("sha256").update(readFileSync(join(ROOT, path))).digest("hex") !== hash;
+      return sourceHash(path) !== hash;
     } catch {
       return true;
     }
@@ -24,7 +31,7 @@ function staleInputs(manifest) {
 
 function readManifest() {
   try {
-    return JSON.parse(readFileSync(join(BUILD, "manifest.json"), "utf8"));
+    return JSON.parse(readFileSync(join(BUILD, MANIFEST), "utf8"));
   } catch {
     return undefined;
   }
@@ -33,7 +40,7 @@ function readManifest() {
 /** The path of build/<entry>.js, built afresh first unless the build matches the sources. */
 function freshBundle(entry) {
   const manifest = readManifest();
-  const stale = manifest === undefined ? ["build/manifest.json"] : staleInputs(manifest);
+  const stale = manifest === undefined ? [`build/${MANIFEST}`] : staleInputs(manifest);
   if (stale.length > 0) {
     const why = stale.length === 1 ? stale[0] : `${stale[0]} and ${stale.length - 1} more`;
     process.stderr.write(`building the program (${why} changed since the last build)\n`);
@@ -43,7 +50,7 @@ function freshBundle(entry) {
   return join(BUILD, `${entry}.js`);
 }
 
-module.exports = { staleInputs, freshBundle };
+module.exports = { BUILD, MANIFEST, sourceHash, staleInputs, freshBundle };
 
 if (require.main === module) {
   const entry = process.argv[2];

@@ -5,12 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
-import { build, ENTRIES, MANIFEST, type Manifest } from "../src/build";
-import { staleInputs } from "../src/fresh-build";
+import { build, ENTRIES, type Manifest } from "../src/build";
+import { BUILD, MANIFEST, staleInputs } from "../src/fresh-build";
 import type { RecordedResource } from "../src/mock-runtime";
 import { exampleConfig, ROOT, runProgram } from "./harness";
 
-const BUILD = join(ROOT, "build");
 const node = (args: readonly string[], input?: string) => spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", input, maxBuffer: 256 * 1024 * 1024 });
 const readManifest = (): Manifest => JSON.parse(readFileSync(join(BUILD, MANIFEST), "utf8")) as Manifest;
 /** What a registration is, without the order it arrived in. */

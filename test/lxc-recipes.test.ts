@@ -319,13 +319,12 @@ test("SharedPostgres writes the database env file with the keys the recipes read
   assert.deepEqual(written.trim().split("\n").map((l) => l.split("=")[0]), ["PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD"]);
 });
 
-/** Runs an app's major-step guard under bash -euo pipefail, with a docker that answers `ps` as given. */
-function runGuard(service: Service, pinnedService: string, docker: string, probe?: string): { status: number; stderr: string; calls: string } {
+/** Runs an app's major-step guard under bash -euo pipefail, with `probe` as its question and a docker that does `docker`. */
+function runGuard(service: Service, probe: string, docker = "true"): { status: number; stderr: string; calls: string } {
   const dir = mkdtempSync(join(tmpdir(), "homelab-guard-"));
   try {
     writeFileSync(join(dir, "docker"), `#!/bin/bash\necho "$*" >> ${dir}/calls\n${docker}\n`, { mode: 0o755 });
-    const compose = ["docker", "compose", "--file", `/opt/${service.name}/compose.yaml`];
-    const r = run("bash", ["-euo", "pipefail", "-c", majorStepGuard(service, probe ?? composeRunningTag(compose, pinnedService))], { env: { ...process.env, PATH: `${dir}:${process.env.PATH ?? ""}` } });
+    const r = run("bash", ["-euo", "pipefail", "-c", majorStepGuard(service, probe)], { env: { ...process.env, PATH: `${dir}:${process.env.PATH ?? ""}` } });
     const calls = statSync(join(dir, "calls"), { throwIfNoEntry: false }) ? readFileSync(join(dir, "calls"), "utf8") : "";
     return { status: r.status, stderr: r.stderr, calls };
   } finally {
@@ -333,34 +332,37 @@ function runGuard(service: Service, pinnedService: string, docker: string, probe
   }
 }
 
+/** What the compose recipe asks Docker about a service's pinned container. */
+const composeProbe = (s: Service, composeService: string): string => composeRunningTag(["docker", "compose", "--file", `/opt/${s.name}/compose.yaml`], composeService);
+
 test("an install on a major the pin skips stops before up, naming the release line to run first; one major ahead, a fresh install, or no answer from Docker goes on", () => {
   const model = modelOf();
   const immich = model.services.find((s) => s.app === "immich") as Service;
   assert.equal(immich.install.version, "v3.3.1");
-  const skipped = runGuard(immich, "immich-server", "echo ghcr.io/immich-app/immich-server:v1.135.3");
+  const skipped = runGuard(immich, composeProbe(immich, "immich-server"), "echo ghcr.io/immich-app/immich-server:v1.135.3");
   assert.equal(skipped.status, 1);
   assert.equal(
     skipped.stderr.trim(),
     "immich runs v1.135.3, and the pin v3.3.1 skips a major: immich upgrades one major at a time. Set homelab:services.immich.install.version to a v2.x release and homelab:services.immich.install.from to v1.135.3, run pulumi up, then v3.3.1; back up immich's data before each step",
   );
   assert.equal(skipped.calls.trim(), "compose --file /opt/immich/compose.yaml ps --all --format {{.Image}} immich-server", "it asks Docker what the pinned service's container runs");
-  assert.equal(runGuard(immich, "immich-server", "echo ghcr.io/immich-app/immich-server:v2.4.1").status, 0, "one major ahead");
-  assert.equal(runGuard(immich, "immich-server", "echo ghcr.io/immich-app/immich-server:v3.3.1").status, 0, "the same release");
-  assert.equal(runGuard(immich, "immich-server", "true").status, 0, "no container yet: a fresh install");
-  assert.equal(runGuard(immich, "immich-server", "exit 1").status, 0, "Docker cannot tell: the plan's install.from check is all there is");
+  assert.equal(runGuard(immich, composeProbe(immich, "immich-server"), "echo ghcr.io/immich-app/immich-server:v2.4.1").status, 0, "one major ahead");
+  assert.equal(runGuard(immich, composeProbe(immich, "immich-server"), "echo ghcr.io/immich-app/immich-server:v3.3.1").status, 0, "the same release");
+  assert.equal(runGuard(immich, composeProbe(immich, "immich-server"), "true").status, 0, "no container yet: a fresh install");
+  assert.equal(runGuard(immich, composeProbe(immich, "immich-server"), "exit 1").status, 0, "Docker cannot tell: the plan's install.from check is all there is");
 
   const nextcloud = model.services.find((s) => s.app === "nextcloud") as Service;
-  const fromOld = runGuard(nextcloud, "nextcloud", "echo docker.io/library/nextcloud:33.0.2-apache");
+  const fromOld = runGuard(nextcloud, composeProbe(nextcloud, "nextcloud"), "echo docker.io/library/nextcloud:33.0.2-apache");
   assert.equal(fromOld.status, 1);
   assert.match(fromOld.stderr, /runs 33\.0\.2-apache, and the pin 35\.0\.1-apache skips a major: .* to a 34\.x release /);
 
   // Grafana from its apt repository: dpkg knows what is installed (the real dpkg-query, on a package this machine has).
   const grafana = model.services.find((s) => s.app === "grafana") as Service;
   assert.equal(majorOf(grafana.install.version), 13);
-  assert.equal(runGuard(grafana, "", "true", debianInstalledVersion("no-such-package-here")).status, 0, "not installed: a fresh install");
+  assert.equal(runGuard(grafana, debianInstalledVersion("no-such-package-here")).status, 0, "not installed: a fresh install");
   const dpkg = run("bash", ["-c", debianInstalledVersion("bash")]);
   assert.match(dpkg.stdout, /^\d+\.\d+/, "dpkg-query prints the installed version alone");
-  const oldGrafana = runGuard(grafana, "", "true", "echo 11.6.1");
+  const oldGrafana = runGuard(grafana, "echo 11.6.1");
   assert.equal(oldGrafana.status, 1);
   assert.match(oldGrafana.stderr, /^grafana runs 11\.6\.1, and the pin 13\.2\.3 skips a major: .* to a 12\.x release and homelab:services\.grafana\.install\.from to 11\.6\.1/);
 });
@@ -375,6 +377,7 @@ test("the guard sits between Compose's check of the file and its up, for the app
     const guard = script.indexOf("upgrades one major at a time: a pin more than one major past");
     if (s.upgrade?.oneMajorAtATime) {
       guarded.push(s.name);
+      assert.ok(guard >= 0, `${s.name}: its recipe carries the guard`);
       assert.ok(guard > script.indexOf(" config --quiet"), `${s.name}: after the file is checked`);
       assert.ok(guard < script.indexOf(" up --detach"), `${s.name}: before anything running is touched`);
       const asked = /ps --all --format '\{\{\.Image\}\}' ([a-z0-9-]+)/.exec(script)?.[1] ?? "";
@@ -388,5 +391,7 @@ test("the guard sits between Compose's check of the file and its up, for the app
   assert.deepEqual(guarded.sort(), ["immich", "n8n", "nextcloud", "uptime-kuma"]);
   const grafana = modelOf().services.find((s) => s.app === "grafana") as Service;
   const script = grafanaRecipeScript(grafana);
-  assert.ok(script.indexOf("dpkg-query --showformat='${Version}' --show grafana") < script.indexOf("apt-get install -y -q -o Dpkg::Options::=--force-confold grafana="), "Grafana's guard runs before its install");
+  const asks = script.indexOf(`running="$(${debianInstalledVersion("grafana")} 2>/dev/null || true)"`);
+  assert.ok(asks >= 0, "Grafana's recipe asks dpkg what runs");
+  assert.ok(asks < script.indexOf("apt-get install -y -q -o Dpkg::Options::=--force-confold grafana="), "before it installs the pin");
 });
