@@ -1,4 +1,5 @@
-import { z, type ZodType } from "zod";
+import * as z from "zod";
+import type { ZodType } from "zod";
 import { catalog, catalogApps } from "./catalog";
 import { deepMerge, isPlainObject } from "./merge";
 import type { Dataset, Homelab, Mount, Problem, Route, Service } from "./model";

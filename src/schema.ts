@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { appSpecSchema, databaseSchema, sectionSchemas } from "../config/schema";
 
 /**

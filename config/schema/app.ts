@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { absolutePath, dnsLabel, exposure, pgIdentifier, port, tierRef } from "./common";
 import { datasetContent } from "./storage";
 

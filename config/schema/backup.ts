@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { calendar, proxmoxCalendar } from "./common";
 
 /** Snapshots `restic forget` keeps per source: the newest one of each of the last N days, weeks, ... */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isDnsLabel, isDomainName, isEmail, isPgIdentifier } from "../names";
 import { isIpv4 } from "../net";
 import { checkProxmoxCalendar } from "../proxmox-calendar";

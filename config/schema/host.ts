@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { absolutePath, dnsLabel, ipv4, proxmoxCalendar } from "./common";
 
 /** An LXC template pinned by checksum, downloaded once onto the host. */

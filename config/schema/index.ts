@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { domainName } from "./common";
 import { networkSchema, proxmoxSchema } from "./host";
 import { backupSchema } from "./backup";

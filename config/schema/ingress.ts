@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { dnsLabel, domainName, email, sha256 } from "./common";
 
 /**

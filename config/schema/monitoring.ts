@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { dnsLabel, email } from "./common";
 
 /** Scrape jobs that exist whatever the services are, and jobs named after the infrastructure role they scrape. */

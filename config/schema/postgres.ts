@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { dnsLabel, pgIdentifier, sha256 } from "./common";
 
 /**

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { absolutePath, relativePath, tierClass, tierNameProblem, tierRef } from "./common";
 
 /** What a dataset holds decides its tier default, whether it is backed up and how. */
