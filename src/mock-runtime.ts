@@ -45,28 +45,43 @@ interface UnwrapResult {
   secretPaths: string[];
 }
 
-/** Unwraps the wire form of a property: secrets to values (remembering where), assets to their text. */
-export function unwrap(value: unknown, path = ""): UnwrapResult {
+/**
+ * Unwraps the wire form of a property: secrets to values (remembering where), assets to their text.
+ * Runs on every registration of a recorded run, so a path is spelled out only where a secret is: the
+ * walk keeps the keys it is under on one stack instead of building a string per value.
+ */
+export function unwrap(value: unknown): UnwrapResult {
   const secretPaths: string[] = [];
-  const walk = (v: unknown, p: string): unknown => {
-    if (Array.isArray(v)) return v.map((item, i) => walk(item, p ? `${p}.${i}` : String(i)));
-    if (typeof v === "object" && v !== null) {
-      const obj = v as Record<string, unknown>;
-      const sig = obj[SIG];
-      if (sig === SECRET_SIG) {
-        secretPaths.push(p);
-        return walk(obj.value, p);
+  const keys: (string | number)[] = [];
+  const walk = (v: unknown): unknown => {
+    if (typeof v !== "object" || v === null) return v;
+    if (Array.isArray(v)) {
+      const out = new Array<unknown>(v.length);
+      for (let i = 0; i < v.length; i++) {
+        keys.push(i);
+        out[i] = walk(v[i]);
+        keys.pop();
       }
-      if (sig === ASSET_SIG) return obj.text ?? obj.path ?? obj.uri;
-      if (sig === ARCHIVE_SIG) return obj.path ?? obj.uri ?? "[archive]";
-      if (sig === RESOURCE_SIG) return obj.urn;
-      const out: Record<string, unknown> = {};
-      for (const [k, child] of Object.entries(obj)) out[k] = walk(child, p ? `${p}.${k}` : k);
       return out;
     }
-    return v;
+    const obj = v as Record<string, unknown>;
+    const sig = obj[SIG];
+    if (sig === SECRET_SIG) {
+      secretPaths.push(keys.join("."));
+      return walk(obj.value);
+    }
+    if (sig === ASSET_SIG) return obj.text ?? obj.path ?? obj.uri;
+    if (sig === ARCHIVE_SIG) return obj.path ?? obj.uri ?? "[archive]";
+    if (sig === RESOURCE_SIG) return obj.urn;
+    const out: Record<string, unknown> = {};
+    for (const k in obj) {
+      keys.push(k);
+      out[k] = walk(obj[k]);
+      keys.pop();
+    }
+    return out;
   };
-  return { value: walk(value, path), secretPaths };
+  return { value: walk(value), secretPaths };
 }
 
 /** Names a resource by its URN's last segment. */
@@ -121,11 +136,24 @@ export interface MockSession {
   readonly invokes: RecordedInvoke[];
 }
 
-/** Installs mocks that record every registration and invoke into the returned session. */
+/**
+ * Installs mocks that record every registration and invoke into the returned session.
+ *
+ * A registration is recorded in two halves: its options from the request, in the monitor, and its
+ * inputs in `newResource`, which the mock monitor calls with the request's properties already
+ * deserialized (before it first awaits), so they are not deserialized a second time here. Should an
+ * SDK ever call it later, the monitor deserializes the inputs itself.
+ */
 export function installMocks(outputs: MockOutputs = defaultOutputs, project = "homelab", stack = "homelab"): MockSession {
   const session: MockSession = { resources: [], invokes: [] };
+  /** The registration the monitor is handing to `newResource`, until it has its inputs. */
+  let pending: { inputs?: Record<string, unknown> } | undefined;
   const mocks: pulumi.runtime.Mocks = {
-    newResource: (args) => ({ id: args.custom ? `${args.name}-id` : undefined, state: { ...args.inputs, ...outputs(args) } }),
+    newResource: (args) => {
+      if (pending) pending.inputs = args.inputs;
+      pending = undefined;
+      return { id: args.custom ? `${args.name}-id` : undefined, state: { ...args.inputs, ...outputs(args) } };
+    },
     call: (args) => {
       session.invokes.push({ token: args.token, inputs: unwrap(args.inputs).value as Record<string, unknown> });
       if (args.token === "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken") {
@@ -145,8 +173,11 @@ export function installMocks(outputs: MockOutputs = defaultOutputs, project = "h
   };
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
-    const raw = pulumi.runtime.deserializeProperties(req.getObject());
-    const { value, secretPaths } = unwrap(raw);
+    const handed: { inputs?: Record<string, unknown> } = {};
+    pending = handed;
+    original(req, cb);
+    pending = undefined;
+    const { value, secretPaths } = unwrap(handed.inputs ?? pulumi.runtime.deserializeProperties(req.getObject()));
     const deps = new Set(req.getDependenciesList());
     req.getPropertydependenciesMap().forEach((entry) => entry.getUrnsList().forEach((u) => deps.add(u)));
     const parent = req.getParent();
@@ -169,7 +200,6 @@ export function installMocks(outputs: MockOutputs = defaultOutputs, project = "h
       provider: req.getProvider(),
       packageRef: req.getPackageref(),
     });
-    original(req, cb);
   };
   return session;
 }
