@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { toYaml } from "../shared/yaml";
 import type { Homelab } from "../../config";
 import { UNIT_PREFIX, unitName } from "../restic-backup/systemd-units";
 import { scrapeJobs, storageMatcher, watchedMountpoints, type JobKind } from "./targets";
@@ -287,5 +287,5 @@ export function renderAlertRules(model: Homelab): string {
       annotations: { summary: r.summary, runbook: r.runbook },
     })),
   }));
-  return `# Rendered by the MonitoringStack component; do not edit in the container.\n${stringify({ groups }, { lineWidth: 0 })}`;
+  return `# Rendered by the MonitoringStack component; do not edit in the container.\n${toYaml({ groups })}`;
 }

@@ -1,7 +1,7 @@
-import { stringify } from "yaml";
 import type { Homelab } from "../../config";
 import { HEARTBEAT_RECEIVER, NULL_RECEIVER } from "../../config/schema/monitoring";
 import { WATCHDOG_ALERT, type Severity } from "./alert-rules";
+import { toYaml } from "../shared/yaml";
 
 /**
  * alertmanager.yml: the receivers of the stack file, grouped notifications, and inhibition so that one
@@ -150,5 +150,5 @@ export function renderAlertmanagerConfig(model: Homelab): string {
       ...receivers.map(receiverConfig),
     ],
   };
-  return `# Rendered by the MonitoringStack component; credentials are in ${SECRETS_DIR}, not here.\n${stringify(config, { lineWidth: 0 })}`;
+  return `# Rendered by the MonitoringStack component; credentials are in ${SECRETS_DIR}, not here.\n${toYaml(config)}`;
 }

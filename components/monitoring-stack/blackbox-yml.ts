@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { toYaml } from "../shared/yaml";
 
 /** The blackbox exporter's one module: a plain HTTP GET that must answer 2xx, over IPv4 on the LAN. */
 export const PROBE_MODULE = "http_2xx";
@@ -18,5 +18,5 @@ export function renderBlackboxConfig(): string {
       },
     },
   };
-  return `# Rendered by the MonitoringStack component.\n${stringify(config)}`;
+  return `# Rendered by the MonitoringStack component.\n${toYaml(config)}`;
 }

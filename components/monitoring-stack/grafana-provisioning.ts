@@ -1,6 +1,6 @@
-import { stringify } from "yaml";
 import type { Service } from "../../config";
 import { PORTS } from "./targets";
+import { toYaml } from "../shared/yaml";
 
 /** Grafana's provisioning: the Prometheus datasource and a file provider for the rendered dashboards. */
 
@@ -27,7 +27,7 @@ export function renderDatasources(prometheus: Service): string {
       },
     ],
   };
-  return `# Rendered by the MonitoringStack component.\n${stringify(config)}`;
+  return `# Rendered by the MonitoringStack component.\n${toYaml(config)}`;
 }
 
 export function renderDashboardProvider(): string {
@@ -46,7 +46,7 @@ export function renderDashboardProvider(): string {
       },
     ],
   };
-  return `# Rendered by the MonitoringStack component.\n${stringify(config)}`;
+  return `# Rendered by the MonitoringStack component.\n${toYaml(config)}`;
 }
 
 /** Non-secret server settings, as environment of the grafana-server unit. */

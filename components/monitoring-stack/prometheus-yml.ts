@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { toYaml } from "../shared/yaml";
 import type { Homelab } from "../../config";
 import { TASK_LABEL } from "./alert-rules";
 import { guests, PORTS, scrapeJobs, type ScrapeJob } from "./targets";
@@ -71,5 +71,5 @@ export function renderPrometheusConfig(model: Homelab): string {
     alerting: { alertmanagers: [{ static_configs: [{ targets: [local(PORTS.alertmanager)] }] }] },
     scrape_configs: scrapeJobs(model).map((job) => scrapeConfig(model, job)),
   };
-  return `# Rendered by the MonitoringStack component; do not edit in the container.\n${stringify(config, { lineWidth: 0 })}`;
+  return `# Rendered by the MonitoringStack component; do not edit in the container.\n${toYaml(config)}`;
 }

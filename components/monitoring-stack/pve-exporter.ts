@@ -1,8 +1,8 @@
-import { stringify } from "yaml";
 import type { Homelab } from "../../config";
 import { PRELUDE } from "../lxc-service/recipes/shell-steps";
 import { shellJoin } from "../shared/shell";
 import { PORTS } from "./targets";
+import { toYaml } from "../shared/yaml";
 
 /**
  * The Proxmox exporter: Debian packages it in neither 12 nor 13, so a pinned PyPI release runs from
@@ -39,7 +39,7 @@ export function renderPveExporterConfig(proxmox: Homelab["proxmox"], secret: str
       verify_ssl: !proxmox.insecure,
     },
   };
-  return stringify(config);
+  return toYaml(config);
 }
 
 export function renderPveExporterUnit(): string {

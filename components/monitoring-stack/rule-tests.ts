@@ -1,8 +1,8 @@
-import { stringify } from "yaml";
 import type { Homelab } from "../../config";
 import { alertRules, TASK_LABEL, type AlertRule } from "./alert-rules";
 import { RULES_FILE } from "./prometheus-yml";
 import { guestId, scrapeJobs, storageId, type JobKind, type ScrapeJob } from "./targets";
+import { toYaml } from "../shared/yaml";
 
 /**
  * `promtool test rules` input: for every alert one case where it fires and one where it stays quiet,
@@ -279,5 +279,5 @@ export function renderRuleTests(model: Homelab, rulesPath: string = RULES_FILE, 
       const rule = rules.get(c.alert);
       return rule ? [testEntry(rule, c)] : [];
     });
-  return stringify({ rule_files: [rulesPath], evaluation_interval: `${stepMinutes}m`, tests }, { lineWidth: 0 });
+  return toYaml({ rule_files: [rulesPath], evaluation_interval: `${stepMinutes}m`, tests });
 }

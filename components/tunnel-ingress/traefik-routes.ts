@@ -1,5 +1,5 @@
-import { stringify } from "yaml";
 import { backendText, type IngressRoute } from "./routes";
+import { toYaml } from "../shared/yaml";
 
 /** Middleware names in the dynamic configuration. */
 export const MIDDLEWARES = {
@@ -106,5 +106,5 @@ export function renderTraefikRoutes(input: TraefikRoutesInput): string {
     [MIDDLEWARES.dashboardRedirect]: { redirectRegex: { regex: "^(https?://[^/]+)/?$", replacement: "${1}/dashboard/" } },
   };
   const config = { http: { routers, services, middlewares } };
-  return `# Managed by homelab-as-code from the stack file; changes here are overwritten.\n${stringify(config)}`;
+  return `# Managed by homelab-as-code from the stack file; changes here are overwritten.\n${toYaml(config)}`;
 }

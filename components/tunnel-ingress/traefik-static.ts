@@ -1,5 +1,5 @@
-import { stringify } from "yaml";
 import { ACME_CA, CERT_RESOLVER, TRAEFIK_PATHS, type TraefikAcme, type TraefikPorts } from "./traefik-paths";
+import { toYaml } from "../shared/yaml";
 
 export interface TraefikStaticInput {
   readonly ports: TraefikPorts;
@@ -50,5 +50,5 @@ export function renderTraefikStatic(input: TraefikStaticInput): string {
         }
       : {}),
   };
-  return `# Managed by homelab-as-code; changes here are overwritten.\n${stringify(config)}`;
+  return `# Managed by homelab-as-code; changes here are overwritten.\n${toYaml(config)}`;
 }

@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { toYaml } from "../../shared/yaml";
 import type { Service } from "../../../config";
 import type { ProvisionFile, Recipe } from "../types";
 import { dockerEngine } from "./docker-engine";
@@ -56,7 +56,7 @@ export function renderCompose(service: Pick<Service, "name">, app: ComposeApp): 
     if (s.dependsOn?.length) out.depends_on = [...s.dependsOn];
     services[name] = out;
   }
-  return `# Rendered by homelab-as-code for ${service.name}; edits are overwritten.\n${stringify({ name: service.name, services }, { lineWidth: 0, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" })}`;
+  return `# Rendered by homelab-as-code for ${service.name}; edits are overwritten.\n${toYaml({ name: service.name, services }, { strings: "double-quoted" })}`;
 }
 
 /**
