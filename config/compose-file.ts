@@ -1,4 +1,4 @@
-import { isMap, isSeq, parseDocument } from "yaml";
+import { yamlLibrary } from "./yaml-library";
 import type { Mount } from "./model";
 
 /**
@@ -56,6 +56,7 @@ function volumeOf(entry: unknown): Volume | undefined {
 
 /** Problems of the file as sentences that name it; the parsed document when there are none. */
 export function checkComposeFile(file: string, text: string, mounts: readonly Mount[]): { problems: string[]; document?: ComposeDocument } {
+  const { isMap, isSeq, parseDocument } = yamlLibrary();
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];

@@ -16,11 +16,12 @@ import { BUILD, MANIFEST, sourceHash } from "./fresh-build";
  * (sdks/b2), so it is transpiled file by file, the way tsx does it, into build/node_modules/@pulumi/b2,
  * where Node's resolution finds it first from build/.
  *
- * The program's own libraries, zod and yaml, are bundled in (BUNDLED). Loaded from node_modules they
- * were some 150 files, each found, read and compiled on its own, and zod's namespace brought all of its
- * 60-odd message locales; bundled and tree-shaken (zod is imported as `* as z`), only English and the
- * parts the program calls remain. Measured on the synthetic 20-service homelab: about 140 ms of CPU
- * less per run (bench/run.ts).
+ * zod, which validates every run, is bundled in (BUNDLED). Loaded from node_modules it was some 95
+ * files, each found, read and compiled on its own, and its namespace brought all of its 60-odd message
+ * locales; bundled and tree-shaken (zod is imported as `* as z`), only English and the parts the
+ * program calls remain. yaml is not: the program reads YAML only for a stack file or a compose file
+ * from the repository (config/yaml-library.ts loads it then), and its rendered files are written by
+ * components/shared/yaml.ts, so most runs never load it.
  *   npm run build
  */
 
@@ -36,7 +37,7 @@ export const ENTRIES = {
 const SDK_B2 = "sdks/b2";
 
 /** Packages compiled into the bundle; every other dependency is loaded from node_modules at run time. */
-export const BUNDLED: readonly string[] = ["zod", "yaml"];
+export const BUNDLED: readonly string[] = ["zod"];
 
 /** The dependencies the bundle leaves to node_modules, each with its subpaths (`@pulumi/pulumi/runtime/…`). */
 function externalPackages(): string[] {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { parseDocument, type YAMLError } from "yaml";
+import type { YAMLError } from "yaml";
+import { yamlLibrary } from "../config/yaml-library";
 import { ConfigError, SECRET_KEYS, type Problem } from "../config";
 
 /** Marker inside every placeholder secret, so tests can prove no placeholder leaks. */
@@ -77,7 +78,7 @@ export function readStackFile(path: string): StackConfig {
   } catch (error) {
     throw new ConfigError([{ path, message: `cannot read the stack file (${(error as NodeJS.ErrnoException).code ?? String(error)}); pass an existing file with --stack-file PATH` }]);
   }
-  const doc = parseDocument(text, { prettyErrors: true });
+  const doc = yamlLibrary().parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) throw new ConfigError(yamlProblems(path, doc.errors));
   try {
     return stackConfigFromObject(doc.toJS());

@@ -53,12 +53,17 @@ test("the build bundles each entry and transpiles the B2 SDK beside it, and its 
     for (const source of ["src/index.ts", "src/homelab.ts", "components/lxc-service/index.ts", "config/catalog.ts", "sdks/b2/index.ts", "sdks/b2/package.json", "bench/floor.ts"]) {
       assert.match(manifest.inputs[source] ?? "", /^[0-9a-f]{64}$/, source);
     }
-    // zod and yaml are compiled in, each recorded by its package.json; the SDKs stay in node_modules.
+    // zod is compiled in, recorded by its package.json; the SDKs stay in node_modules.
     const packages = Object.keys(manifest.inputs).filter((p) => p.startsWith("node_modules/"));
     assert.deepEqual(packages, BUNDLED.map((name) => `node_modules/${name}/package.json`).sort());
+    assert.deepEqual(BUNDLED, ["zod"]);
     const index = readFileSync(join(out, "index.js"), "utf8");
     for (const sdk of ["@pulumi/pulumi", "@muhlba91/pulumi-proxmoxve", "@pulumi/cloudflare", "@pulumi/b2"]) assert.ok(index.includes(`require("${sdk}")`), `${sdk} loads from node_modules`);
-    assert.doesNotMatch(index, /require\("(zod|yaml)"\)/);
+    assert.doesNotMatch(index, /require\("zod"\)/);
+    // yaml is neither compiled in nor loaded with the program: only yamlLibrary() requires it, on first use.
+    assert.doesNotMatch(index, /^\/\/ node_modules\/yaml\//m);
+    assert.deepEqual(index.match(/require\("yaml"\)/g), ['require("yaml")']);
+    assert.match(index, /function yamlLibrary\(\) \{\s*return require\("yaml"\);/);
     // Of zod's message locales only English is left: the rest were shaken out with the namespace import.
     assert.deepEqual(index.match(/^\/\/ node_modules\/zod\/v4\/locales\/.*$/gm), ["// node_modules/zod/v4/locales/en.js"]);
     assert.doesNotMatch(readFileSync(join(out, "bench-floor.js"), "utf8"), /node_modules\/(zod|yaml)\//, "the floor loads nothing of the program's");

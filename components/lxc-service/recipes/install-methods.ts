@@ -1,4 +1,4 @@
-import { parse, stringify } from "yaml";
+import { yamlLibrary } from "../../../config/yaml-library";
 import type { InstallSource, Service } from "../../../config";
 import { codePointOrder } from "../../../config/order";
 import { shellJoin } from "../../shared/shell";
@@ -36,6 +36,7 @@ const COMPOSE_YAML = { lineWidth: 0, defaultStringType: "QUOTE_DOUBLE", defaultK
  * values like `${PGHOST}` resolve).
  */
 export function composeFromRepository(service: Service, source: Source<"compose">): Recipe {
+  const { parse, stringify } = yamlLibrary();
   const doc = parse(source.text) as { services: Record<string, Record<string, unknown>> } & Record<string, unknown>;
   for (const svc of Object.values(doc.services)) {
     svc.restart ??= "unless-stopped";
