@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import type { Service } from "../../config";
 import { sshConnection } from "../shared/connection";
 import { contentHash } from "../shared/hash";
+import { mapInput, mapInputs } from "../shared/input";
 import { nodeAccess, type ContainerPlatform } from "../shared/platform";
 import { renderAccount } from "./account";
 import { containerArgs } from "./container";
@@ -75,21 +76,22 @@ export class LxcService extends pulumi.ComponentResource {
     const files = [...(recipe?.files ?? []), ...(args.files ?? [])];
     const plain = files.filter((f) => !f.secret);
     // The component's secret files first, then the recipe's: step names stay stable as recipes gain secrets.
-    const secrets = [...(args.files ?? []), ...(recipe?.files ?? [])].filter((f) => f.secret);
+    // Each secret's content as one secret Output, shared by its push and the triggers that carry it.
+    const secrets = [...(args.files ?? []), ...(recipe?.files ?? [])].filter((f) => f.secret).map((f) => ({ ...f, content: pulumi.secret(f.content) }));
     const connection = sshConnection(nodeAccess(platform, s.node).connection);
     // Whatever replaces the container (template, mounts, keys, datastore, a smaller disk...) replaces
     // every provisioning command with it, so a rebuilt, blank container is provisioned again.
     const provisioning = { parent: this, replaceWith: [this.container] };
 
-    const pushScript = pulumi
-      .all(plain.map((f) => pulumi.output(f.content)))
-      .apply((contents) =>
+    const pushScript = mapInputs(
+      plain.map((f) => f.content),
+      (contents) =>
         renderPushFiles(
           renderAccount(s),
           plain.map((f, i): ResolvedFile => ({ path: f.path, content: contents[i] ?? "", mode: f.mode ?? "0644", owner: f.owner ?? DEFAULT_OWNER })),
         ),
-      );
-    const pushHash = pushScript.apply((text) => contentHash(text));
+    );
+    const pushHash = mapInput(pushScript, (text) => contentHash(text));
     const prepare = new command.remote.Command(
       `${name}-files`,
       { connection, create: execStdinCommand(s.vmId), stdin: pushScript, triggers: [pushHash], addPreviousOutputInEnv: false },
@@ -103,9 +105,9 @@ export class LxcService extends pulumi.ComponentResource {
           {
             connection,
             create: secretFileCommand(s.vmId, f.path, f.mode ?? "0600", f.owner ?? DEFAULT_OWNER),
-            stdin: pulumi.secret(f.content),
+            stdin: f.content,
             // The secret itself is the trigger: it stays encrypted in state, and a new value is pushed.
-            triggers: [f.path, pulumi.secret(f.content)],
+            triggers: [f.path, f.content],
             logging: "none",
             addPreviousOutputInEnv: false,
           },
@@ -135,7 +137,7 @@ export class LxcService extends pulumi.ComponentResource {
           create: execStdinCommand(s.vmId),
           stdin: script,
           // Re-run when the script, a plain file or a secret file changes (and, by replaceWith, on a rebuilt container).
-          triggers: [pushHash.apply((h) => contentHash(script, h)), ...secrets.map((f) => pulumi.secret(f.content))],
+          triggers: [mapInput(pushHash, (h) => contentHash(script, h)), ...secrets.map((f) => f.content)],
           // A recipe that reads secrets could print them on failure.
           logging: hasSecrets ? "none" : "stdoutAndStderr",
           // A recipe's apt and docker output would otherwise be handed to its next run and kept in state.
