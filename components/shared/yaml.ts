@@ -19,13 +19,28 @@ export interface YamlStyle {
   readonly strings?: "plain" | "double-quoted";
 }
 
-interface Context {
-  readonly indent: string;
-  /** Writing a mapping key: on one line, never a block scalar. */
-  readonly implicitKey: boolean;
-  readonly doubleQuoted: boolean;
-  /** A block scalar at the root is indented one step, so that `---` in it cannot end the document. */
-  readonly forceBlockIndent?: boolean;
+/** Where a node is written. A pair's key and value and a sequence's items are one step in; those are made once per level. */
+class Context {
+  #key: Context | undefined;
+  #inner: Context | undefined;
+  constructor(
+    readonly indent: string,
+    /** Writing a mapping key: on one line, never a block scalar. */
+    readonly implicitKey: boolean,
+    readonly doubleQuoted: boolean,
+    /** A block scalar at the root is indented one step, so that `---` in it cannot end the document. */
+    readonly forceBlockIndent = false,
+  ) {}
+
+  /** A key one step in. */
+  get key(): Context {
+    return (this.#key ??= new Context(this.indent + STEP, true, this.doubleQuoted));
+  }
+
+  /** A value or a sequence item one step in. */
+  get inner(): Context {
+    return (this.#inner ??= new Context(this.indent + STEP, false, this.doubleQuoted));
+  }
 }
 
 const STEP = "  ";
@@ -59,7 +74,7 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = { "0000": "\\0", "0007":
  * is an error.
  */
 export function toYaml(value: unknown, style: YamlStyle = {}): string {
-  return `${node(value, { indent: "", implicitKey: false, doubleQuoted: style.strings === "double-quoted" }, [])}\n`;
+  return `${node(value, new Context("", false, style.strings === "double-quoted"), [])}\n`;
 }
 
 /** `open` holds the collections being written, outermost first. */
@@ -96,7 +111,7 @@ function number(n: number): string {
 /** Items each on a `- ` line; their own lines one step in. */
 function sequence(items: readonly unknown[], ctx: Context, open: object[]): string {
   if (items.length === 0) return "[]";
-  const inner: Context = { ...ctx, indent: ctx.indent + STEP };
+  const inner = ctx.inner;
   const lines: string[] = [];
   // Indexed, not mapped: a hole is written as null, like undefined.
   for (let i = 0; i < items.length; i++) lines.push(`- ${node(items[i], inner, open)}`);
@@ -114,11 +129,11 @@ function mapping(object: Readonly<Record<string, unknown>>, ctx: Context, open: 
 }
 
 function pair(key: string, value: unknown, ctx: Context, open: object[]): string {
-  const inner: Context = { ...ctx, indent: ctx.indent + STEP, implicitKey: true };
-  const keyText = scalar(key, inner);
+  const keyText = scalar(key, ctx.key);
   const explicit = keyText.length > MAX_IMPLICIT_KEY;
   const head = explicit ? `? ${keyText}\n${ctx.indent}:` : `${keyText}:`;
-  const valueText = node(value, { ...inner, implicitKey: false }, open);
+  const inner = ctx.inner;
+  const valueText = node(value, inner, open);
   // A collection with items starts on the next line, one step in; a scalar, `{}` or `[]` follows the colon.
   const block = !explicit && typeof value === "object" && value !== null && valueText !== "{}" && valueText !== "[]";
   return `${head}${block ? `\n${inner.indent}` : " "}${valueText}`;
@@ -135,7 +150,7 @@ function plain(value: string, ctx: Context): string {
   if (PLAIN_UNSAFE.test(value)) return ctx.implicitKey || !multiline ? quoted(value, ctx) : block(value, ctx);
   if (multiline) return block(value, ctx);
   if (DOCUMENT_MARKER.test(value)) {
-    if (ctx.indent === "") return block(value, { ...ctx, forceBlockIndent: true });
+    if (ctx.indent === "") return block(value, new Context(ctx.indent, ctx.implicitKey, ctx.doubleQuoted, true));
     if (ctx.implicitKey && ctx.indent === STEP) return quoted(value, ctx);
   }
   return CORE_SCHEMA_NON_STRING.test(value) ? quoted(value, ctx) : value;
@@ -159,6 +174,8 @@ function singleQuoted(value: string, ctx: Context): string {
  */
 function doubleQuoted(value: string, ctx: Context): string {
   const json = JSON.stringify(value);
+  // Without an escape there is nothing to shorten or fold.
+  if (!json.includes("\\")) return json;
   const indent = ctx.indent || (DOCUMENT_MARKER.test(value) ? STEP : "");
   const foldBreaks = !ctx.implicitKey && json.length >= MIN_MULTILINE_QUOTED;
   let out = "";
