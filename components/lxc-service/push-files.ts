@@ -28,9 +28,9 @@ export const PUT_FILE_FUNCTION = `put_file() {
 
 /** Chooses a heredoc delimiter that no line of the payload equals. */
 function delimiter(payload: string): string {
-  const lines = new Set(payload.split("\n"));
+  const lines = `\n${payload}\n`;
   let n = 0;
-  while (lines.has(`HOMELAB_EOF_${n}`)) n++;
+  while (lines.includes(`\nHOMELAB_EOF_${n}\n`)) n++;
   return `HOMELAB_EOF_${n}`;
 }
 
