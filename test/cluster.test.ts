@@ -9,6 +9,7 @@ import { renderTraefikConfig } from "../components/tunnel-ingress/traefik-config
 import { clusterSections } from "../src/plan-report";
 import { at } from "./bad-inputs/types";
 import { byName, dependencyNames, exampleConfig, modelOf, ofType, ROOT, runProgram, validate } from "./harness";
+import { assertYamlFilesAsLibraryWrites } from "./yaml-files";
 
 type Obj = Record<string, unknown>;
 
@@ -103,6 +104,11 @@ test("each container is created on its node, from that node's template, and prov
   assert.equal(hostOf(byName(resources, "storage-vaultwarden-data")), NODE_IP[model.services.find((s) => s.name === "vaultwarden")?.node ?? ""]);
   assert.equal(hostOf(byName(resources, "storage-media")), NODE_IP.pve);
   assert.equal(hostOf(byName(resources, "storage-syncthing-sync")), NODE_IP.pve);
+});
+
+test("every YAML file pushed for the cluster is what the yaml package writes for its value", async () => {
+  const { resources } = await runProgram(clusterConfig());
+  assertYamlFilesAsLibraryWrites(resources, 8);
 });
 
 test("HA: an HA resource for syncthing, the stack file's rule, and its ZFS root disk replicated to each node it may move to", async () => {

@@ -14,6 +14,7 @@ import { checkComposeFile } from "../config/compose-file";
 import type { Homelab, Service } from "../config";
 import { byName, dependencyNames, exampleConfig, modelOf, ROOT, runProgram } from "./harness";
 import { ADGUARD_COMMIT, readmeOwnApps, withOwnApps } from "./own-apps";
+import { assertYamlFilesAsLibraryWrites, pushedFiles } from "./yaml-files";
 import { requireTool, run } from "./tools";
 
 /**
@@ -132,6 +133,12 @@ test("the program registers the fetch on the host before the helper script's rec
   assert.ok(dependencyNames(byName(resources, "adguard-provision")).includes("adguard-fetch-0"));
   assert.match(String(byName(resources, "mosquitto-provision").inputs.stdin), /check_version mosquitto '2\.0\.\*'/);
   assert.match(String(byName(resources, "mealie-files").inputs.stdin), /put_file \/opt\/mealie\/compose\.yaml/);
+});
+
+test("every YAML file pushed for the README's own apps is what the yaml package writes for its value, the compose file from the repository too", async () => {
+  const { resources } = await runProgram(withOwnApps());
+  assertYamlFilesAsLibraryWrites(resources, 9);
+  assert.ok(pushedFiles(String(byName(resources, "mealie-files").inputs.stdin)).has("/opt/mealie/compose.yaml"));
 });
 
 test("a compose file's volumes must land on the service's datasets, and its images be pinned", () => {

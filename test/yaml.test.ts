@@ -1,28 +1,21 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
-import { parse, stringify, type ToStringOptions } from "yaml";
-import { toYaml, type YamlStyle } from "../components/shared/yaml";
-import { exampleConfig, ROOT, runProgram } from "./harness";
-import { withOwnApps } from "./own-apps";
+import { parse, stringify } from "yaml";
+import { toYaml } from "../components/shared/yaml";
+import { exampleConfig, runProgram } from "./harness";
+import { assertYamlFilesAsLibraryWrites, YAML_LIBRARY_OPTIONS as LIBRARY } from "./yaml-files";
 
 /**
  * components/shared/yaml.ts writes what the `yaml` package writes for the same value (the renderers
  * used it until it was the largest share of the program's own time in a plan): checked here on
  * generated values, among them the strings YAML is tricky about, and on every YAML file the program
- * pushes into a container for the example, the README's own apps and the cluster example.
+ * pushes into a container for the example (and, where those plans are evaluated already, for the
+ * README's own apps in test/install-methods.test.ts and the cluster example in test/cluster.test.ts).
  */
 
 // Seeded, so that a run can be repeated; FC_SEED=<n> explores other values.
 fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261207) });
-
-/** The `yaml` package's options that match each style (anchors off: toYaml writes a repeated object out again). */
-const LIBRARY: Record<NonNullable<YamlStyle["strings"]>, ToStringOptions & { aliasDuplicateObjects: false }> = {
-  plain: { lineWidth: 0, aliasDuplicateObjects: false },
-  "double-quoted": { lineWidth: 0, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", aliasDuplicateObjects: false },
-};
 
 /** Pieces YAML treats specially: indicators, comment and mapping marks, document markers, line breaks, escapes, core-schema look-alikes. */
 const TRICKY = [
@@ -124,37 +117,7 @@ test("what JSON cannot hold is refused, not written", () => {
   assert.equal(toYaml({ x: shared, y: shared }), "x:\n  a: 1\ny:\n  a: 1\n");
 });
 
-/** The files a push script writes: `base64 -d <<'EOF' | put_file PATH MODE OWNER`, then the base64 lines. */
-function pushedFiles(script: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const pattern = /^base64 -d <<'(\w+)' \| put_file (\S+) \S+ \S+\n([\s\S]*?)^\1$/gm;
-  for (const m of script.matchAll(pattern)) files.set(String(m[2]).replace(/^'|'$/g, ""), Buffer.from(String(m[3]), "base64").toString("utf8"));
-  return files;
-}
-
-/** The file without the comment lines it starts with: the document toYaml wrote. */
-const documentOf = (file: string): string => file.replace(/^(#[^\n]*\n)+/, "");
-
-const STACKS: Record<string, () => Record<string, unknown>> = {
-  example: exampleConfig,
-  "own apps": () => withOwnApps(),
-  cluster: () => (parse(readFileSync(join(ROOT, "config", "examples", "cluster.yaml"), "utf8")) as { config: Record<string, unknown> }).config,
-};
-
-for (const [label, config] of Object.entries(STACKS)) {
-  test(`every YAML file pushed for the ${label} stack is what the yaml package writes for its value`, async () => {
-    const { resources } = await runProgram(config());
-    const yamlFiles = resources
-      .filter((r) => r.type === "command:remote:Command" && typeof r.inputs.stdin === "string")
-      .flatMap((r) => [...pushedFiles(String(r.inputs.stdin))].map(([path, content]) => ({ resource: r.name, path, content })))
-      .filter((f) => /\.ya?ml$/.test(f.path));
-    assert.ok(yamlFiles.length >= 8, `only ${yamlFiles.length} YAML files found in the push scripts`);
-    for (const f of yamlFiles) {
-      const document = documentOf(f.content);
-      // Compose files quote their strings.
-      const strings = /\/compose\.ya?ml$/.test(f.path) ? "double-quoted" : "plain";
-      assert.equal(document, stringify(parse(document), LIBRARY[strings]), `${f.resource}: ${f.path}`);
-      assert.equal(document, toYaml(parse(document), { strings }), `${f.resource}: ${f.path}`);
-    }
-  });
-}
+test("every YAML file pushed for the example stack is what the yaml package writes for its value", async () => {
+  const { resources } = await runProgram(exampleConfig());
+  assertYamlFilesAsLibraryWrites(resources, 8);
+});
