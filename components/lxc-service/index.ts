@@ -11,7 +11,7 @@ import { renderAccount } from "./account";
 import { containerArgs } from "./container";
 import { execStdinCommand, fetchFileCommand, renderPushFiles, renderRecipeScript, secretFileCommand, type ResolvedFile } from "./push-files";
 import { appRecipe, type AdminAccount } from "./recipes";
-import type { ProvisionFile, Recipe } from "./types";
+import type { FetchedFile, ProvisionFile, Recipe } from "./types";
 
 export type { ProvisionFile, Recipe } from "./types";
 export { DB_ENV_KEYS, DB_ENV_PATH } from "./db-env";
@@ -56,21 +56,10 @@ export class LxcService extends pulumi.ComponentResource {
   constructor(name: string, args: LxcServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab:index:LxcService", name, {}, opts);
     const { service: s, platform } = args;
-    const lane = platform.lanes.take(s.role === "app" ? "app" : "infra", s.name);
-    this.container = new proxmoxve.ContainerLegacy(`${name}-container`, containerArgs(s, platform), {
-      parent: this,
-      provider: platform.provider,
-      dependsOn: [...lane.after, ...(args.dependsOn ?? [])],
-      // The vmId is fixed, so the old container must go before its replacement can take the id.
-      deleteBeforeReplace: true,
-    });
-    lane.done(this.container);
+    this.container = createContainer(name, args, this);
 
     // A claimed app gets its admin from a generated password before it first answers (no setup page).
-    this.admin =
-      s.firstBoot === "claimed" && !args.recipe
-        ? { user: ADMIN_USER, password: pulumi.secret(new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this }).result) }
-        : undefined;
+    this.admin = s.firstBoot === "claimed" && !args.recipe ? claimedAdmin(name, this) : undefined;
     const recipe = args.recipe ?? appRecipe(s, { lanCidr: platform.network.cidrText, ...(this.admin ? { admin: this.admin } : {}) });
     if (!recipe && s.role === "app") throw new Error(`${s.configPath}.install: nothing installs ${s.name}; the config checks should have caught this`);
     const files = [...(recipe?.files ?? []), ...(args.files ?? [])];
@@ -78,10 +67,14 @@ export class LxcService extends pulumi.ComponentResource {
     // The component's secret files first, then the recipe's: step names stay stable as recipes gain secrets.
     // Each secret's content as one secret Output, shared by its push and the triggers that carry it.
     const secrets = [...(args.files ?? []), ...(recipe?.files ?? [])].filter((f) => f.secret).map((f) => ({ ...f, content: pulumi.secret(f.content) }));
-    const connection = sshConnection(nodeAccess(platform, s.node).connection);
-    // Whatever replaces the container (template, mounts, keys, datastore, a smaller disk...) replaces
-    // every provisioning command with it, so a rebuilt, blank container is provisioned again.
-    const provisioning = { parent: this, replaceWith: [this.container] };
+    const steps: Steps = {
+      name,
+      vmId: s.vmId,
+      connection: sshConnection(nodeAccess(platform, s.node).connection),
+      // Whatever replaces the container (template, mounts, keys, datastore, a smaller disk...) replaces
+      // every provisioning command with it, so a rebuilt, blank container is provisioned again.
+      options: { parent: this, replaceWith: [this.container] },
+    };
 
     const pushScript = mapInputs(
       plain.map((f) => f.content),
@@ -92,64 +85,103 @@ export class LxcService extends pulumi.ComponentResource {
         ),
     );
     const pushHash = mapInput(pushScript, (text) => contentHash(text));
-    const prepare = new command.remote.Command(
-      `${name}-files`,
-      { connection, create: execStdinCommand(s.vmId), stdin: pushScript, triggers: [pushHash], addPreviousOutputInEnv: false },
-      { ...provisioning, dependsOn: [this.container] },
-    );
-
-    const secretSteps = secrets.map(
-      (f, i) =>
-        new command.remote.Command(
-          `${name}-secret-${i}`,
-          {
-            connection,
-            create: secretFileCommand(s.vmId, f.path, f.mode ?? "0600", f.owner ?? DEFAULT_OWNER),
-            stdin: f.content,
-            // The secret itself is the trigger: it stays encrypted in state, and a new value is pushed.
-            triggers: [f.path, f.content],
-            logging: "none",
-            addPreviousOutputInEnv: false,
-          },
-          { ...provisioning, dependsOn: [prepare], additionalSecretOutputs: ["stdout", "stderr"] },
-        ),
-    );
-
+    const prepare = pushFilesStep(steps, pushScript, pushHash, this.container);
+    const secretSteps = secrets.map((f, i) => secretFileStep(steps, f, i, prepare));
     // Pinned downloads (a helper script at its commit) are fetched by the host, which has the internet
     // access the converge already relies on, and written into the container before the recipe runs.
-    const fetchSteps = (recipe?.fetched ?? []).map(
-      (f, i) =>
-        new command.remote.Command(
-          `${name}-fetch-${i}`,
-          { connection, create: fetchFileCommand(s.vmId, f), triggers: [f.url, f.sha256 ?? "", f.path], addPreviousOutputInEnv: false },
-          { ...provisioning, dependsOn: [prepare] },
-        ),
-    );
-
-    let last: pulumi.Resource = secretSteps[secretSteps.length - 1] ?? prepare;
-    if (recipe) {
-      const script = renderRecipeScript(recipe.script);
-      const hasSecrets = secrets.length > 0;
-      last = new command.remote.Command(
-        `${name}-provision`,
-        {
-          connection,
-          create: execStdinCommand(s.vmId),
-          stdin: script,
-          // Re-run when the script, a plain file or a secret file changes (and, by replaceWith, on a rebuilt container).
-          triggers: [mapInput(pushHash, (h) => contentHash(script, h)), ...secrets.map((f) => f.content)],
-          // A recipe that reads secrets could print them on failure.
-          logging: hasSecrets ? "none" : "stdoutAndStderr",
-          // A recipe's apt and docker output would otherwise be handed to its next run and kept in state.
-          addPreviousOutputInEnv: false,
-        },
-        { ...provisioning, dependsOn: [prepare, ...secretSteps, ...fetchSteps, ...(args.recipeAfter ?? [])], additionalSecretOutputs: hasSecrets ? ["stdout", "stderr"] : [] },
-      );
-    }
-    this.provisioned = last;
+    const fetchSteps = (recipe?.fetched ?? []).map((f, i) => fetchStep(steps, f, i, prepare));
+    this.provisioned = recipe
+      ? provisionStep(steps, recipe, pushHash, secrets, [prepare, ...secretSteps, ...fetchSteps, ...(args.recipeAfter ?? [])])
+      : (secretSteps[secretSteps.length - 1] ?? prepare);
     this.vmId = this.container.vmId;
     this.ip = s.ip;
     this.service = s.name;
     this.registerOutputs({ vmId: this.vmId, ip: this.ip });
   }
+}
+
+/*
+ * Each resource is made in a small function of its own. While the SDK registers a resource it takes
+ * the stack of every promise it makes, and V8 finds a frame's source position by walking its function
+ * from the top, so a resource made deep inside a long constructor cost the SDK more than the same
+ * resource made here (README: Benchmark).
+ */
+
+/** What every provisioning command of one container shares. */
+interface Steps {
+  readonly name: string;
+  readonly vmId: number;
+  readonly connection: command.types.input.remote.ConnectionArgs;
+  readonly options: { readonly parent: pulumi.Resource; readonly replaceWith: pulumi.Resource[] };
+}
+
+function createContainer(name: string, args: LxcServiceArgs, parent: LxcService): proxmoxve.ContainerLegacy {
+  const { service: s, platform } = args;
+  const lane = platform.lanes.take(s.role === "app" ? "app" : "infra", s.name);
+  const container = new proxmoxve.ContainerLegacy(`${name}-container`, containerArgs(s, platform), {
+    parent,
+    provider: platform.provider,
+    dependsOn: [...lane.after, ...(args.dependsOn ?? [])],
+    // The vmId is fixed, so the old container must go before its replacement can take the id.
+    deleteBeforeReplace: true,
+  });
+  lane.done(container);
+  return container;
+}
+
+function claimedAdmin(name: string, parent: LxcService): AdminAccount {
+  return { user: ADMIN_USER, password: pulumi.secret(new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent }).result) };
+}
+
+/** The account and every plain file, in one script through stdin. */
+function pushFilesStep(steps: Steps, script: pulumi.Input<string>, hash: pulumi.Input<string>, container: pulumi.Resource): command.remote.Command {
+  return new command.remote.Command(
+    `${steps.name}-files`,
+    { connection: steps.connection, create: execStdinCommand(steps.vmId), stdin: script, triggers: [hash], addPreviousOutputInEnv: false },
+    { ...steps.options, dependsOn: [container] },
+  );
+}
+
+function secretFileStep(steps: Steps, f: ProvisionFile, index: number, after: pulumi.Resource): command.remote.Command {
+  return new command.remote.Command(
+    `${steps.name}-secret-${index}`,
+    {
+      connection: steps.connection,
+      create: secretFileCommand(steps.vmId, f.path, f.mode ?? "0600", f.owner ?? DEFAULT_OWNER),
+      stdin: f.content,
+      // The secret itself is the trigger: it stays encrypted in state, and a new value is pushed.
+      triggers: [f.path, f.content],
+      logging: "none",
+      addPreviousOutputInEnv: false,
+    },
+    { ...steps.options, dependsOn: [after], additionalSecretOutputs: ["stdout", "stderr"] },
+  );
+}
+
+function fetchStep(steps: Steps, f: FetchedFile, index: number, after: pulumi.Resource): command.remote.Command {
+  return new command.remote.Command(
+    `${steps.name}-fetch-${index}`,
+    { connection: steps.connection, create: fetchFileCommand(steps.vmId, f), triggers: [f.url, f.sha256 ?? "", f.path], addPreviousOutputInEnv: false },
+    { ...steps.options, dependsOn: [after] },
+  );
+}
+
+function provisionStep(steps: Steps, recipe: Recipe, pushHash: pulumi.Input<string>, secrets: readonly ProvisionFile[], after: readonly pulumi.Resource[]): command.remote.Command {
+  const script = renderRecipeScript(recipe.script);
+  const hasSecrets = secrets.length > 0;
+  return new command.remote.Command(
+    `${steps.name}-provision`,
+    {
+      connection: steps.connection,
+      create: execStdinCommand(steps.vmId),
+      stdin: script,
+      // Re-run when the script, a plain file or a secret file changes (and, by replaceWith, on a rebuilt container).
+      triggers: [mapInput(pushHash, (h) => contentHash(script, h)), ...secrets.map((f) => f.content)],
+      // A recipe that reads secrets could print them on failure.
+      logging: hasSecrets ? "none" : "stdoutAndStderr",
+      // A recipe's apt and docker output would otherwise be handed to its next run and kept in state.
+      addPreviousOutputInEnv: false,
+    },
+    { ...steps.options, dependsOn: [...after], additionalSecretOutputs: hasSecrets ? ["stdout", "stderr"] : [] },
+  );
 }
