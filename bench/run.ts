@@ -22,6 +22,9 @@ import { BUILD } from "../src/fresh-build";
  *   --reps N                   N pairs
  *   --sizes 20,100             the synthetic sizes to run (a 3-node, 60-service cluster always runs too)
  *   --strict                   exit 1 when a floor measures slower than its program
+ *   --instructions             also count each side's instructions once under callgrind (valgrind):
+ *                              slow (a minute and a half for the example, half an hour for 500
+ *                              services), but the same count run after run, where CPU time is not
  */
 
 interface Sample {
@@ -37,6 +40,7 @@ const root = join(__dirname, "..");
 const argv = process.argv.slice(2);
 const short = argv.includes("--short");
 const strict = argv.includes("--strict");
+const instructions = argv.includes("--instructions");
 const repsArg = argv.indexOf("--reps");
 const reps = repsArg >= 0 ? Number(argv[repsArg + 1]) : short ? 1 : 5;
 const sizesArg = argv.indexOf("--sizes");
@@ -61,6 +65,21 @@ function spawn(side: keyof typeof SIDES, ...args: string[]): Sample {
   if (result.status !== 0) throw new Error(`${side} ${args.join(" ")} failed:\n${result.stderr}`);
   const line = result.stdout.trim().split("\n").pop() ?? "";
   return { wallMs, ...(JSON.parse(line) as Omit<Sample, "wallMs">) };
+}
+
+/**
+ * The instructions one run of a side executes, counted by callgrind. node --predictable runs V8 on one
+ * thread and deterministically (no concurrent compiling or marking), so the count repeats to 0.1% run
+ * after run, whatever else the machine does; V8 writes its machine code to anonymous memory, which
+ * valgrind must check for changes (--smc-check=all-non-file).
+ */
+function countInstructions(side: keyof typeof SIDES, ...args: string[]): number {
+  const tool = ["--tool=callgrind", "--smc-check=all-non-file", "--callgrind-out-file=/dev/null"];
+  const result = spawnSync("valgrind", [...tool, process.execPath, "--predictable", ...SIDES[side], ...args], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (result.error) throw new Error(`--instructions needs valgrind (Debian package valgrind): ${result.error.message}`);
+  const collected = /Collected : (\d+)/.exec(result.stderr)?.[1];
+  if (result.status !== 0 || collected === undefined) throw new Error(`${side} ${args.join(" ")} under callgrind failed:\n${result.stderr.slice(-2000)}`);
+  return Number(collected);
 }
 
 const median = (values: readonly number[]): number => {
@@ -132,9 +151,17 @@ function measure(label: string, config: Record<string, unknown>, services: numbe
     "program MiB": m(program, "maxRssMiB").toFixed(0),
     "floor MiB": m(floor, "maxRssMiB").toFixed(0),
     "mem ratio": pairRatio("mem", "maxRssMiB"),
+    ...(instructions ? instructionCells(label, configFile, recordingFile, errors, over) : {}),
     "cold up (min)": (path.seconds / 60).toFixed(1),
   };
   return { cells, errors, over };
+}
+
+/** Each side's instructions, once, in G, and their ratio. */
+function instructionCells(label: string, configFile: string, recordingFile: string, errors: string[], over: string[]): Record<string, string> {
+  const program = countInstructions("program", configFile, join(dir, `${label}.again.json`));
+  const floor = countInstructions("floor", recordingFile);
+  return { "program G instr": (program / 1e9).toFixed(2), "floor G instr": (floor / 1e9).toFixed(2), "instr ratio": ratio("instr", [program], [floor], errors, over) };
 }
 
 function printTable(rows: readonly Record<string, string | number>[]): void {
