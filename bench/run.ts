@@ -23,7 +23,7 @@ import { BUILD } from "../src/fresh-build";
  *   --sizes 20,100             the synthetic sizes to run (a 3-node, 60-service cluster always runs too)
  *   --strict                   exit 1 when a floor measures slower than its program
  *   --instructions             also count each side's instructions once under callgrind (valgrind):
- *                              slow (a minute and a half for the example, half an hour for 500
+ *                              slow (about 1.5 minutes a side for the example, 4.5 for 100
  *                              services), but the same count run after run, where CPU time is not
  */
 
