@@ -24,7 +24,8 @@ import { BUILD } from "../src/fresh-build";
  *   --strict                   exit 1 when a floor measures slower than its program
  *   --instructions             also count each side's instructions once under callgrind (valgrind):
  *                              slow (about 1.5 minutes a side for the example, 4.5 for 100
- *                              services), but the same count run after run, where CPU time is not
+ *                              services), but on an idle machine the same count to 0.3% run after
+ *                              run, where CPU time varies by 10 to 15%
  */
 
 interface Sample {
@@ -69,9 +70,10 @@ function spawn(side: keyof typeof SIDES, ...args: string[]): Sample {
 
 /**
  * The instructions one run of a side executes, counted by callgrind. node --predictable runs V8 on one
- * thread and deterministically (no concurrent compiling or marking), so the count repeats to 0.1% run
- * after run, whatever else the machine does; V8 writes its machine code to anonymous memory, which
- * valgrind must check for changes (--smc-check=all-non-file).
+ * thread (no concurrent compiling or marking), so on an idle machine the count repeats to 0.3% run after
+ * run. It is not blind to load: V8 paces its garbage collection by the speeds it measures, and a run
+ * slowed by other work counts 1 to 2% more, in marking and sweeping. V8 writes its machine code to
+ * anonymous memory, which valgrind must check for changes (--smc-check=all-non-file).
  */
 function countInstructions(side: keyof typeof SIDES, ...args: string[]): number {
   const tool = ["--tool=callgrind", "--smc-check=all-non-file", "--callgrind-out-file=/dev/null"];
