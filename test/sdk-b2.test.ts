@@ -210,7 +210,7 @@ test("the Provider registers as pulumi:providers:b2 through the package referenc
     assert.equal(inputs.endpoint, "production");
     assert.equal(b2.Provider.isInstance(provider), true);
     assert.equal(registerRequest("with-provider").getProvider(), `${providerUrn}::${providerId}`);
-    // Provider methods (terraformConfig) go through monitor.call, which the 3.248 mock monitor
+    // Provider methods (terraformConfig) go through monitor.call, which the mock monitor
     // does not implement, so the method is only checked for presence here.
     assert.equal(typeof provider.terraformConfig, "function");
 });
