@@ -36,6 +36,16 @@ export const ENTRIES = {
 
 const SDK_B2 = "sdks/b2";
 
+/**
+ * The oldest Node the compiled code must run on: package.json's `engines.node` floor (">=22", the
+ * floor of @pulumi/pulumi itself), so the bundle never uses syntax a declared runtime lacks.
+ */
+export function nodeTarget(engines: string = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { engines: { node: string } }).engines.node): string {
+  const floor = /^>=\s*(\d+)/.exec(engines)?.[1];
+  if (floor === undefined) throw new Error(`package.json engines.node must start with ">=<major>", got "${engines}"`);
+  return `node${floor}`;
+}
+
 /** Packages compiled into the bundle; every other dependency is loaded from node_modules at run time. */
 export const BUNDLED: readonly string[] = ["zod"];
 
@@ -81,8 +91,9 @@ function filesUnder(dir: string, suffix: string): string[] {
 function buildB2(outDir: string): string[] {
   const target = join(outDir, "node_modules", "@pulumi", "b2");
   const sources = filesUnder(SDK_B2, ".ts").filter((f) => !f.endsWith(".d.ts"));
+  const node = nodeTarget();
   for (const source of sources) {
-    const { code } = transformSync(readFileSync(join(ROOT, source), "utf8"), { loader: "ts", format: "cjs", platform: "node", target: "node20", sourcefile: source });
+    const { code } = transformSync(readFileSync(join(ROOT, source), "utf8"), { loader: "ts", format: "cjs", platform: "node", target: node, sourcefile: source });
     writeAtomically(join(target, relative(SDK_B2, source).replace(/\.ts$/, ".js")), code);
   }
   const pkg = JSON.parse(readFileSync(join(ROOT, SDK_B2, "package.json"), "utf8")) as Record<string, unknown>;
@@ -99,7 +110,7 @@ export function build(outDir: string = BUILD): Manifest {
     outdir: outDir,
     bundle: true,
     platform: "node",
-    target: "node20",
+    target: nodeTarget(),
     format: "cjs",
     // The SDKs, the B2 SDK included, are loaded from node_modules at run time, as under tsx.
     external: externalPackages(),

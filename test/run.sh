@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test file with Node's test runner through tsx. Node 20 does not glob .ts itself.
+# Runs every test file with Node's test runner through tsx, in the processes test/lanes.ts lists.
 # `npm test` spreads the files over the lanes of test/lanes.ts (a few shared processes) plus the files
 # that need a process of their own; `test/run.sh --quick` runs only the mocks-only files
 # (test/mocks-only.ts) in their two shared processes.
