@@ -29,8 +29,22 @@ const managerSchema = z.strictObject({
 const renovateSchema = z.strictObject({
   $schema: z.literal("https://docs.renovatebot.com/renovate-schema.json"),
   customManagers: z.array(managerSchema).min(1),
-  packageRules: z.array(z.strictObject({ matchDatasources: z.array(z.string()).min(1), enabled: z.boolean() })),
+  packageRules: z.array(
+    z.strictObject({
+      description: z.string().min(1),
+      matchDatasources: z.array(z.string()).min(1).optional(),
+      matchDepNames: z.array(z.string()).min(1).optional(),
+      matchPackageNames: z.array(z.string()).min(1).optional(),
+      matchUpdateTypes: z.array(z.enum(["major", "minor", "patch"])).min(1).optional(),
+      enabled: z.boolean().optional(),
+      groupName: z.string().min(1).optional(),
+      minimumReleaseAge: z.string().regex(/^\d+ days?$/).optional(),
+      dependencyDashboardApproval: z.boolean().optional(),
+      allowedVersions: z.string().min(1).optional(),
+    }),
+  ),
 });
+type Rule = z.infer<typeof renovateSchema>["packageRules"][number];
 type Manager = z.infer<typeof managerSchema>;
 
 const renovate = renovateSchema.parse(JSON.parse(readFileSync(join(ROOT, "renovate.json"), "utf8")));
@@ -125,8 +139,57 @@ test("every dependency a manager finds is a listed pin, and every manager finds 
 });
 
 test("Debian's own packages are listed but not updated: their globs follow the Debian release", () => {
-  assert.deepEqual(renovate.packageRules, [{ matchDatasources: ["deb"], enabled: false }]);
+  assert.deepEqual(
+    renovate.packageRules.filter((r) => r.matchDatasources !== undefined).map(({ matchDatasources, enabled }) => ({ matchDatasources, enabled })),
+    [{ matchDatasources: ["deb"], enabled: false }],
+  );
   const debianPins = pins.filter((p) => p.upstream.kind === "debian");
   assert.ok(debianPins.length > 0);
   for (const p of debianPins) assert.ok(deps.some((d) => d.datasource === "deb" && d.file === p.file && d.line === p.line), p.id);
+});
+
+/** The rules that apply to a dependency of that name, as Renovate matches them (every match* must hold). */
+function rulesFor(name: string, updateType: "major" | "minor" | "patch"): Rule[] {
+  return renovate.packageRules.filter(
+    (r) =>
+      (r.matchDepNames ?? r.matchPackageNames ?? [name]).includes(name) &&
+      (r.matchUpdateTypes ?? [updateType]).includes(updateType) &&
+      r.matchDatasources === undefined,
+  );
+}
+
+const groupOf = (name: string): string | undefined => rulesFor(name, "minor").find((r) => r.groupName)?.groupName;
+
+test("the Node runtime is one Renovate group: .nvmrc, engines and @types/node, and a new major waits for approval", () => {
+  // Renovate's nvm manager reads .nvmrc at the root (its default pattern), the npm manager engines.node.
+  assert.match(readFileSync(join(ROOT, ".nvmrc"), "utf8"), /^\d+\.\d+\.\d+\n$/);
+  assert.equal(groupOf("node"), "Node runtime");
+  assert.equal(groupOf("@types/node"), "Node runtime");
+  for (const name of ["node", "@types/node"]) {
+    assert.ok(rulesFor(name, "major").some((r) => r.dependencyDashboardApproval === true), `${name}: a major waits for approval`);
+    assert.ok(!rulesFor(name, "patch").some((r) => r.dependencyDashboardApproval === true), `${name}: a patch does not`);
+  }
+});
+
+test("the Pulumi SDK and the policy SDK move together in every package.json that names them", () => {
+  const manifests = files.filter((f) => f.endsWith("package.json") && !f.startsWith("sdks/"));
+  let named = 0;
+  for (const file of manifests) {
+    const pkg = JSON.parse(readFileSync(join(ROOT, file), "utf8")) as { dependencies?: Record<string, string> };
+    for (const name of Object.keys(pkg.dependencies ?? {}).filter((n) => n === "@pulumi/pulumi" || n === "@pulumi/policy")) {
+      assert.equal(groupOf(name), "Pulumi SDK", `${file}: ${name}`);
+      named++;
+    }
+  }
+  assert.equal(named, 4, "the program and the policy pack each name both SDKs");
+});
+
+test("TypeScript is held inside the range the Pulumi SDK declares for it", () => {
+  const sdk = JSON.parse(readFileSync(join(ROOT, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as { peerDependencies: Record<string, string> };
+  const ceiling = /<\s*(\d+)/.exec(sdk.peerDependencies.typescript ?? "")?.[1];
+  assert.ok(ceiling !== undefined, `@pulumi/pulumi's typescript peer range has an upper bound: ${sdk.peerDependencies.typescript}`);
+  const held = rulesFor("typescript", "major").map((r) => r.allowedVersions);
+  assert.deepEqual(held, [`<${ceiling}`]);
+  const pinned = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies.typescript ?? "";
+  assert.ok(Number(pinned.split(".")[0]) < Number(ceiling), `typescript ${pinned} is below ${ceiling}`);
 });
