@@ -175,3 +175,6 @@ export function inputAt(r: RecordedResource, path: string): unknown {
 }
 
 export { PLACEHOLDER_MARK };
+
+/** Values that only ever exist as secrets: the placeholders and what the mocks return for secret outputs. */
+export const SECRET_MARKERS: readonly string[] = [PLACEHOLDER_MARK, "mock-random-password-", "mock-application-key-", "mock-connector-token-", "mock-token-secret-", Buffer.from("mock-random-bytes-").toString("base64").slice(0, 16)];

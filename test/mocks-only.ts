@@ -24,6 +24,7 @@ export const MOCKS_ONLY = [
   "test/program.test.ts",
   "test/proof-data.test.ts",
   "test/proof-drift.test.ts",
+  "test/proof-secret-argv.test.ts",
   "test/proof-secrets.test.ts",
   "test/upgrades.test.ts",
   "test/yaml.test.ts",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import type { RecordedResource } from "../src/mock-runtime";
-import { PLACEHOLDER_MARK, runProgram } from "./harness";
+import { runProgram, SECRET_MARKERS } from "./harness";
 
 /**
  * Secret hygiene over the whole stack: with placeholder secrets, no placeholder and no generated
@@ -10,8 +10,6 @@ import { PLACEHOLDER_MARK, runProgram } from "./harness";
  * in plain text.
  */
 
-/** Values that only ever exist as secrets: the placeholders and what the mocks return for secret outputs. */
-const SECRET_MARKERS = [PLACEHOLDER_MARK, "mock-random-password-", "mock-application-key-", "mock-connector-token-", "mock-token-secret-", Buffer.from("mock-random-bytes-").toString("base64").slice(0, 16)];
 
 const isUnder = (path: string, secretPaths: readonly string[]): boolean =>
   secretPaths.some((s) => s === "" || path === s || path.startsWith(`${s}.`));
