@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { pbkdf2Sync, randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { Service } from "../config";
@@ -14,7 +12,8 @@ import { dnsComment } from "../components/tunnel-ingress";
 import type { RecordedResource } from "../src/mock-runtime";
 import { byName, dependencyNames, exampleConfig, modelOf, ofType, runProgram } from "./harness";
 import { at } from "./bad-inputs/types";
-import { inCi, requireTool } from "./tools";
+import { assertNoSecretInArgv, recorder } from "./argv-recorder";
+import { inCi, requireTool, run } from "./tools";
 
 const DNS = "cloudflare:index/dnsRecord:DnsRecord";
 const ACCESS_APP = "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication";
@@ -115,16 +114,16 @@ test("Nextcloud installs with the generated admin from a 0600 env file; Vaultwar
 });
 
 test("qBittorrent's login lines, derived in the container by the recipe's own Python, verify as qBittorrent verifies them: PBKDF2-HMAC-SHA512, 100000 rounds, 16-byte salt, 64-byte key (real python3)", (t) => {
-  const python = requireTool(t, "python3", "python3-minimal");
-  if (!python) return;
-  const dir = mkdtempSync(join(tmpdir(), "homelab-qbittorrent-"));
+  const rec = recorder(t, [{ name: "python3", debianPackage: "python3-minimal" }]);
+  if (!rec) return;
+  const dir = rec.dir;
   try {
     const password = "Gen3rated Admin\\Passw0rd'\"$";
     const loginFile = join(dir, "login");
     writeFileSync(loginFile, `admin\n${password}`, { mode: 0o600 });
     const derive = (): string[] => {
       const out = join(dir, "lines");
-      const r = spawnSync("bash", ["-euo", "pipefail", "-c", qbittorrentLoginLines(loginFile, out)], { encoding: "utf8" });
+      const r = run("bash", ["-euo", "pipefail", "-c", qbittorrentLoginLines(loginFile, out)], { env: { ...process.env, PATH: rec.path } });
       assert.equal(r.status, 0, r.stderr);
       assert.doesNotMatch(qbittorrentLoginLines(loginFile, out), /Gen3rated/, "the password is read from the file, never written into the command");
       return readFileSync(out, "utf8").split("\n");
@@ -141,14 +140,16 @@ test("qBittorrent's login lines, derived in the container by the recipe's own Py
     assert.deepEqual(pbkdf2Sync(password, salt, 100000, 64, "sha512"), key);
     assert.notDeepEqual(pbkdf2Sync("another password", salt, 100000, 64, "sha512"), key);
     assert.notEqual(derive()[1]?.split(":")[0], lines[1]?.split(":")[0], "each derivation draws a fresh salt");
+    assertNoSecretInArgv(rec, password, ["python3"]);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rec.cleanup();
   }
 });
 
 test("Vaultwarden's admin token becomes an argon2id PHC hash in the container, from stdin, the same on every run (real argon2)", (t) => {
   const argon2 = requireTool(t, "argon2", "argon2");
-  if (!argon2) return;
+  const rec = recorder(t, [{ name: "argon2", debianPackage: "argon2" }]);
+  if (!argon2 || !rec) return;
   if (!asRoot) {
     if (inCi()) throw new Error("the env file is chowned to root: required under CI=true");
     t.skip("SKIPPED: the env file is chowned to root, which needs root");
@@ -162,25 +163,27 @@ test("Vaultwarden's admin token becomes an argon2id PHC hash in the container, f
     writeFileSync(`${dir}/admin-token`, token, { mode: 0o600 });
     // apt_install is the recipe's package step; argon2 is installed here already, so it only checks that.
     const script = `set -euo pipefail\napt_install() { command -v "$1" >/dev/null; }\n${PUT_FILE_FUNCTION}${vaultwardenAdminTokenScript({ name })}`;
-    const run = (): string => {
-      const r = spawnSync("bash", ["-c", script], { encoding: "utf8" });
+    const converge = (): string => {
+      const r = run("bash", ["-c", script], { env: { ...process.env, PATH: rec.path } });
       assert.equal(r.status, 0, r.stderr);
       return readFileSync(`${dir}/admin.env`, "utf8");
     };
-    const first = run();
+    const first = converge();
     const m = /^ADMIN_TOKEN='(\$argon2id\$v=19\$m=65540,t=3,p=4\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+)'\n$/.exec(first);
     assert.ok(m, first);
     assert.ok(!first.includes(token), "only the hash is stored");
     assert.equal(statSync(`${dir}/admin.env`).mode & 0o777, 0o600);
     const mtime = statSync(`${dir}/admin.env`).mtimeMs;
-    assert.equal(run(), first, "same token and kept salt: the same hash");
+    assert.equal(converge(), first, "same token and kept salt: the same hash");
     assert.equal(statSync(`${dir}/admin.env`).mtimeMs, mtime, "and the file is not rewritten");
     // The hash is of this token: argon2 over the kept salt and the token gives it again.
     const salt = readFileSync(`${dir}/admin-token.salt`, "utf8").trim();
-    const again = spawnSync(argon2, [salt, "-id", "-e", "-k", "65540", "-t", "3", "-p", "4"], { input: token, encoding: "utf8" });
+    const again = run(argon2, [salt, "-id", "-e", "-k", "65540", "-t", "3", "-p", "4"], { input: token });
     assert.equal(again.stdout.trim(), m[1]);
     assert.doesNotMatch(script, new RegExp(token), "the token is not in the script");
+    assertNoSecretInArgv(rec, token, ["argon2"]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    rec.cleanup();
   }
 });

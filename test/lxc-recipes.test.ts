@@ -332,6 +332,22 @@ function runGuard(service: Service, probe: string, docker = "true"): { status: n
   }
 }
 
+test("a guard's message is the same however the test runner was started: no socket on stdin, no SHLVL, and bash reads no startup file", (t) => {
+  const saved = process.env.SHLVL;
+  t.after(() => {
+    if (saved === undefined) delete process.env.SHLVL;
+    else process.env.SHLVL = saved;
+  });
+  // A runner started without SHLVL hands bash level 1; with a socket on stdin it then read /etc/bash.bashrc.
+  delete process.env.SHLVL;
+  const immich = modelOf().services.find((s) => s.app === "immich") as Service;
+  const guard = runGuard(immich, composeProbe(immich, "immich-server"), "echo ghcr.io/immich-app/immich-server:v1.135.3");
+  assert.equal(guard.status, 1);
+  assert.match(guard.stderr, /^immich runs v1\.135\.3, and the pin v3\.3\.1 skips a major: [^\n]*\n$/);
+  assert.equal(run("bash", ["-c", "[ -S /dev/stdin ] && echo socket || echo file"]).stdout, "file\n");
+  assert.equal(run("bash", ["-c", "[ -S /dev/stdin ] && echo socket || cat"], { input: "given" }).stdout, "given");
+});
+
 /** What the compose recipe asks Docker about a service's pinned container. */
 const composeProbe = (s: Service, composeService: string): string => composeRunningTag(["docker", "compose", "--file", `/opt/${s.name}/compose.yaml`], composeService);
 

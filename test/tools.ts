@@ -1,5 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TestContext } from "node:test";
 
 /**
@@ -39,9 +41,26 @@ export function requireTool(t: TestContext, name: string, debianPackage: string,
   return undefined;
 }
 
-/** Runs a command and returns its status and output; never throws for a non-zero exit. */
+/**
+ * Runs a command and returns its status and output; never throws for a non-zero exit. The child's
+ * stdin is /dev/null, or a file holding `input`, never the socket pair Node makes for a pipe: bash
+ * with a socket on stdin at SHLVL 1 takes itself for a shell sshd started and reads
+ * /etc/bash.bashrc (whose `$PS1` test fails under `set -u`), so a test's output would depend on how
+ * its runner was started.
+ */
 export function run(cmd: string, args: readonly string[], options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(cmd, args, { encoding: "utf8", input: options.input, cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 64 * 1024 * 1024 });
-  if (result.error) throw result.error;
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  const dir = options.input === undefined ? undefined : mkdtempSync(join(tmpdir(), "homelab-stdin-"));
+  let stdin: number | "ignore" = "ignore";
+  try {
+    if (dir !== undefined) {
+      writeFileSync(join(dir, "stdin"), options.input ?? "");
+      stdin = openSync(join(dir, "stdin"), "r");
+    }
+    const result = spawnSync(cmd, args, { encoding: "utf8", stdio: [stdin, "pipe", "pipe"], cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 64 * 1024 * 1024 });
+    if (result.error) throw result.error;
+    return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  } finally {
+    if (typeof stdin === "number") closeSync(stdin);
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  }
 }
