@@ -105,7 +105,7 @@ test("the number reader finds thresholds and skips metric names, label values, w
   assert.deepEqual(numbersIn("time() - max by (task) (t > 0) > 93600 and z == 1e9"), [0, 93600, 1e9]);
 });
 
-test("every number an alert compares against is its declared threshold, and its summary says that number and no other", () => {
+test("every number an alert compares against is its declared threshold, and its summary says that number and no other; thresholds and waits are as documented", () => {
   const model = modelOf();
   const declared = new Map(alertRules(model).map((r) => [r.alert, r]));
   const said: Record<string, string> = {};
@@ -138,6 +138,25 @@ test("every number an alert compares against is its declared threshold, and its 
     ContainerDiskFull: "more than 90%",
     PostgresConnectionsNearMax: "more than 80%",
     BackupStale: "more than 26 hours",
+  });
+  // The waits are said once too (the cases read them from the rule), so they are pinned here like the thresholds.
+  assert.deepEqual(Object.fromEntries(renderedRules(model).filter((r) => r.for).map((r) => [r.alert, r.for])), {
+    HostDown: "2m",
+    HostMemoryPressure: "10m",
+    TierFillingUp: "1h",
+    TierAlmostFull: "15m",
+    HostRootFull: "15m",
+    ThinPoolAlmostFull: "15m",
+    ContainerDown: "2m",
+    ContainerMemoryPressure: "15m",
+    ContainerDiskFull: "15m",
+    ServiceProbeFailing: "5m",
+    TargetDown: "5m",
+    PostgresDown: "2m",
+    PostgresConnectionsNearMax: "10m",
+    TunnelDown: "2m",
+    BackupStale: "30m",
+    BackupNeverSucceeded: "168h",
   });
 });
 
