@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { alertRules } from "../components/monitoring-stack/alert-rules";
-import { expandLabels } from "../components/monitoring-stack/rule-tests";
+import { alertRules, renderAlertRules, says, spellSeconds } from "../components/monitoring-stack/alert-rules";
+import { expandLabels, forMinutes, holds, RULE_TEST_STEPS, ruleCases } from "../components/monitoring-stack/rule-tests";
 import { renderedUnitNames } from "../components/restic-backup/systemd-units";
 import { receiverSecretFile, renderAlertmanagerConfig, INHIBIT_RULES } from "../components/monitoring-stack/alertmanager-yml";
 import { renderBlackboxConfig } from "../components/monitoring-stack/blackbox-yml";
@@ -87,6 +87,118 @@ test("the example homelab has every alert the operator needs, with backups stale
   const filling = rules.find((r) => r.alert === "TierFillingUp");
   assert.match(filling?.expr ?? "", /predict_linear\(node_filesystem_avail_bytes\{job="node",mountpoint=~"[^"]*\/mnt\/nvme[^"]*"\}\[6h\]/);
   assert.match(filling?.expr ?? "", /\/mnt\/raid/);
+});
+
+/** Rules as Prometheus reads them from the rendered file, not as the program holds them. */
+const renderedRules = (model: Homelab) =>
+  (parse(renderAlertRules(model)) as { groups: { rules: { alert: string; expr: string; for?: string; annotations: { summary: string } }[] }[] }).groups.flatMap((g) => g.rules);
+
+/** The numbers a PromQL expression compares or computes with; not label values, range windows or `vector(1)`'s constant. */
+function numbersIn(expr: string): number[] {
+  const bare = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\{[^}]*\}/g, "{}").replace(/\[[^\]]*\]/g, "[]").replace(/\bvector\(\s*[\d.]+\s*\)/g, "vector()");
+  return [...bare.matchAll(/(?<![\w:.])(\d+(?:\.\d+)?(?:e[+-]?\d+)?)(?![\w:.])/gi)].map((m) => Number(m[1]));
+}
+
+test("the number reader finds thresholds and skips metric names, label values, windows and durations", () => {
+  assert.deepEqual(numbersIn('node_load1{job="node2",x=~"a|10"} / rate(y_total[5m] offset 1h) > 0.9 or vector(1)'), [0.9]);
+  assert.deepEqual(numbersIn("predict_linear(x[6h], 345600) < 0"), [345600, 0]);
+  assert.deepEqual(numbersIn("time() - max by (task) (t > 0) > 93600 and z == 1e9"), [0, 93600, 1e9]);
+});
+
+test("every number an alert compares against is its declared threshold, and its summary says that number and no other; thresholds and waits are as documented", () => {
+  const model = modelOf();
+  const declared = new Map(alertRules(model).map((r) => [r.alert, r]));
+  const said: Record<string, string> = {};
+  for (const rule of renderedRules(model)) {
+    const threshold = declared.get(rule.alert)?.threshold;
+    // A comparison with 0 asks whether something is down, failed or present; any other number was chosen.
+    const chosen = numbersIn(rule.expr).filter((n) => n !== 0);
+    if (!threshold) {
+      assert.deepEqual(chosen, [], `${rule.alert} compares against ${chosen.join(", ")} but declares no threshold`);
+      continue;
+    }
+    assert.deepEqual(chosen, [threshold.value], `${rule.alert}: the expression's number is not its threshold's`);
+    assert.ok(rule.annotations.summary.includes(says(threshold)), `${rule.alert}: the summary does not say "${says(threshold)}"`);
+    said[rule.alert] = says(threshold);
+  }
+  for (const rule of renderedRules(model)) {
+    // Every number the operator reads is the threshold's or the wait's, never typed in again.
+    const spoken = `${said[rule.alert] ?? ""} ${rule.for ? spellSeconds(forMinutes(rule.for) * 60) : ""}`;
+    for (const [n] of rule.annotations.summary.replace(/\{\{[^}]*\}\}/g, "").matchAll(/\d+(?:\.\d+)?/g)) {
+      assert.ok(spoken.includes(n), `${rule.alert}: the summary says ${n}, which is neither its threshold nor its for`);
+    }
+  }
+  assert.deepEqual(said, {
+    HostMemoryPressure: "less than 10%",
+    TierFillingUp: "less than 4 days",
+    TierAlmostFull: "less than 10%",
+    HostRootFull: "less than 10%",
+    ThinPoolAlmostFull: "more than 90%",
+    ContainerMemoryPressure: "more than 90%",
+    ContainerDiskFull: "more than 90%",
+    PostgresConnectionsNearMax: "more than 80%",
+    BackupStale: "more than 26 hours",
+  });
+  // The waits are said once too (the cases read them from the rule), so they are pinned here like the thresholds.
+  assert.deepEqual(Object.fromEntries(renderedRules(model).filter((r) => r.for).map((r) => [r.alert, r.for])), {
+    HostDown: "2m",
+    HostMemoryPressure: "10m",
+    TierFillingUp: "1h",
+    TierAlmostFull: "15m",
+    HostRootFull: "15m",
+    ThinPoolAlmostFull: "15m",
+    ContainerDown: "2m",
+    ContainerMemoryPressure: "15m",
+    ContainerDiskFull: "15m",
+    ServiceProbeFailing: "5m",
+    TargetDown: "5m",
+    PostgresDown: "2m",
+    PostgresConnectionsNearMax: "10m",
+    TunnelDown: "2m",
+    BackupStale: "30m",
+    BackupNeverSucceeded: "168h",
+  });
+});
+
+test("every alert that compares against a number or waits out a for has promtool cases on both sides of its edge", () => {
+  const model = modelOf();
+  const declared = new Map(alertRules(model).map((r) => [r.alert, r]));
+  const cases = ruleCases(model);
+  let thresholds = 0;
+  let waits = 0;
+  for (const rule of renderedRules(model)) {
+    const own = cases.filter((c) => c.alert === rule.alert);
+    const inside = own.find((c) => c.edge === "inside");
+    const outside = own.find((c) => c.edge === "outside");
+    if (/(==|!=|<=|>=|<|>)\s*\d/.test(rule.expr)) {
+      assert.ok(inside && !inside.fires, `${rule.alert} compares against a number but has no quiet case at its edge`);
+      assert.ok(outside?.fires, `${rule.alert} compares against a number but has no firing case at its edge`);
+    }
+    const threshold = declared.get(rule.alert)?.threshold;
+    if (threshold) {
+      thresholds++;
+      assert.ok(inside?.measure !== undefined && outside?.measure !== undefined, `${rule.alert}: its edge cases do not say their measure`);
+      assert.ok(!holds(threshold.op, inside.measure, threshold.value) && holds(threshold.op, outside.measure, threshold.value), `${rule.alert}: the cases do not straddle ${threshold.op} ${threshold.value}`);
+      assert.ok([inside.measure, outside.measure].includes(threshold.value), `${rule.alert}: neither case sits exactly on ${threshold.value}`);
+      // One unit apart, as 89.9% and 90.1% would be: a comparison off by more than that fails one of them.
+      assert.ok(Math.abs(outside.measure - inside.measure) <= threshold.value * 0.02, `${rule.alert}: ${inside.measure} and ${outside.measure} are not at the edge of ${threshold.value}`);
+    }
+    if (rule.for) {
+      waits++;
+      const pending = own.find((c) => c.edge === "pending");
+      const step = outside?.stepMinutes ?? 1;
+      assert.ok(outside && pending && !pending.fires, `${rule.alert} waits ${rule.for} but has no case one step before that`);
+      assert.deepEqual(pending.series, outside.series, `${rule.alert}: the pending case is fed otherwise than the firing one`);
+      assert.equal(outside.evalMinutes - pending.evalMinutes, step, `${rule.alert}: the pending case is not one step before the firing one`);
+      // A step of at most half the wait, so a halved for already fires at the pending case.
+      assert.ok(step * 2 <= forMinutes(rule.for), `${rule.alert}: steps of ${step}m do not pin for: ${rule.for}`);
+    }
+  }
+  assert.equal(thresholds, 9);
+  assert.equal(waits, renderedRules(model).filter((r) => r.for).length);
+  assert.ok(waits >= 15, `only ${waits} alerts wait out a for`);
+  for (const c of cases) assert.ok((RULE_TEST_STEPS as readonly number[]).includes(c.stepMinutes ?? 1), `${c.name}: step ${c.stepMinutes}m has no test file`);
+  assert.equal(new Set(cases.map((c) => c.name)).size, cases.length, "case names are unique, so a failure names one case");
 });
 
 test("every systemd unit an alert's runbook names is one the backup component renders", () => {

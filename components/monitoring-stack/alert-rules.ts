@@ -15,11 +15,31 @@ export const WATCHDOG_ALERT = "Watchdog";
 /** `host` alerts concern the whole node; `service` alerts one container and are silenced while the host is down. */
 export type Scope = "host" | "service";
 
+/** How an expression compares a measure with its threshold. */
+export type Comparison = "<" | "<=" | ">" | ">=";
+/** What a threshold counts: a share of a whole (said as a percentage) or a span of time in seconds. */
+export type ThresholdUnit = "ratio" | "seconds";
+
+/**
+ * The number an alert compares a measure against. The expression and the summary are both rendered
+ * from it, and rule-tests.ts puts promtool cases on both sides of it, so none of the three can drift.
+ */
+export interface Threshold {
+  readonly op: Comparison;
+  readonly value: number;
+  readonly unit: ThresholdUnit;
+}
+
 export interface AlertRule {
   readonly alert: string;
   readonly expr: string;
   /** How long the condition must hold, e.g. "5m"; undefined fires on the first evaluation. */
   readonly for: string | undefined;
+  /**
+   * The number the expression compares against; undefined for rules that test a state (`up == 0`, an
+   * exit status `!= 0`) or only wait out their `for`. Its value is the only non-zero number the expression may hold.
+   */
+  readonly threshold?: Threshold;
   readonly severity: Severity;
   readonly scope: Scope;
   /** One line, may use `{{ $labels.<name> }}` of labels every alert of the rule carries. */
@@ -36,9 +56,45 @@ export interface RuleGroup {
 /** Label the node job gives the backup metrics' own `job` label (Prometheus moves it to `exported_job`). */
 export const TASK_LABEL = "task";
 
-const HOURS = 3600;
+const MINUTE = 60;
+const HOUR = 3600;
+const DAY = 86400;
 /** How far ahead a tier's free space is extrapolated. */
 export const FILL_HORIZON_DAYS = 4;
+
+const below = (value: number, unit: ThresholdUnit): Threshold => ({ op: "<", value, unit });
+const above = (value: number, unit: ThresholdUnit): Threshold => ({ op: ">", value, unit });
+
+/** The fixed thresholds; BackupStale's comes from the stack file (homelab:monitoring.backupStaleHours). */
+const THRESHOLDS = {
+  HostMemoryPressure: below(0.1, "ratio"),
+  // Seconds until the tier is full at the current rate.
+  TierFillingUp: below(FILL_HORIZON_DAYS * DAY, "seconds"),
+  TierAlmostFull: below(0.1, "ratio"),
+  HostRootFull: below(0.1, "ratio"),
+  ThinPoolAlmostFull: above(0.9, "ratio"),
+  ContainerMemoryPressure: above(0.9, "ratio"),
+  ContainerDiskFull: above(0.9, "ratio"),
+  PostgresConnectionsNearMax: above(0.8, "ratio"),
+} as const satisfies Readonly<Record<string, Threshold>>;
+
+/** The comparison as an expression writes it, e.g. `< 0.1`. */
+export const compares = (t: Threshold): string => `${t.op} ${t.value}`;
+
+const OP_WORDS: Readonly<Record<Comparison, string>> = { "<": "less than", "<=": "at most", ">": "more than", ">=": "at least" };
+
+/** A span of seconds in the largest unit that divides it, e.g. 93600 → "26 hours", 345600 → "4 days". */
+export function spellSeconds(seconds: number): string {
+  const [size, name] = ([[DAY, "day"], [HOUR, "hour"], [MINUTE, "minute"], [1, "second"]] as const).find(([n]) => seconds % n === 0) ?? [1, "second"];
+  const count = seconds / size;
+  return `${count} ${name}${count === 1 ? "" : "s"}`;
+}
+
+/** The threshold's number as a summary says it, e.g. "10%", "26 hours". */
+const amountOf = (t: Threshold): string => (t.unit === "ratio" ? `${Number((t.value * 100).toPrecision(12))}%` : spellSeconds(t.value));
+
+/** The comparison as a summary says it, e.g. "less than 10%", "more than 26 hours". */
+export const says = (t: Threshold): string => `${OP_WORDS[t.op]} ${amountOf(t)}`;
 
 const regexOf = (values: readonly string[]): string => values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\\\$&")).join("|");
 
@@ -51,6 +107,7 @@ export function alertGroups(model: Homelab): RuleGroup[] {
   // The storage of the containers' root disks, as the Proxmox exporter names it (local-lvm: the thin pool).
   const thinPool = `job="pve",${storageMatcher(model)}`;
   const groups: RuleGroup[] = [];
+  const t = THRESHOLDS;
 
   groups.push({
     name: "homelab-host",
@@ -66,47 +123,53 @@ export function alertGroups(model: Homelab): RuleGroup[] {
       },
       {
         alert: "HostMemoryPressure",
-        expr: 'node_memory_MemAvailable_bytes{job="node"} / node_memory_MemTotal_bytes{job="node"} < 0.10',
+        expr: `node_memory_MemAvailable_bytes{job="node"} / node_memory_MemTotal_bytes{job="node"} ${compares(t.HostMemoryPressure)}`,
         for: "10m",
+        threshold: t.HostMemoryPressure,
         severity: "warning",
         scope: "host",
-        summary: "Proxmox host {{ $labels.node }} has less than 10% memory available",
+        summary: `Proxmox host {{ $labels.node }} has ${says(t.HostMemoryPressure)} memory available`,
         runbook: "Compare container memory in the overview dashboard with the host budget in `npm run plan`; lower a container's memoryMiB or stop one.",
       },
       {
         alert: "TierFillingUp",
-        expr: `predict_linear(node_filesystem_avail_bytes{${fs}}[6h], ${FILL_HORIZON_DAYS} * 86400) < 0`,
+        // Free space extrapolated over the horizon falls below zero: full in less time than the horizon.
+        expr: `predict_linear(node_filesystem_avail_bytes{${fs}}[6h], ${t.TierFillingUp.value}) < 0`,
         for: "1h",
+        threshold: t.TierFillingUp,
         severity: "warning",
         scope: "host",
-        summary: `{{ $labels.mountpoint }} on {{ $labels.node }} will be full within ${FILL_HORIZON_DAYS} days at the current rate`,
+        summary: `{{ $labels.mountpoint }} on {{ $labels.node }} will be full in ${says(t.TierFillingUp)} at the current rate`,
         runbook: "Find the growing dataset with `du -xsh <mountpoint>/*` on the host; prune downloads, caches or old backups, or raise the tier.",
       },
       {
         alert: "TierAlmostFull",
-        expr: `node_filesystem_avail_bytes{${fs}} / node_filesystem_size_bytes{${fs}} < 0.10`,
+        expr: `node_filesystem_avail_bytes{${fs}} / node_filesystem_size_bytes{${fs}} ${compares(t.TierAlmostFull)}`,
         for: "15m",
+        threshold: t.TierAlmostFull,
         severity: "critical",
         scope: "host",
-        summary: "{{ $labels.mountpoint }} on {{ $labels.node }} has less than 10% free space",
+        summary: `{{ $labels.mountpoint }} on {{ $labels.node }} has ${says(t.TierAlmostFull)} free space`,
         runbook: "Free space now (`du -xsh <mountpoint>/*` on the host): a full tier stops databases and backups.",
       },
       {
         alert: "HostRootFull",
-        expr: `node_filesystem_avail_bytes{${rootFs}} / node_filesystem_size_bytes{${rootFs}} < 0.10`,
+        expr: `node_filesystem_avail_bytes{${rootFs}} / node_filesystem_size_bytes{${rootFs}} ${compares(t.HostRootFull)}`,
         for: "15m",
+        threshold: t.HostRootFull,
         severity: "critical",
         scope: "host",
-        summary: "The Proxmox host's / on {{ $labels.node }} has less than 10% free space",
+        summary: `The Proxmox host's / on {{ $labels.node }} has ${says(t.HostRootFull)} free space`,
         runbook: "On the host: `du -xsh /var/log /var/lib/vz /root /tmp`; clear old logs (`journalctl --vacuum-size=500M`), ISOs and templates. A full / stops pveproxy and the cluster filesystem.",
       },
       {
         alert: "ThinPoolAlmostFull",
-        expr: `pve_disk_usage_bytes{${thinPool}} / (pve_disk_size_bytes{${thinPool}} > 0) > 0.90`,
+        expr: `pve_disk_usage_bytes{${thinPool}} / (pve_disk_size_bytes{${thinPool}} > 0) ${compares(t.ThinPoolAlmostFull)}`,
         for: "15m",
+        threshold: t.ThinPoolAlmostFull,
         severity: "critical",
         scope: "host",
-        summary: `Proxmox storage ${model.proxmox.rootStorage} (the containers' root disks) on {{ $labels.node }} is more than 90% full`,
+        summary: `Proxmox storage ${model.proxmox.rootStorage} (the containers' root disks) on {{ $labels.node }} is ${says(t.ThinPoolAlmostFull)} full`,
         runbook: "On the host: `lvs` shows Data% of the thin pool; a thin pool that fills up gives every container I/O errors. Shrink or move root disks, or extend the pool (`lvextend`).",
       },
     ],
@@ -126,20 +189,22 @@ export function alertGroups(model: Homelab): RuleGroup[] {
       },
       {
         alert: "ContainerMemoryPressure",
-        expr: 'pve_memory_usage_bytes{job="pve",service!=""} / (pve_memory_size_bytes{job="pve",service!=""} > 0) > 0.90',
+        expr: `pve_memory_usage_bytes{job="pve",service!=""} / (pve_memory_size_bytes{job="pve",service!=""} > 0) ${compares(t.ContainerMemoryPressure)}`,
         for: "15m",
+        threshold: t.ContainerMemoryPressure,
         severity: "warning",
         scope: "service",
-        summary: "Container {{ $labels.service }} uses more than 90% of its memory limit",
+        summary: `Container {{ $labels.service }} uses ${says(t.ContainerMemoryPressure)} of its memory limit`,
         runbook: "Check the service's memory panel in the overview dashboard; raise memoryMiB for the service in Pulumi.homelab.yaml if the host budget allows.",
       },
       {
         alert: "ContainerDiskFull",
-        expr: 'pve_disk_usage_bytes{job="pve",service!=""} / (pve_disk_size_bytes{job="pve",service!=""} > 0) > 0.90',
+        expr: `pve_disk_usage_bytes{job="pve",service!=""} / (pve_disk_size_bytes{job="pve",service!=""} > 0) ${compares(t.ContainerDiskFull)}`,
         for: "15m",
+        threshold: t.ContainerDiskFull,
         severity: "warning",
         scope: "service",
-        summary: "Root disk of container {{ $labels.service }} is more than 90% full",
+        summary: `Root disk of container {{ $labels.service }} is ${says(t.ContainerDiskFull)} full`,
         runbook: "`pct exec <vmid> -- du -xsh /var/*` on the host; clear logs or raise diskGiB for the service.",
       },
     ],
@@ -180,11 +245,12 @@ export function alertGroups(model: Homelab): RuleGroup[] {
       },
       {
         alert: "PostgresConnectionsNearMax",
-        expr: 'sum by (service, node) (pg_stat_activity_count{job="postgres"}) / max by (service, node) (pg_settings_max_connections{job="postgres"}) > 0.80',
+        expr: `sum by (service, node) (pg_stat_activity_count{job="postgres"}) / max by (service, node) (pg_settings_max_connections{job="postgres"}) ${compares(t.PostgresConnectionsNearMax)}`,
         for: "10m",
+        threshold: t.PostgresConnectionsNearMax,
         severity: "warning",
         scope: "service",
-        summary: "PostgreSQL on {{ $labels.service }} uses more than 80% of max_connections",
+        summary: `PostgreSQL on {{ $labels.service }} uses ${says(t.PostgresConnectionsNearMax)} of max_connections`,
         runbook: "See connections per database in the Postgres dashboard; lower an app's pool or raise max_connections in homelab:postgres.",
       },
     );
@@ -224,7 +290,7 @@ export function alertGroups(model: Homelab): RuleGroup[] {
     const success = `homelab_restic_last_success_timestamp_seconds{${TASK_LABEL}="backup"}`;
     // The jobs write 0 until a run first succeeds; "> 0" keeps only real success times.
     const succeeded = `${success} > 0`;
-    const staleSeconds = model.monitoring.backupStaleHours * HOURS;
+    const stale = above(model.monitoring.backupStaleHours * HOUR, "seconds");
     const journal = (unit: string): string => `\`journalctl -u ${unit} -n 200\``;
     groups.push({
       name: "homelab-backup",
@@ -232,11 +298,12 @@ export function alertGroups(model: Homelab): RuleGroup[] {
         {
           alert: "BackupStale",
           // Only once a backup has succeeded: before that the first upload may still be running.
-          expr: `time() - max by (${TASK_LABEL}) (${succeeded}) > ${staleSeconds}`,
+          expr: `time() - max by (${TASK_LABEL}) (${succeeded}) ${compares(stale)}`,
           for: "30m",
+          threshold: stale,
           severity: "critical",
           scope: "host",
-          summary: `No successful backup for more than ${model.monitoring.backupStaleHours} hours`,
+          summary: `No successful backup for ${says(stale)}`,
           runbook: `On the host: \`systemctl list-timers '${UNIT_PREFIX}*'\` and ${journal(unitName("backup", "service"))}; a stale lock needs \`restic unlock\`.`,
         },
         {
@@ -245,7 +312,7 @@ export function alertGroups(model: Homelab): RuleGroup[] {
           for: `${model.monitoring.backupSeedDays * 24}h`,
           severity: "warning",
           scope: "host",
-          summary: `No backup has succeeded since backups were set up ${model.monitoring.backupSeedDays} days ago`,
+          summary: `No backup has succeeded since backups were set up ${spellSeconds(model.monitoring.backupSeedDays * DAY)} ago`,
           runbook: `On the host: \`systemctl status ${unitName("backup", "service")}\` (a first upload may still be running) and ${journal(unitName("backup", "service"))}.`,
         },
         {
@@ -276,8 +343,11 @@ export function alertGroups(model: Homelab): RuleGroup[] {
 export const alertRules = (model: Homelab): AlertRule[] => alertGroups(model).flatMap((g) => g.rules);
 
 /** The rule file Prometheus loads. */
-export function renderAlertRules(model: Homelab): string {
-  const groups = alertGroups(model).map((g) => ({
+export const renderAlertRules = (model: Homelab): string => renderRuleGroups(alertGroups(model));
+
+/** A rule file of the given groups (the tests render edited rules with it). */
+export function renderRuleGroups(ruleGroups: readonly RuleGroup[]): string {
+  const groups = ruleGroups.map((g) => ({
     name: g.name,
     rules: g.rules.map((r) => ({
       alert: r.alert,

@@ -1,13 +1,17 @@
 import type { Homelab } from "../../config";
-import { alertRules, TASK_LABEL, type AlertRule } from "./alert-rules";
+import { alertRules, compares, says, TASK_LABEL, type AlertRule, type Comparison, type Threshold } from "./alert-rules";
 import { RULES_FILE } from "./prometheus-yml";
 import { guestId, scrapeJobs, storageId, type JobKind, type ScrapeJob } from "./targets";
 import { toYaml } from "../shared/yaml";
 
 /**
- * `promtool test rules` input: for every alert one case where it fires and one where it stays quiet,
- * fed with series shaped like the homelab's own targets. Rendered from the model, so a new rule without
- * its two cases is caught by the coverage test.
+ * `promtool test rules` input, fed with series shaped like the homelab's own targets and rendered from
+ * the model. Every alert is tested at its edges: an alert with a threshold at the nearest quiet and the
+ * nearest firing input, one unit apart, one of them exactly on the threshold (for `>` the quiet one, for
+ * `>=` the firing one); an alert that tests a state in the failing state and one unit from it; and an
+ * alert with a `for` one evaluation before it has held that long (still quiet).
+ * The threshold cases are computed from the rule's own threshold, so an expression that compares against
+ * another number, or with `>=` where the threshold says `>`, fails them.
  */
 
 type Labels = Readonly<Record<string, string>>;
@@ -19,6 +23,14 @@ export interface InputSeries {
   readonly values: string;
 }
 
+/**
+ * Where a case sits against its alert's edges: `inside` the nearest quiet input (on a strict threshold,
+ * or one unit from the failing state), `outside` the nearest firing input (one unit past a strict
+ * threshold, or the failing state) once the `for` has passed, `pending` that same firing input one
+ * evaluation before the `for` has passed. Undefined for a case about something else (no success yet).
+ */
+export type Edge = "inside" | "outside" | "pending";
+
 export interface RuleCase {
   readonly alert: string;
   readonly fires: boolean;
@@ -28,12 +40,128 @@ export interface RuleCase {
   /** Minutes after the start at which the alert is evaluated. */
   readonly evalMinutes: number;
   /**
-   * Sample and evaluation step in minutes. Alerts that wait for days are tested in hourly steps, in a
-   * file of their own, so promtool does not evaluate every rule 10,000 times. Defaults to 1.
+   * Sample and evaluation step in minutes. Alerts that wait for a day or more are tested in coarser
+   * steps, in a file of their own, so promtool does not evaluate every rule 10,000 times. Defaults to 1.
    */
   readonly stepMinutes?: number;
   /** Labels the alert carries, besides severity and scope (only when it fires). */
   readonly labels: Labels;
+  readonly edge?: Edge;
+  /** The measure the inputs hold, in the threshold's unit (a ratio, seconds), for a case at a threshold. */
+  readonly measure?: number;
+}
+
+/** The steps the cases use; each gets a test file of its own (promtool has one evaluation interval per file). */
+export const RULE_TEST_STEPS = [1, 5, 60] as const;
+
+/** How to feed an alert with a threshold: input series that put its measure at a given number of units. */
+interface ThresholdProbe {
+  /** Labels the alert carries when it fires. */
+  readonly labels: Labels;
+  /** Input units (bytes, connections, minutes, seconds) in one of the threshold's unit: the size for a ratio. */
+  readonly per: number;
+  /** The input unit, singular, for the case names. */
+  readonly unit: string;
+  /**
+   * Series that put the measure at `units` at the settle time and keep it there or move it only toward
+   * firing (a shrinking time to full, a growing age), over `samples` samples one step apart.
+   */
+  readonly series: (units: number, samples: number) => readonly InputSeries[];
+  /** The measure at `units`, in words, for the case names. */
+  readonly show: (units: number) => string;
+  /** Minutes from the start until the expression can first hold (a regression needs two samples). Defaults to 0. */
+  readonly settleMinutes?: number;
+  readonly stepMinutes?: number;
+}
+
+/** How to feed an alert that tests a state: the failing state, and one unit from it. */
+interface StateProbe {
+  readonly labels: Labels;
+  /** What the firing input is, for its name: "the node exporter stops answering". */
+  readonly what: string;
+  readonly fire: (samples: number) => readonly InputSeries[];
+  /** Why the quiet input stays quiet, for its name. */
+  readonly whyQuiet: string;
+  readonly quiet: (samples: number) => readonly InputSeries[];
+  readonly stepMinutes?: number;
+}
+
+/** Whether a measure holds against a threshold, as Prometheus compares two floats. */
+export function holds(op: Comparison, measure: number, value: number): boolean {
+  switch (op) {
+    case "<":
+      return measure < value;
+    case "<=":
+      return measure <= value;
+    case ">":
+      return measure > value;
+    case ">=":
+      return measure >= value;
+  }
+}
+
+/** Minutes of a rule's `for` ("90s" is not a whole step, so it is refused); 0 without one. */
+export function forMinutes(duration: string | undefined): number {
+  if (duration === undefined) return 0;
+  const match = /^(\d+)([mh])$/.exec(duration);
+  if (!match) throw new Error(`for: ${duration} is not a whole number of minutes or hours`);
+  return Number(match[1]) * (match[2] === "h" ? 60 : 1);
+}
+
+/** promtool notation for `value` repeated over `samples` samples. */
+const flat = (value: number, samples: number): string => (samples > 1 ? `${value}x${samples - 1}` : `${value}`);
+
+/** The first case where `for` has passed, and the same input one step earlier. */
+function waits(rule: AlertRule, step: number, settle: number): { evalMinutes: number; pendingMinutes: number | undefined } {
+  const wait = forMinutes(rule.for);
+  if (wait % step !== 0) throw new Error(`${rule.alert}: for: ${rule.for} is not a whole number of ${step}m steps`);
+  return { evalMinutes: settle + wait, pendingMinutes: wait > 0 ? settle + wait - step : undefined };
+}
+
+/** The cases of an alert with a threshold: the nearest quiet and firing inputs, and the firing one pending. */
+function thresholdCases(rule: AlertRule, t: Threshold, p: ThresholdProbe): RuleCase[] {
+  const step = p.stepMinutes ?? 1;
+  const { evalMinutes, pendingMinutes } = waits(rule, step, p.settleMinutes ?? 0);
+  const exact = t.value * p.per;
+  const edge = Math.round(exact);
+  // The edge case only sits on the edge if the inputs can express it exactly, as the expression divides them.
+  if (edge / p.per !== t.value) throw new Error(`${rule.alert}: ${compares(t)} is not a whole number of ${p.unit}s (${exact})`);
+  const firingSide = t.op === ">" || t.op === ">=" ? 1 : -1;
+  // The edge itself fires for `>=` and `<=`: then the nearest quiet input is one unit short of it.
+  const inclusive = holds(t.op, edge / p.per, t.value);
+  const quiet = inclusive ? edge - firingSide : edge;
+  const firing = inclusive ? edge : edge + firingSide;
+  const samples = evalMinutes / step + 1;
+  const where = (units: number): string => `${units === edge ? "exactly at" : `one ${p.unit} ${units === quiet ? "short of" : "past"}`} its threshold (${says(t)})`;
+  const wait = rule.for ? `, once that has held for ${rule.for}` : ", on the first evaluation";
+  const base = { alert: rule.alert, stepMinutes: step, evalMinutes };
+  const cases: RuleCase[] = [
+    { ...base, fires: false, name: `${rule.alert} stays quiet ${where(quiet)}: ${p.show(quiet)}`, series: p.series(quiet, samples), labels: {}, edge: "inside", measure: quiet / p.per },
+    { ...base, fires: true, name: `${rule.alert} fires ${where(firing)}${wait}: ${p.show(firing)}`, series: p.series(firing, samples), labels: p.labels, edge: "outside", measure: firing / p.per },
+  ];
+  if (pendingMinutes !== undefined) {
+    const name = `${rule.alert} stays quiet ${where(firing)} until that has held for ${rule.for}: ${p.show(firing)}, one ${step}m step short`;
+    cases.push({ ...base, fires: false, name, series: p.series(firing, samples), evalMinutes: pendingMinutes, labels: {}, edge: "pending", measure: firing / p.per });
+  }
+  return cases;
+}
+
+/** The cases of an alert that tests a state: failing (fires), one unit from it (quiet), and pending. */
+function stateCases(rule: AlertRule, p: StateProbe): RuleCase[] {
+  const step = p.stepMinutes ?? 1;
+  const { evalMinutes, pendingMinutes } = waits(rule, step, 0);
+  const samples = evalMinutes / step + 1;
+  const base = { alert: rule.alert, evalMinutes, stepMinutes: step };
+  const wait = rule.for ? `, once that has held for ${rule.for}` : ", on the first evaluation";
+  const cases: RuleCase[] = [
+    { ...base, fires: true, name: `${rule.alert} fires when ${p.what}${wait}`, series: p.fire(samples), labels: p.labels, edge: "outside" },
+    { ...base, fires: false, name: `${rule.alert} stays quiet when ${p.whyQuiet}`, series: p.quiet(samples), labels: {}, edge: "inside" },
+  ];
+  if (pendingMinutes !== undefined) {
+    const name = `${rule.alert} stays quiet when ${p.what} until that has held for ${rule.for}, one ${step}m step short`;
+    cases.push({ ...base, fires: false, name, series: p.fire(samples), evalMinutes: pendingMinutes, labels: {}, edge: "pending" });
+  }
+  return cases;
 }
 
 const seriesText = (s: InputSeries): string =>
@@ -48,8 +176,16 @@ function targetLabels(jobs: readonly ScrapeJob[], kind: JobKind): Labels | undef
   return job && target ? { job: job.name, instance: target.address, ...target.labels } : undefined;
 }
 
-/** The two cases of each alert of the model; alerts whose jobs are missing get none (and have no rule). */
-export function ruleCases(model: Homelab): RuleCase[] {
+const s = (metric: string, labels: Labels, values: string): InputSeries => ({ metric, labels, values });
+
+/** A share `units / size` as two series: the part and the whole. */
+const share = (part: string, whole: string, labels: Labels, size: number) => (units: number, n: number) => [s(part, labels, flat(units, n)), s(whole, labels, flat(size, n))];
+
+/** Input units of a ratio threshold: bytes of a whole of `size` bytes. */
+const bytesOf = (size: number, what: string) => ({ per: size, unit: "byte", show: (units: number) => `${units} of ${size} bytes ${what}` });
+
+/** The probes of every alert whose jobs the model has; an alert without one has no cases, and the coverage test says so. */
+function probes(model: Homelab): { thresholds: Map<string, ThresholdProbe>; states: Map<string, StateProbe>; extra: RuleCase[] } {
   const jobs = scrapeJobs(model);
   const node = targetLabels(jobs, "node");
   const pve = targetLabels(jobs, "pve");
@@ -62,182 +198,172 @@ export function ruleCases(model: Homelab): RuleCase[] {
   const disk = node ? { ...node, mountpoint: tier, device: "/dev/nvme0n1p1", fstype: "ext4" } : undefined;
   const scraped = jobs.find((j) => !["node", "postgres", "cloudflared"].includes(j.kind));
   const scrapedLabels = scraped ? targetLabels(jobs, scraped.kind) : undefined;
-  const staleHours = model.monitoring.backupStaleHours;
 
-  const cases: RuleCase[] = [];
-  const pair = (
-    alert: string,
-    what: string,
-    evalMinutes: number,
-    firing: readonly InputSeries[],
-    quiet: readonly InputSeries[],
-    labels: Labels,
-    whyQuiet: string,
-  ): void => {
-    cases.push({ alert, fires: true, name: `${alert} fires when ${what}`, series: firing, evalMinutes, labels });
-    cases.push({ alert, fires: false, name: `${alert} stays quiet when ${whyQuiet}`, series: quiet, evalMinutes, labels: {} });
-  };
-  const s = (metric: string, labels: Labels, values: string): InputSeries => ({ metric, labels, values });
+  const thresholds = new Map<string, ThresholdProbe>();
+  const states = new Map<string, StateProbe>();
+  const extra: RuleCase[] = [];
+  const up = (labels: Labels, value: number) => (n: number) => [s("up", labels, flat(value, n))];
 
   if (model.monitoring.heartbeat) {
     // Always firing: there is no quiet case, only the proof that it fires from the first evaluation.
-    cases.push({ alert: "Watchdog", fires: true, name: "Watchdog fires from the first evaluation, with no input at all", series: [s("up", node ?? {}, "1x5")], evalMinutes: 1, labels: {} });
+    extra.push({ alert: "Watchdog", fires: true, name: "Watchdog fires from the first evaluation, with no input at all", series: [s("up", node ?? {}, "1x5")], evalMinutes: 1, labels: {} });
   }
   if (node) {
-    pair("HostDown", "the node exporter stops answering", 5, [s("up", node, "0x10")], [s("up", node, "1x10")], node, "the node exporter answers");
-    pair(
-      "HostMemoryPressure",
-      "less than 10% of the host's memory is available",
-      15,
-      [s("node_memory_MemAvailable_bytes", node, "1e9x20"), s("node_memory_MemTotal_bytes", node, "32e9x20")],
-      [s("node_memory_MemAvailable_bytes", node, "16e9x20"), s("node_memory_MemTotal_bytes", node, "32e9x20")],
-      node,
-      "half the memory is free",
-    );
+    states.set("HostDown", { labels: node, what: "the node exporter stops answering", fire: up(node, 0), whyQuiet: "the node exporter answers", quiet: up(node, 1) });
+    const total = 32e9;
+    thresholds.set("HostMemoryPressure", {
+      labels: node,
+      ...bytesOf(total, "available"),
+      series: share("node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes", node, total),
+    });
+    const root = { ...node, mountpoint: "/", device: "/dev/mapper/pve-root", fstype: "ext4" };
+    const rootSize = 96e9;
+    thresholds.set("HostRootFull", { labels: root, ...bytesOf(rootSize, "free on /"), series: share("node_filesystem_avail_bytes", "node_filesystem_size_bytes", root, rootSize) });
   }
   if (disk) {
-    pair(
-      "TierFillingUp",
-      "a tier loses space fast enough to be full within days",
-      120,
-      [s("node_filesystem_avail_bytes", disk, "500e9-1e9x130")],
-      [s("node_filesystem_avail_bytes", disk, "500e9x130")],
-      disk,
-      "the free space stays flat",
-    );
-    pair(
-      "TierAlmostFull",
-      "a tier has less than 10% free",
-      20,
-      [s("node_filesystem_avail_bytes", disk, "5e9x30"), s("node_filesystem_size_bytes", disk, "100e9x30")],
-      [s("node_filesystem_avail_bytes", disk, "50e9x30"), s("node_filesystem_size_bytes", disk, "100e9x30")],
-      disk,
-      "half the tier is free",
-    );
-  }
-  if (node) {
-    const root = { ...node, mountpoint: "/", device: "/dev/mapper/pve-root", fstype: "ext4" };
-    pair(
-      "HostRootFull",
-      "the host's / has less than 10% free",
-      20,
-      [s("node_filesystem_avail_bytes", root, "5e9x30"), s("node_filesystem_size_bytes", root, "96e9x30")],
-      [s("node_filesystem_avail_bytes", root, "60e9x30"), s("node_filesystem_size_bytes", root, "96e9x30")],
-      root,
-      "most of / is free",
-    );
+    // Falling by 1 MB a second; `units` minutes to full at the settle time, a minute in (two samples).
+    const perMinute = 60e6;
+    thresholds.set("TierFillingUp", {
+      labels: disk,
+      per: 1 / 60,
+      unit: "minute",
+      settleMinutes: 1,
+      series: (units, n) => [s("node_filesystem_avail_bytes", disk, `${perMinute * (units + 1)}-${perMinute}x${n - 1}`)],
+      show: (units) => `full in ${units} minutes at 1 MB/s`,
+    });
+    const size = 1e12;
+    thresholds.set("TierAlmostFull", { labels: disk, ...bytesOf(size, "free"), series: share("node_filesystem_avail_bytes", "node_filesystem_size_bytes", disk, size) });
   }
   if (pve) {
     const pool = { ...pve, id: storageId(model) };
-    pair(
-      "ThinPoolAlmostFull",
-      "the containers' storage is over 90% full",
-      20,
-      [s("pve_disk_usage_bytes", pool, "760e9x30"), s("pve_disk_size_bytes", pool, "800e9x30")],
-      [s("pve_disk_usage_bytes", pool, "300e9x30"), s("pve_disk_size_bytes", pool, "800e9x30")],
-      pool,
-      "the pool is under half full",
-    );
+    const size = 800e9;
+    thresholds.set("ThinPoolAlmostFull", { labels: pool, ...bytesOf(size, "used"), series: share("pve_disk_usage_bytes", "pve_disk_size_bytes", pool, size) });
   }
   if (guest) {
-    pair("ContainerDown", "a service's container stops", 5, [s("pve_up", guest, "0x10")], [s("pve_up", guest, "1x10")], guest, "the container runs");
-    pair(
-      "ContainerMemoryPressure",
-      "a container uses over 90% of its memory limit",
-      20,
-      [s("pve_memory_usage_bytes", guest, "950e6x30"), s("pve_memory_size_bytes", guest, "1e9x30")],
-      [s("pve_memory_usage_bytes", guest, "400e6x30"), s("pve_memory_size_bytes", guest, "1e9x30")],
-      guest,
-      "the container uses 40% of its limit",
-    );
-    pair(
-      "ContainerDiskFull",
-      "a container's root disk is over 90% full",
-      20,
-      [s("pve_disk_usage_bytes", guest, "7.5e9x30"), s("pve_disk_size_bytes", guest, "8e9x30")],
-      [s("pve_disk_usage_bytes", guest, "2e9x30"), s("pve_disk_size_bytes", guest, "8e9x30")],
-      guest,
-      "the root disk is a quarter full",
-    );
+    states.set("ContainerDown", {
+      labels: guest,
+      what: "a service's container stops",
+      fire: (n) => [s("pve_up", guest, flat(0, n))],
+      whyQuiet: "the container runs",
+      quiet: (n) => [s("pve_up", guest, flat(1, n))],
+    });
+    const memory = 1e9;
+    thresholds.set("ContainerMemoryPressure", { labels: guest, ...bytesOf(memory, "of memory used"), series: share("pve_memory_usage_bytes", "pve_memory_size_bytes", guest, memory) });
+    const size = 8e9;
+    thresholds.set("ContainerDiskFull", { labels: guest, ...bytesOf(size, "of the root disk used"), series: share("pve_disk_usage_bytes", "pve_disk_size_bytes", guest, size) });
   }
   if (probe) {
-    pair("ServiceProbeFailing", "a health endpoint stops answering 2xx", 10, [s("probe_success", probe, "0x15")], [s("probe_success", probe, "1x15")], probe, "the probe succeeds");
+    states.set("ServiceProbeFailing", {
+      labels: probe,
+      what: "a health endpoint stops answering 2xx",
+      fire: (n) => [s("probe_success", probe, flat(0, n))],
+      whyQuiet: "the probe succeeds",
+      quiet: (n) => [s("probe_success", probe, flat(1, n))],
+    });
   }
   if (scrapedLabels) {
-    pair("TargetDown", "an exporter stops answering scrapes", 10, [s("up", scrapedLabels, "0x15")], [s("up", scrapedLabels, "1x15")], scrapedLabels, "the exporter answers");
+    states.set("TargetDown", { labels: scrapedLabels, what: "an exporter stops answering scrapes", fire: up(scrapedLabels, 0), whyQuiet: "the exporter answers", quiet: up(scrapedLabels, 1) });
   }
   if (postgres) {
-    pair(
-      "PostgresDown",
-      "the exporter reports the server down",
-      5,
-      [s("pg_up", postgres, "0x10"), s("up", postgres, "1x10")],
-      [s("pg_up", postgres, "1x10"), s("up", postgres, "1x10")],
-      postgres,
-      "the server is up",
-    );
+    states.set("PostgresDown", {
+      labels: postgres,
+      what: "the exporter reports the server down",
+      fire: (n) => [s("pg_up", postgres, flat(0, n)), ...up(postgres, 1)(n)],
+      whyQuiet: "the server is up",
+      quiet: (n) => [s("pg_up", postgres, flat(1, n)), ...up(postgres, 1)(n)],
+    });
+    const max = 100;
+    // Two databases, one busy and one idle: the alert sums every database's connections.
+    const idle = 20;
     const active = (datname: string, state: string, values: string): InputSeries => s("pg_stat_activity_count", { ...postgres, datname, state }, values);
-    pair(
-      "PostgresConnectionsNearMax",
-      "connections exceed 80% of max_connections",
-      15,
-      [active("immich", "active", "60x20"), active("nextcloud", "idle", "30x20"), s("pg_settings_max_connections", postgres, "100x20")],
-      [active("immich", "active", "10x20"), active("nextcloud", "idle", "5x20"), s("pg_settings_max_connections", postgres, "100x20")],
-      { service: postgres.service ?? "", node: postgres.node ?? "" },
-      "a sixth of the connections are used",
-    );
+    thresholds.set("PostgresConnectionsNearMax", {
+      labels: { service: postgres.service ?? "", node: postgres.node ?? "" },
+      per: max,
+      unit: "connection",
+      series: (units, n) => [active("immich", "active", flat(units - idle, n)), active("nextcloud", "idle", flat(idle, n)), s("pg_settings_max_connections", postgres, flat(max, n))],
+      show: (units) => `${units} of ${max} connections`,
+    });
   }
   if (cloudflared) {
-    pair(
-      "TunnelDown",
-      "the connector holds no edge connection",
-      5,
-      [s("up", cloudflared, "1x10"), s("cloudflared_tunnel_ha_connections", cloudflared, "0x10")],
-      [s("up", cloudflared, "1x10"), s("cloudflared_tunnel_ha_connections", cloudflared, "4x10")],
-      { service: cloudflared.service ?? "", node: cloudflared.node ?? "" },
-      "four edge connections are up",
-    );
+    states.set("TunnelDown", {
+      labels: { service: cloudflared.service ?? "", node: cloudflared.node ?? "" },
+      what: "the connector holds no edge connection",
+      fire: (n) => [...up(cloudflared, 1)(n), s("cloudflared_tunnel_ha_connections", cloudflared, flat(0, n))],
+      whyQuiet: "one edge connection is up",
+      quiet: (n) => [...up(cloudflared, 1)(n), s("cloudflared_tunnel_ha_connections", cloudflared, flat(1, n))],
+    });
   }
   if (node && model.backup?.enabled) {
     const task = (name: string): Labels => ({ ...node, [TASK_LABEL]: name });
-    // Hourly steps: the windows here are a day and more.
-    const hourly = (alert: string, fires: boolean, name: string, hours: number, values: string, labels: Labels): void =>
-      void cases.push({ alert, fires, name, series: [s("homelab_restic_last_success_timestamp_seconds", task("backup"), values)], evalMinutes: hours * 60, labels, stepMinutes: 60 });
-    const staleEval = staleHours + 2;
-    // One success a minute after the start, then none: stale once the window (and the 30m) have passed.
-    hourly("BackupStale", true, `BackupStale fires when no backup succeeded for more than ${staleHours} hours`, staleEval, `60x${staleEval + 2}`, { [TASK_LABEL]: "backup" });
-    // Each sample records a success at that very second.
-    hourly("BackupStale", false, "BackupStale stays quiet when a backup succeeded within the hour", staleEval, `0+3600x${staleEval + 2}`, {});
-    // Before the first success the jobs write 0: the first upload may still be running.
-    hourly("BackupStale", false, "BackupStale stays quiet before the first backup has ever succeeded", staleEval, `0x${staleEval + 2}`, {});
+    const success = (values: string): InputSeries => s("homelab_restic_last_success_timestamp_seconds", task("backup"), values);
+    const staleMinutes = model.monitoring.backupStaleHours * 60;
+    // Five-minute steps: the age must pass backupStaleHours before anything fires, and 5m still pins the 30m `for`.
+    const step = 5;
+    const settle = staleMinutes + step;
+    thresholds.set("BackupStale", {
+      labels: { [TASK_LABEL]: "backup" },
+      per: 1,
+      unit: "second",
+      stepMinutes: step,
+      settleMinutes: settle,
+      // One success `units` seconds before the settle time, written from the first sample after it; 0 before (never succeeded).
+      series: (units, n) => {
+        const at = settle * 60 - units;
+        const unwritten = Math.ceil(at / (step * 60));
+        return [success(`${flat(0, unwritten)} ${flat(at, n - unwritten)}`)];
+      },
+      show: (units) => `the last success ${units} s old`,
+    });
+    // Before the first success the jobs write 0: the first upload may still be running. Hourly, and late
+    // enough that a time of 0 would be stale and past the `for`.
+    const neverHours = model.monitoring.backupStaleHours + 2;
+    extra.push({
+      alert: "BackupStale",
+      fires: false,
+      name: "BackupStale stays quiet before the first backup has ever succeeded",
+      series: [success(flat(0, neverHours + 1))],
+      evalMinutes: neverHours * 60,
+      stepMinutes: 60,
+      labels: {},
+    });
     const seedHours = model.monitoring.backupSeedDays * 24;
-    hourly("BackupNeverSucceeded", true, `BackupNeverSucceeded fires when no backup has succeeded for ${model.monitoring.backupSeedDays} days`, seedHours + 1, `0x${seedHours + 2}`, {});
-    hourly(
-      "BackupNeverSucceeded",
-      false,
-      "BackupNeverSucceeded stays quiet when the first backup succeeded an hour before the grace period ended",
-      seedHours + 1,
-      `0x${seedHours - 2} ${(seedHours - 1) * 3600}+3600x4`,
-      {},
-    );
-    pair(
-      "BackupFailed",
-      "the last backup exited non-zero",
-      2,
-      [s("homelab_restic_last_exit_status", task("backup"), "1x5")],
-      [s("homelab_restic_last_exit_status", task("backup"), "0x5")],
-      task("backup"),
-      "the last backup exited 0",
-    );
-    pair(
-      "RepositoryCheckFailed",
-      "restic check exited non-zero",
-      2,
-      [s("homelab_restic_last_exit_status", task("check"), "3x5")],
-      [s("homelab_restic_last_exit_status", task("check"), "0x5"), s("homelab_restic_last_exit_status", task("backup"), "0x5")],
-      task("check"),
-      "the check passed",
-    );
+    states.set("BackupNeverSucceeded", {
+      labels: {},
+      what: `no backup has succeeded for ${model.monitoring.backupSeedDays} days`,
+      fire: (n) => [success(flat(0, n))],
+      whyQuiet: "the first backup succeeded an hour before the grace period ended",
+      // Hourly samples: zeros, then the success at the hour it happened.
+      quiet: (n) => [success(`${flat(0, seedHours - 1)} ${(seedHours - 1) * 3600}x${n - seedHours}`)],
+      stepMinutes: 60,
+    });
+    states.set("BackupFailed", {
+      labels: task("backup"),
+      what: "the last backup exited 1",
+      fire: (n) => [s("homelab_restic_last_exit_status", task("backup"), flat(1, n))],
+      whyQuiet: "the last backup exited 0",
+      quiet: (n) => [s("homelab_restic_last_exit_status", task("backup"), flat(0, n))],
+    });
+    states.set("RepositoryCheckFailed", {
+      labels: task("check"),
+      what: "restic check exited 1",
+      fire: (n) => [s("homelab_restic_last_exit_status", task("check"), flat(1, n))],
+      whyQuiet: "the check passed and only the backup is reported",
+      quiet: (n) => [s("homelab_restic_last_exit_status", task("check"), flat(0, n)), s("homelab_restic_last_exit_status", task("backup"), flat(0, n))],
+    });
+  }
+  return { thresholds, states, extra };
+}
+
+/** The cases of every alert of the model; alerts whose jobs are missing get none (and have no rule). */
+export function ruleCases(model: Homelab): RuleCase[] {
+  const { thresholds, states, extra } = probes(model);
+  const cases: RuleCase[] = [];
+  for (const rule of alertRules(model)) {
+    const threshold = thresholds.get(rule.alert);
+    const state = states.get(rule.alert);
+    if (rule.threshold && threshold) cases.push(...thresholdCases(rule, rule.threshold, threshold));
+    else if (state) cases.push(...stateCases(rule, state));
+    cases.push(...extra.filter((c) => c.alert === rule.alert));
   }
   return cases;
 }
@@ -246,38 +372,48 @@ export function ruleCases(model: Homelab): RuleCase[] {
 export const expandLabels = (template: string, labels: Labels): string =>
   template.replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_, name: string) => labels[name] ?? "<no value>");
 
-function testEntry(rule: AlertRule, c: RuleCase): Record<string, unknown> {
+function alertTest(rule: AlertRule, c: RuleCase): Record<string, unknown> {
   const labels = { ...c.labels, severity: rule.severity, scope: rule.scope };
   return {
-    name: c.name,
-    interval: `${c.stepMinutes ?? 1}m`,
-    input_series: c.series.map((x) => ({ series: seriesText(x), values: x.values })),
-    alert_rule_test: [
-      {
-        eval_time: `${c.evalMinutes}m`,
-        alertname: c.alert,
-        exp_alerts: c.fires
-          ? [{ exp_labels: labels, exp_annotations: { summary: expandLabels(rule.summary, labels), runbook: expandLabels(rule.runbook, labels) } }]
-          : [],
-      },
-    ],
+    eval_time: `${c.evalMinutes}m`,
+    alertname: c.alert,
+    exp_alerts: c.fires ? [{ exp_labels: labels, exp_annotations: { summary: expandLabels(rule.summary, labels), runbook: expandLabels(rule.runbook, labels) } }] : [],
   };
 }
 
-/** The steps the cases use; each gets a test file of its own (promtool has one evaluation interval per file). */
-export const RULE_TEST_STEPS = [1, 60] as const;
+/**
+ * promtool test groups: cases fed the same input (a firing case and its pending twin) share one group,
+ * evaluated once, since every group costs promtool a fresh storage and a pass over every rule.
+ */
+function testGroups(rules: ReadonlyMap<string, AlertRule>, cases: readonly RuleCase[]): Record<string, unknown>[] {
+  const groups = new Map<string, { names: string[]; step: number; series: readonly InputSeries[]; tests: Record<string, unknown>[] }>();
+  for (const c of cases) {
+    const rule = rules.get(c.alert);
+    if (!rule) continue;
+    const step = c.stepMinutes ?? 1;
+    const key = JSON.stringify([step, c.series]);
+    const group = groups.get(key) ?? { names: [], step, series: c.series, tests: [] };
+    group.names.push(c.name);
+    group.tests.push(alertTest(rule, c));
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => ({
+    name: g.names.join("; "),
+    interval: `${g.step}m`,
+    input_series: g.series.map((x) => ({ series: seriesText(x), values: x.values })),
+    alert_rule_test: g.tests,
+  }));
+}
 
 /**
  * The promtool test file of the cases with the given step (minutes); `rulesPath` is the rule file
- * relative to where the test file is written.
+ * relative to where the test file is written. `cases` narrows it to some of the model's cases.
  */
-export function renderRuleTests(model: Homelab, rulesPath: string = RULES_FILE, stepMinutes: number = 1): string {
+export function renderRuleTests(model: Homelab, rulesPath: string = RULES_FILE, stepMinutes: number = 1, cases: readonly RuleCase[] = ruleCases(model)): string {
   const rules = new Map(alertRules(model).map((r) => [r.alert, r]));
-  const tests = ruleCases(model)
-    .filter((c) => (c.stepMinutes ?? 1) === stepMinutes)
-    .flatMap((c) => {
-      const rule = rules.get(c.alert);
-      return rule ? [testEntry(rule, c)] : [];
-    });
+  const tests = testGroups(
+    rules,
+    cases.filter((c) => (c.stepMinutes ?? 1) === stepMinutes),
+  );
   return toYaml({ rule_files: [rulesPath], evaluation_interval: `${stepMinutes}m`, tests });
 }
