@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
@@ -369,8 +369,120 @@ function renderedDatasets(script: string): RenderedDataset[] {
   }));
 }
 
+/** A path an exclude pattern names, relative to the dataset. */
+interface PatternInstance {
+  /** The entry restic must leave out, with everything under it. */
+  readonly dropped: string;
+  /** The file written for it: the entry itself, or a file inside it when the pattern names a directory's content. */
+  readonly file: string;
+  /** A path that differs from it only in the last name (appdata_any/kept-preview beside appdata_any/preview), which stays. */
+  readonly sibling: string | undefined;
+  /** A leading `**` matches at any depth: then a copy deeper down is left out too. */
+  readonly anyDepth: boolean;
+}
+
+/** Turns a pattern into a path it matches: `*` becomes "any", `?` "q", a class its first character, an inner `**` one directory. */
+function instanceOf(pattern: string): PatternInstance {
+  if (pattern.includes("\\")) assert.fail(`'${pattern}': escapes are not handled here; extend instanceOf`);
+  const parts = pattern.split("/");
+  const anyDepth = parts.length > 1 && parts[0] === "**";
+  if (anyDepth) parts.shift();
+  const content = parts.length > 1 && parts.at(-1) === "**";
+  if (content) parts.pop();
+  const concrete = parts.map((p) =>
+    p === "**"
+      ? "sub"
+      : p.replace(/\[(!|\^)?([^\]]+)\]|\*|\?/g, (match: string, negated: string | undefined, set: string | undefined) => {
+          if (negated) assert.fail(`'${pattern}': negated classes are not handled here; extend instanceOf`);
+          return match === "*" ? "any" : match === "?" ? "q" : (set ?? "").charAt(0);
+        }),
+  );
+  const inside = (path: string): string => (content ? `${path}/sub/f.bin` : path);
+  const dropped = concrete.join("/");
+  const last = parts.at(-1) ?? "";
+  // Only a literal last name can be varied safely: "kept-" before a glob could still match it.
+  const sibling = concrete.length > 1 && !/[*?[]/.test(last) ? inside([...concrete.slice(0, -1), `kept-${concrete.at(-1) ?? ""}`].join("/")) : undefined;
+  return { dropped, file: inside(dropped), sibling, anyDepth };
+}
+
 /** Where a test keeps copies, deeper down, of the names a pattern or a database list decides about at a dataset's root. */
 const DEEPER = "nested/copy";
+
+/** An extra dataset with patterns the catalog has none of: a glob in a name, a class, `?`, an inner `*`, a literal `$`, and a leading `**`. */
+const AWKWARD_PATTERNS = ["*.tmp", "a b/c", "it's a $(test)/**", "draft?.txt", "[Tt]emp/**", "cache/*/blobs/**", "**/*.part"];
+
+// restic tests a pattern against the full path and only a leading "/" anchors it (restic docs, "Excluding
+// files"): an unanchored logs/** would drop every logs folder at any depth, which only a deeper copy shows.
+test("every exclude pattern the backup renders leaves out what it names at the dataset's root, and a same-named path deeper down comes back", (t) => {
+  if (!tools(t)) return;
+  const root = mkdtempSync(join(tmpdir(), "homelab-restic-excludes-"));
+  chmodSync(root, 0o755);
+  const model = labModel(root, undefined, { notes: { tier: "raid", quotaGiB: 10, content: "documents", excludes: AWKWARD_PATTERNS } });
+  const names = modelSources(model).filter((s) => s.kind === "dataset" && (s.excludes.length > 0 || s.sqlite.length > 0)).map((s) => s.name);
+  const lab = makeLab(model, root, names);
+  try {
+    const datasets = renderedDatasets(readFileSync(lab.scripts.backup, "utf8"));
+    assert.deepEqual(datasets.map((d) => d.name), names, "every dataset with patterns is backed up with them");
+    assert.ok(datasets.some((d) => d.excludes.includes("appdata_*/preview/**")) && datasets.some((d) => d.sqlite.length > 1), "the catalog's patterns are among them");
+    const dropped = new Map<string, string[]>();
+    let patterns = 0;
+    for (const d of datasets) {
+      const write = (rel: string): void => {
+        mkdirSync(join(d.path, rel, ".."), { recursive: true });
+        writeFileSync(join(d.path, rel), randomBytes(200));
+      };
+      const gone: string[] = [];
+      write("kept.txt");
+      // The live databases themselves are left out here (the online copy of a database that is not
+      // there is skipped); the live-database test below seeds them open, with copies deeper down.
+      for (const pattern of d.excludes.filter((p) => !d.sqlite.includes(p))) {
+        const p = instanceOf(pattern);
+        write(p.file);
+        write(`${DEEPER}/${p.file}`);
+        if (p.sibling) write(p.sibling);
+        gone.push(p.dropped, ...(p.anyDepth ? [`${DEEPER}/${p.dropped}`] : []));
+        patterns++;
+      }
+      dropped.set(d.name, gone);
+    }
+    const notes = datasets.find((d) => d.name === "notes");
+    assert.ok(notes);
+    // --exclude-caches leaves out the content of a directory tagged with the cache signature, at any
+    // depth, and keeps the tag; a file of that name without the signature is just a file.
+    const signature = "Signature: 8a477f597d28d172789f06886806bc55\n";
+    for (const [dir, tag] of [["tagged", signature], [`${DEEPER}/tagged`, signature], ["untagged", "not a cache\n"]] as const) {
+      mkdirSync(join(notes.path, dir), { recursive: true });
+      writeFileSync(join(notes.path, dir, "CACHEDIR.TAG"), tag);
+      writeFileSync(join(notes.path, dir, "blob"), randomBytes(100));
+    }
+    dropped.get("notes")?.push("tagged/blob", `${DEEPER}/tagged/blob`);
+    // A file that happens to end like the online copy of a database is the user's: it comes back as it is.
+    writeFileSync(join(notes.path, "report.pdf"), randomBytes(100));
+    writeFileSync(join(notes.path, "report.pdf.homelab-copy"), randomBytes(100));
+    assert.ok(patterns >= 20, `${patterns} patterns seeded`);
+
+    const backup = lab.script("backup");
+    assert.equal(backup.status, 0, backup.stderr);
+    for (const d of datasets) {
+      const gone = dropped.get(d.name) ?? [];
+      for (const rel of gone) assert.ok(existsSync(join(d.path, rel)), `${d.name}: ${rel} was there to be left out`);
+      const target = join(root, "restored", d.name);
+      const restore = lab.script("restore", ["dataset", d.name, target]);
+      assert.equal(restore.status, 0, restore.stderr);
+      for (const rel of gone) assert.equal(existsSync(join(target, rel)), false, `${d.name}: ${rel} is left out`);
+      for (const pattern of d.excludes.filter((p) => !d.sqlite.includes(p))) {
+        const p = instanceOf(pattern);
+        if (!p.anyDepth) assert.ok(existsSync(join(target, DEEPER, p.file)), `${d.name}: '${pattern}' leaves ${DEEPER}/${p.file} alone`);
+        if (p.sibling) assert.ok(existsSync(join(target, p.sibling)), `${d.name}: '${pattern}' leaves ${p.sibling} alone`);
+      }
+      // Exactly the source tree but for what was left out: same names, modes, owners and bytes.
+      const left = (entry: string): boolean => gone.some((rel) => entry === rel || entry.startsWith(`${rel}/`) || entry.startsWith(`${rel} `));
+      assert.deepEqual(treeOf(target), treeOf(d.path).filter((e) => !left(e)), d.name);
+    }
+  } finally {
+    lab.cleanup();
+  }
+});
 
 test("prune keeps exactly the configured retention, per source", (t) => {
   if (!tools(t)) return;
