@@ -11,6 +11,7 @@ export const MOCKS_ONLY = [
   "test/acme.test.ts",
   "test/backup.test.ts",
   "test/bad-input.test.ts",
+  "test/budget.test.ts",
   "test/cluster.test.ts",
   "test/config.test.ts",
   "test/diagram.test.ts",
