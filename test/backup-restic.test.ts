@@ -523,10 +523,10 @@ test("prune keeps exactly the configured retention, per source", (t) => {
   }
 });
 
-/** Starts a restic backup that reads stdin until it is closed, and waits until it holds its lock. */
-/** restic processes a test started; killed at the end of the test whatever happened, so none hangs the run. */
+/** Processes a test started (restic, sqlite3); killed at the end of the test whatever happened, so none hangs the run. */
 const heldChildren = new Set<ChildProcess>();
 
+/** Starts a restic backup that reads stdin until it is closed, and waits until it holds its lock. */
 async function holdLock(lab: Lab): Promise<{ child: ChildProcess; lock: string }> {
   const child = spawn("restic", ["--repo", lab.repo, "--password-file", join(lab.dir, "password"), "backup", "--quiet", "--host", "pve", "--tag", "homelab", "--tag", "dataset=held", "--stdin", "--stdin-filename", "held"], {
     env: lab.env(),
