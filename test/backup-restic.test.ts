@@ -639,7 +639,10 @@ test("every live SQLite database is snapshotted from its online copy: the restor
         apps.push(app);
         app.stdin?.write("PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; CREATE TABLE heartbeat (id INTEGER PRIMARY KEY, msg TEXT);\n");
         app.stdin?.write("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) INSERT INTO heartbeat (msg) SELECT 'up ' || i FROM n;\nSELECT 'ready';\n");
-        await new Promise<void>((resolve) => app.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve()));
+        await new Promise<void>((resolve, reject) => {
+          app.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
+          app.once("exit", (code) => reject(new Error(`${d.name}: sqlite3 on ${db} exited ${code} before it was ready`)));
+        });
         assert.ok(statSync(join(d.path, `${db}-wal`)).size > 0, `${d.name}: the rows are in ${db}-wal, not yet in ${db}`);
       }
     }
