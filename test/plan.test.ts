@@ -58,6 +58,7 @@ test("an invalid stack file exits 1 with one line per problem and no stack trace
   const file = join(dir, "Pulumi.bad.yaml");
   writeFileSync(file, bad);
   const result = plan("--stack-file", file);
+  rmSync(dir, { recursive: true, force: true });
   assert.equal(result.status, 1);
   assert.equal(result.stdout, "");
   const lines = result.stderr.trim().split("\n");
