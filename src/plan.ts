@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { budgets, ConfigError, loadHomelab, nodeBudgets, type Homelab } from "../config";
+import { budgets, ConfigError, loadHomelab, nodeBudgets, sharedTierBudgets, type Homelab } from "../config";
 import { mermaidMarkdown } from "./diagram";
 import { installMocks, runStack, urnName, type RecordedResource } from "./mock-runtime";
 import { budgetSection, clusterSections, resourceSection, type ReportSection } from "./plan-report";
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       stackFile: options.stackFile,
       resources: result.resources.map((r) => jsonResource(r, names)),
       budgets: budgets(model),
-      ...(model.clustered ? { nodes: nodeBudgets(model), placement: Object.fromEntries(model.services.map((s) => [s.name, { node: s.node, placedBy: s.placedBy, ha: s.ha }])) } : {}),
+      ...(model.clustered ? { nodes: nodeBudgets(model), sharedTiers: sharedTierBudgets(model), placement: Object.fromEntries(model.services.map((s) => [s.name, { node: s.node, placedBy: s.placedBy, ha: s.ha }])) } : {}),
       reports: componentReports(model),
     };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
@@ -58,12 +58,13 @@ fi
 exec env PGHOST="$FAKE_PG_SOCKET" PGPORT="$FAKE_PG_PORT" "$tool" "$@"
 `;
 
-/** A model whose tiers live in `root`, with its backup settings changed by `change`. */
-function labModel(root: string, change: (backup: Obj) => void = () => undefined) {
+/** A model whose tiers live in `root`, with its backup settings changed by `change` and extra shared datasets. */
+function labModel(root: string, change: (backup: Obj) => void = () => undefined, datasets: Record<string, Obj> = {}) {
   const config = exampleConfig();
-  const storage = config["homelab:storage"] as { tiers: Record<string, Obj> };
+  const storage = config["homelab:storage"] as { tiers: Record<string, Obj>; datasets: Record<string, Obj> };
   storage.tiers.nvme = { ...storage.tiers.nvme, path: join(root, "nvme") };
   storage.tiers.raid = { ...storage.tiers.raid, path: join(root, "raid") };
+  Object.assign(storage.datasets, datasets);
   change(config["homelab:backup"] as Obj);
   return modelOf(config);
 }
@@ -331,6 +332,158 @@ test("backup, then restore into fresh folders and a fresh cluster: files byte-id
   }
 });
 
+/** One dataset as the rendered backup script hands it over: its path, exclude patterns and live databases. */
+interface RenderedDataset {
+  readonly name: string;
+  readonly path: string;
+  /** Patterns relative to the dataset, as backup_dataset receives them (it anchors each at the dataset's path). */
+  readonly excludes: readonly string[];
+  /** Live SQLite databases relative to the dataset, as sqlite_copies receives them. */
+  readonly sqlite: readonly string[];
+}
+
+/** The dataset calls of a rendered backup script, read by running them against stubs so that bash does the unquoting. */
+function renderedDatasets(script: string): RenderedDataset[] {
+  const calls = script.split("\n").filter((l) => /^(backup_dataset|sqlite_copies) /.test(l));
+  const stubs = `backup_dataset() { printf '%s\\0' dataset "$#" "$@"; }\nsqlite_copies() { printf '%s\\0' sqlite "$#" "$@"; }\n`;
+  const result = run("bash", ["-c", stubs + calls.join("\n")]);
+  assert.equal(result.status, 0, result.stderr);
+  const words = result.stdout.split("\0").slice(0, -1);
+  const sqlite = new Map<string, readonly string[]>();
+  const datasets: Omit<RenderedDataset, "sqlite">[] = [];
+  for (let i = 0; i < words.length; ) {
+    const kind = words[i];
+    const args = words.slice(i + 2, i + 2 + Number(words[i + 1]));
+    i += 2 + args.length;
+    const [name = "", ...rest] = args;
+    // sqlite_copies <source> <uid> <gid> <db>...; backup_dataset <source> <path> <pattern>...
+    if (kind === "sqlite") sqlite.set(name, rest.slice(2));
+    else datasets.push({ name, path: rest[0] ?? "", excludes: rest.slice(1) });
+  }
+  return datasets.map((d) => ({
+    ...d,
+    sqlite: (sqlite.get(d.name) ?? []).map((db) => {
+      assert.ok(db.startsWith(`${d.path}/`), `${d.name}: ${db} is inside ${d.path}`);
+      return db.slice(d.path.length + 1);
+    }),
+  }));
+}
+
+/** A path an exclude pattern names, relative to the dataset. */
+interface PatternInstance {
+  /** The entry restic must leave out, with everything under it. */
+  readonly dropped: string;
+  /** The file written for it: the entry itself, or a file inside it when the pattern names a directory's content. */
+  readonly file: string;
+  /** A path that differs from it only in the last name (appdata_any/kept-preview beside appdata_any/preview), which stays. */
+  readonly sibling: string | undefined;
+  /** A leading `**` matches at any depth: then a copy deeper down is left out too. */
+  readonly anyDepth: boolean;
+}
+
+/** Turns a pattern into a path it matches: `*` becomes "any", `?` "q", a class its first character, an inner `**` one directory. */
+function instanceOf(pattern: string): PatternInstance {
+  if (pattern.includes("\\")) assert.fail(`'${pattern}': escapes are not handled here; extend instanceOf`);
+  const parts = pattern.split("/");
+  const anyDepth = parts.length > 1 && parts[0] === "**";
+  if (anyDepth) parts.shift();
+  const content = parts.length > 1 && parts.at(-1) === "**";
+  if (content) parts.pop();
+  const concrete = parts.map((p) =>
+    p === "**"
+      ? "sub"
+      : p.replace(/\[(!|\^)?([^\]]+)\]|\*|\?/g, (match: string, negated: string | undefined, set: string | undefined) => {
+          if (negated) assert.fail(`'${pattern}': negated classes are not handled here; extend instanceOf`);
+          return match === "*" ? "any" : match === "?" ? "q" : (set ?? "").charAt(0);
+        }),
+  );
+  const inside = (path: string): string => (content ? `${path}/sub/f.bin` : path);
+  const dropped = concrete.join("/");
+  const last = parts.at(-1) ?? "";
+  // Only a literal last name can be varied safely: "kept-" before a glob could still match it.
+  const sibling = concrete.length > 1 && !/[*?[]/.test(last) ? inside([...concrete.slice(0, -1), `kept-${concrete.at(-1) ?? ""}`].join("/")) : undefined;
+  return { dropped, file: inside(dropped), sibling, anyDepth };
+}
+
+/** Where a test keeps copies, deeper down, of the names a pattern or a database list decides about at a dataset's root. */
+const DEEPER = "nested/copy";
+
+/** An extra dataset with patterns the catalog has none of: a glob in a name, a class, `?`, an inner `*`, a literal `$`, and a leading `**`. */
+const AWKWARD_PATTERNS = ["*.tmp", "a b/c", "it's a $(test)/**", "draft?.txt", "[Tt]emp/**", "cache/*/blobs/**", "**/*.part"];
+
+// restic tests a pattern against the full path and only a leading "/" anchors it (restic docs, "Excluding
+// files"): an unanchored logs/** would drop every logs folder at any depth, which only a deeper copy shows.
+test("every exclude pattern the backup renders leaves out what it names at the dataset's root, and a same-named path deeper down comes back", (t) => {
+  if (!tools(t)) return;
+  const root = mkdtempSync(join(tmpdir(), "homelab-restic-excludes-"));
+  chmodSync(root, 0o755);
+  const model = labModel(root, undefined, { notes: { tier: "raid", quotaGiB: 10, content: "documents", excludes: AWKWARD_PATTERNS } });
+  const names = modelSources(model).filter((s) => s.kind === "dataset" && (s.excludes.length > 0 || s.sqlite.length > 0)).map((s) => s.name);
+  const lab = makeLab(model, root, names);
+  try {
+    const datasets = renderedDatasets(readFileSync(lab.scripts.backup, "utf8"));
+    assert.deepEqual(datasets.map((d) => d.name), names, "every dataset with patterns is backed up with them");
+    assert.ok(datasets.some((d) => d.excludes.includes("appdata_*/preview/**")) && datasets.some((d) => d.sqlite.length > 1), "the catalog's patterns are among them");
+    const dropped = new Map<string, string[]>();
+    let patterns = 0;
+    for (const d of datasets) {
+      const write = (rel: string): void => {
+        mkdirSync(join(d.path, rel, ".."), { recursive: true });
+        writeFileSync(join(d.path, rel), randomBytes(200));
+      };
+      const gone: string[] = [];
+      write("kept.txt");
+      // The live databases themselves are left out here (the online copy of a database that is not
+      // there is skipped); the live-database test below seeds them open, with copies deeper down.
+      for (const pattern of d.excludes.filter((p) => !d.sqlite.includes(p))) {
+        const p = instanceOf(pattern);
+        write(p.file);
+        write(`${DEEPER}/${p.file}`);
+        if (p.sibling) write(p.sibling);
+        gone.push(p.dropped, ...(p.anyDepth ? [`${DEEPER}/${p.dropped}`] : []));
+        patterns++;
+      }
+      dropped.set(d.name, gone);
+    }
+    const notes = datasets.find((d) => d.name === "notes");
+    assert.ok(notes);
+    // --exclude-caches leaves out the content of a directory tagged with the cache signature, at any
+    // depth, and keeps the tag; a file of that name without the signature is just a file.
+    const signature = "Signature: 8a477f597d28d172789f06886806bc55\n";
+    for (const [dir, tag] of [["tagged", signature], [`${DEEPER}/tagged`, signature], ["untagged", "not a cache\n"]] as const) {
+      mkdirSync(join(notes.path, dir), { recursive: true });
+      writeFileSync(join(notes.path, dir, "CACHEDIR.TAG"), tag);
+      writeFileSync(join(notes.path, dir, "blob"), randomBytes(100));
+    }
+    dropped.get("notes")?.push("tagged/blob", `${DEEPER}/tagged/blob`);
+    // A file that happens to end like the online copy of a database is the user's: it comes back as it is.
+    writeFileSync(join(notes.path, "report.pdf"), randomBytes(100));
+    writeFileSync(join(notes.path, "report.pdf.homelab-copy"), randomBytes(100));
+    assert.ok(patterns >= 20, `${patterns} patterns seeded`);
+
+    const backup = lab.script("backup");
+    assert.equal(backup.status, 0, backup.stderr);
+    for (const d of datasets) {
+      const gone = dropped.get(d.name) ?? [];
+      for (const rel of gone) assert.ok(existsSync(join(d.path, rel)), `${d.name}: ${rel} was there to be left out`);
+      const target = join(root, "restored", d.name);
+      const restore = lab.script("restore", ["dataset", d.name, target]);
+      assert.equal(restore.status, 0, restore.stderr);
+      for (const rel of gone) assert.equal(existsSync(join(target, rel)), false, `${d.name}: ${rel} is left out`);
+      for (const pattern of d.excludes.filter((p) => !d.sqlite.includes(p))) {
+        const p = instanceOf(pattern);
+        if (!p.anyDepth) assert.ok(existsSync(join(target, DEEPER, p.file)), `${d.name}: '${pattern}' leaves ${DEEPER}/${p.file} alone`);
+        if (p.sibling) assert.ok(existsSync(join(target, p.sibling)), `${d.name}: '${pattern}' leaves ${p.sibling} alone`);
+      }
+      // Exactly the source tree but for what was left out: same names, modes, owners and bytes.
+      const left = (entry: string): boolean => gone.some((rel) => entry === rel || entry.startsWith(`${rel}/`) || entry.startsWith(`${rel} `));
+      assert.deepEqual(treeOf(target), treeOf(d.path).filter((e) => !left(e)), d.name);
+    }
+  } finally {
+    lab.cleanup();
+  }
+});
+
 test("prune keeps exactly the configured retention, per source", (t) => {
   if (!tools(t)) return;
   const root = mkdtempSync(join(tmpdir(), "homelab-restic-prune-"));
@@ -370,10 +523,10 @@ test("prune keeps exactly the configured retention, per source", (t) => {
   }
 });
 
-/** Starts a restic backup that reads stdin until it is closed, and waits until it holds its lock. */
-/** restic processes a test started; killed at the end of the test whatever happened, so none hangs the run. */
+/** Processes a test started (restic, sqlite3); killed at the end of the test whatever happened, so none hangs the run. */
 const heldChildren = new Set<ChildProcess>();
 
+/** Starts a restic backup that reads stdin until it is closed, and waits until it holds its lock. */
 async function holdLock(lab: Lab): Promise<{ child: ChildProcess; lock: string }> {
   const child = spawn("restic", ["--repo", lab.repo, "--password-file", join(lab.dir, "password"), "backup", "--quiet", "--host", "pve", "--tag", "homelab", "--tag", "dataset=held", "--stdin", "--stdin-filename", "held"], {
     env: lab.env(),
@@ -447,7 +600,7 @@ test("a stale lock left by a killed restic does not block the next run, and a li
   }
 });
 
-test("a live SQLite database is snapshotted from its online copy: the restore holds every committed row, even those still in the WAL", async (t) => {
+test("every live SQLite database is snapshotted from its online copy: the restore holds every committed row, even those still in the WAL, and same-named files deeper down come back as they were", async (t) => {
   if (!tools(t) || !requireTool(t, "sqlite3", "sqlite3") || !requireTool(t, "setpriv", "util-linux")) return;
   if (!asRoot) {
     // CI runs as root, so there a missing root is a failure, not a skip.
@@ -458,38 +611,75 @@ test("a live SQLite database is snapshotted from its online copy: the restore ho
   const root = mkdtempSync(join(tmpdir(), "homelab-restic-sqlite-"));
   chmodSync(root, 0o755);
   const model = labModel(root);
-  const lab = makeLab(model, root, ["uptime-kuma-data"]);
-  const source = lab.sources.find((s) => s.kind === "dataset");
-  assert.ok(source?.kind === "dataset");
-  assert.deepEqual(source.sqlite, ["kuma.db"]);
-  mkdirSync(source.path, { recursive: true });
-  chownSync(source.path, source.hostUid, source.hostGid);
-  const db = join(source.path, "kuma.db");
-  // The app: WAL mode, no checkpoint, connection held open, so the rows live only in kuma.db-wal.
-  const app = spawn("setpriv", [`--reuid=${source.hostUid}`, `--regid=${source.hostGid}`, "--clear-groups", "sqlite3", db], { stdio: ["pipe", "pipe", "inherit"] });
-  heldChildren.add(app);
+  const names = modelSources(model).filter((s) => s.kind === "dataset" && s.sqlite.length > 0).map((s) => s.name);
+  const lab = makeLab(model, root, names);
+  const datasets = renderedDatasets(readFileSync(lab.scripts.backup, "utf8"));
+  assert.deepEqual(datasets.map((d) => [d.name, d.sqlite]), lab.sources.flatMap((s) => (s.kind === "dataset" ? [[s.name, s.sqlite]] : [])));
+  const live = (db: string): string[] => [db, `${db}-wal`, `${db}-shm`];
+  const apps: ChildProcess[] = [];
   try {
-    app.stdin?.write("PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; CREATE TABLE heartbeat (id INTEGER PRIMARY KEY, msg TEXT);\n");
-    app.stdin?.write("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) INSERT INTO heartbeat (msg) SELECT 'up ' || i FROM n;\nSELECT 'ready';\n");
-    await new Promise<void>((resolve) => app.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve()));
-    assert.ok(statSync(`${db}-wal`).size > 0, "the rows are in the WAL, not yet in kuma.db");
+    for (const d of datasets) {
+      const source = lab.sources.find((s) => s.name === d.name);
+      assert.ok(source?.kind === "dataset");
+      const owned = (rel: string, content?: Buffer): void => {
+        const full = join(d.path, rel);
+        mkdirSync(content ? join(full, "..") : full, { recursive: true });
+        if (content) writeFileSync(full, content);
+        // The whole chain of directories up to the dataset, so that the app and the online copy can write beside the database.
+        for (let p = full; p.startsWith(d.path); p = join(p, "..")) chownSync(p, source.hostUid, source.hostGid);
+      };
+      owned(".");
+      for (const db of d.sqlite) {
+        owned(join(db, ".."));
+        // Same names deeper down (an app's own backup folder): not the live database, so not copied or left out.
+        for (const name of [...live(db), `${db}-journal`, `${db}.homelab-copy`]) owned(`${DEEPER}/${name}`, randomBytes(500));
+        // The app: WAL mode, no checkpoint, connection held open, so the rows live only in <db>-wal.
+        const app = spawn("setpriv", [`--reuid=${source.hostUid}`, `--regid=${source.hostGid}`, "--clear-groups", "sqlite3", join(d.path, db)], { stdio: ["pipe", "pipe", "inherit"] });
+        heldChildren.add(app);
+        apps.push(app);
+        app.stdin?.write("PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; CREATE TABLE heartbeat (id INTEGER PRIMARY KEY, msg TEXT);\n");
+        app.stdin?.write("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) INSERT INTO heartbeat (msg) SELECT 'up ' || i FROM n;\nSELECT 'ready';\n");
+        await new Promise<void>((resolve, reject) => {
+          app.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
+          app.once("exit", (code) => reject(new Error(`${d.name}: sqlite3 on ${db} exited ${code} before it was ready`)));
+        });
+        assert.ok(statSync(join(d.path, `${db}-wal`)).size > 0, `${d.name}: the rows are in ${db}-wal, not yet in ${db}`);
+      }
+    }
+    assert.ok(datasets.flatMap((d) => d.sqlite).length >= 7, "every catalog database is among them");
+    // Everything but the live files the app (and the online copy, through the -shm) keeps changing.
+    const others = (d: RenderedDataset, tree: string[]): string[] => tree.filter((e) => !d.sqlite.some((db) => live(db).some((name) => e.startsWith(`${name} `))));
+    const before = new Map(datasets.map((d) => [d.name, others(d, treeOf(d.path))]));
 
     const backup = lab.script("backup");
     assert.equal(backup.status, 0, backup.stderr);
-    assert.deepEqual(readdirSync(source.path).sort(), ["kuma.db", "kuma.db-shm", "kuma.db-wal"], "the copy is removed once it is in the snapshot");
-    const files = lab.restic(["ls", "latest", "--tag", "dataset=uptime-kuma-data"]).stdout.split("\n").filter((l) => l.startsWith(source.path));
-    assert.deepEqual(files.sort(), [source.path, `${db}.homelab-copy`], "only the consistent copy, not the live files");
+    for (const d of datasets) {
+      assert.deepEqual(others(d, treeOf(d.path)), before.get(d.name), `${d.name}: the copies are removed once they are in the snapshot, and nothing else changed`);
+      const listed = new Set(lab.restic(["ls", "latest", "--tag", `dataset=${d.name}`]).stdout.split("\n").filter((l) => l.startsWith(`${d.path}/`)).map((l) => l.slice(d.path.length + 1)));
+      for (const db of d.sqlite) {
+        for (const name of live(db)) assert.equal(listed.has(name), false, `${d.name}: the live ${name} is not in the snapshot`);
+        assert.ok(listed.has(`${db}.homelab-copy`), `${d.name}: the consistent copy of ${db} is`);
+        for (const name of [...live(db), `${db}-journal`, `${db}.homelab-copy`]) assert.ok(listed.has(`${DEEPER}/${name}`), `${d.name}: ${DEEPER}/${name} is`);
+      }
 
-    const target = join(root, "restored");
-    const restore = lab.script("restore", ["dataset", "uptime-kuma-data", target]);
-    assert.equal(restore.status, 0, restore.stderr);
-    assert.deepEqual(readdirSync(target), ["kuma.db"]);
-    const restored = run("sqlite3", [join(target, "kuma.db"), "PRAGMA integrity_check; SELECT count(*) FROM heartbeat;"]);
-    assert.equal(restored.stdout, "ok\n500\n", restored.stderr);
-    assert.equal(statSync(join(target, "kuma.db")).uid, source.hostUid, "owned by the dataset's owner, as the app expects");
+      const target = join(root, "restored", d.name);
+      const restore = lab.script("restore", ["dataset", d.name, target]);
+      assert.equal(restore.status, 0, restore.stderr);
+      const source = lab.sources.find((s) => s.name === d.name);
+      assert.ok(source?.kind === "dataset");
+      for (const db of d.sqlite) {
+        const restored = run("sqlite3", [join(target, db), "PRAGMA integrity_check; SELECT count(*) FROM heartbeat;"]);
+        assert.equal(restored.stdout, "ok\n500\n", `${d.name} ${db}: ${restored.stderr}`);
+        assert.equal(statSync(join(target, db)).uid, source.hostUid, `${d.name}: ${db} is owned by the dataset's owner, as the app expects`);
+      }
+      // Everything else exactly as it was, the same-named files deeper down included; no copy is left under its suffix.
+      assert.deepEqual(others(d, treeOf(target)), before.get(d.name), d.name);
+    }
   } finally {
-    app.stdin?.end();
-    app.kill("SIGKILL");
+    for (const app of apps) {
+      app.stdin?.end();
+      app.kill("SIGKILL");
+    }
     lab.cleanup();
   }
 });

@@ -1,16 +1,29 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
-import { ROOT } from "./harness";
+import { after, test } from "node:test";
+import { parse, stringify } from "yaml";
+import { storageReport } from "../components/tiered-storage/report";
+import type { Budgets, NodeBudget, TierBudget } from "../config";
+import { assertRowsAddUp, expectedHostRows, expectedNodeRows, fourTierConfig, parseBudgetTable, planSection, rowsOfBudgets, rowsOfNodeBudgets } from "./budget-rows";
+import { exampleConfig, modelOf, ROOT } from "./harness";
 import { PLACEHOLDER_MARK } from "../src/stack-file";
 import { run } from "./tools";
 
 const plan = (...args: string[]) => run(process.execPath, ["--import", "tsx", join(ROOT, "src/plan.ts"), ...args], { cwd: ROOT });
 
+/** Each plan is run once per process, text or JSON: the tests below read the same output. */
+const runs = new Map<string, ReturnType<typeof plan>>();
+const planOnce = (...args: string[]): ReturnType<typeof plan> => {
+  const key = args.join("\0");
+  const done = runs.get(key) ?? plan(...args);
+  runs.set(key, done);
+  return done;
+};
+
 test("npm run plan -- --json prints one JSON object with resources as the design specifies", () => {
-  const result = plan("--json");
+  const result = planOnce("--json");
   assert.equal(result.status, 0, result.stderr);
   const doc = JSON.parse(result.stdout) as { resources: Record<string, unknown>[]; budgets: { ram: { headroomMiB: number } } };
   assert.ok(doc.resources.length > 20);
@@ -28,7 +41,7 @@ test("npm run plan -- --json prints one JSON object with resources as the design
 });
 
 test("the text plan lists resources per component and the host budget", () => {
-  const result = plan();
+  const result = planOnce();
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /== Resources to create/);
   assert.match(result.stdout, /homelab:index:LxcService immich/);
@@ -45,6 +58,7 @@ test("an invalid stack file exits 1 with one line per problem and no stack trace
   const file = join(dir, "Pulumi.bad.yaml");
   writeFileSync(file, bad);
   const result = plan("--stack-file", file);
+  rmSync(dir, { recursive: true, force: true });
   assert.equal(result.status, 1);
   assert.equal(result.stdout, "");
   const lines = result.stderr.trim().split("\n");
@@ -53,3 +67,45 @@ test("an invalid stack file exits 1 with one line per problem and no stack trace
     "homelab:services.traefik.vmId: vmId 110 is also used by homelab:services.postgres.vmId",
   ]);
 });
+
+interface PlanJson {
+  readonly budgets: Budgets;
+  readonly nodes?: readonly NodeBudget[];
+  readonly sharedTiers?: readonly TierBudget[];
+  readonly reports: readonly { title: string; lines: string[] }[];
+}
+
+/** The stack files the budget tables are read from (plan arguments), and their config: the example, the 3-node example, and the example grown to four tiers. */
+function stackFiles(): [string, string[], Record<string, unknown>][] {
+  const dir = mkdtempSync(join(tmpdir(), "homelab-plan-budget-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const fourTiers = join(dir, "Pulumi.four-tiers.yaml");
+  writeFileSync(fourTiers, stringify({ config: fourTierConfig(exampleConfig()) }));
+  const cluster = join(ROOT, "config", "examples", "cluster.yaml");
+  return [
+    ["the example", [], exampleConfig()],
+    ["the 3-node example", ["--stack-file", cluster], (parse(readFileSync(cluster, "utf8")) as { config: Record<string, unknown> }).config],
+    ["four tiers", ["--stack-file", fourTiers], fourTierConfig(exampleConfig())],
+  ];
+}
+
+for (const [name, args, config] of stackFiles()) {
+  test(`every row of the printed budget table is the budget --json prints, adds up, and counts every dataset and root disk on its tier (${name})`, () => {
+    const text = planOnce(...args);
+    const json = planOnce(...args, "--json");
+    assert.equal(text.status, 0, text.stderr);
+    assert.equal(json.status, 0, json.stderr);
+    const doc = JSON.parse(json.stdout) as PlanJson;
+    const model = modelOf(config);
+    const printed = model.clustered ? parseBudgetTable(planSection(text.stdout, "Node budgets")) : parseBudgetTable(planSection(text.stdout, "Host budget"));
+    const fromJson = model.clustered ? rowsOfNodeBudgets(doc.nodes ?? [], doc.sharedTiers ?? []) : rowsOfBudgets("", doc.budgets);
+    assert.deepEqual(printed, fromJson, "the text and the JSON say the same, row by row");
+    assert.deepEqual(printed, model.clustered ? expectedNodeRows(model) : expectedHostRows(model), "and what the model asks for");
+    assertRowsAddUp(printed, model);
+    assert.ok(printed.filter((r) => r.resource.endsWith(" disk (GiB)")).length >= 2, "tier rows are there");
+    // The storage report splits the same tier rows into datasets and root disks (test/budget.test.ts), in the text and the JSON alike.
+    const storage = storageReport(model)[0]?.lines;
+    assert.deepEqual(planSection(text.stdout, "Storage tiers"), storage);
+    assert.deepEqual(doc.reports.find((r) => r.title === "Storage tiers")?.lines, storage);
+  });
+}

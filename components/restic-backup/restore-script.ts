@@ -17,6 +17,10 @@ export function renderRestoreScript(input: RestoreScriptInput): string {
   const datasets = input.sources.filter((s) => s.kind === "dataset");
   const postgres = input.sources.find((s) => s.kind === "postgres");
   const datasetCases = datasets.map((d) => `    ${shellQuote(d.name)}) echo ${shellQuote(d.path)} ;;`).join("\n");
+  const sqliteCases = datasets
+    .filter((d) => d.sqlite.length > 0)
+    .map((d) => `    ${shellQuote(d.name)}) printf '%s\\n' ${d.sqlite.map(shellQuote).join(" ")} ;;`)
+    .join("\n");
   const datasetNames = datasets.map((d) => d.name).join(" ");
   return `#!/usr/bin/env bash
 # homelab restic restore: brings back a dataset or the Postgres dump from the restic repository.
@@ -58,6 +62,14 @@ ${datasetCases}
   esac
 }
 
+# The live SQLite databases of each dataset, relative to it, one a line: the backup snapshotted an
+# online copy of each in its place.
+dataset_sqlite() {
+  case "$1" in
+${sqliteCases ? `${sqliteCases}\n` : ""}    *) ;;
+  esac
+}
+
 set -a
 # shellcheck source=/dev/null
 . "$ENV_FILE"
@@ -72,7 +84,7 @@ list_snapshots() {
 }
 
 restore_dataset() {
-  local name=$1 target=$2 snapshot=\${3:-latest} path parent staging
+  local name=$1 target=$2 snapshot=\${3:-latest} path parent staging db
   path=$(dataset_path "$name")
   if [ -e "$target" ] && [ -n "$(ls -A "$target")" ]; then
     die "$target is not empty; restore into a new or empty directory, then swap it in"
@@ -90,10 +102,11 @@ restore_dataset() {
   if [ -d "$target" ]; then rmdir "$target"; fi
   mv "$staging$path" "$target"
   rm -rf "$staging"
-  # A live SQLite database was snapshotted as its online copy: put the copy in its place.
-  find "$target" -name '*${SQLITE_COPY_SUFFIX}' -type f -print0 | while IFS= read -r -d '' copy; do
-    mv -f "$copy" "\${copy%${SQLITE_COPY_SUFFIX}}"
-  done
+  # A live SQLite database was snapshotted as its online copy: put the copy in its place. Only the
+  # copies the backup made; any other file with that suffix is the app's, and comes back as it was.
+  while IFS= read -r db; do
+    if [ -f "$target/$db${SQLITE_COPY_SUFFIX}" ]; then mv -f "$target/$db${SQLITE_COPY_SUFFIX}" "$target/$db"; fi
+  done < <(dataset_sqlite "$name")
   echo "restored $name ($path, snapshot $snapshot) into $target"
 }
 

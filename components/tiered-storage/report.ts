@@ -1,18 +1,29 @@
-import { budgets, type Homelab } from "../../config";
+import { budgets, nodeBudgets, sharedTierBudgets, type Homelab, type TierBudget } from "../../config";
 import { table, type ReportSection } from "../../src/plan-report";
 import { ADOPTED_MARKER } from "./dataset-dir";
 
 const percent = (part: number, whole: number): string => (whole > 0 ? `${Math.round((part / whole) * 100)}%` : "-");
 
+/**
+ * Each tier's use against its capacity: on one host per tier; on a cluster per node for a node-local
+ * tier (each node has its own disk, at its own size) and once for a shared one, as the node budgets count them.
+ */
+function tierRows(model: Homelab): (readonly (string | number)[])[] {
+  const row = (t: TierBudget): (string | number)[] => [t.tier, model.tiers[t.tier]?.path ?? "-", t.capacityGiB, t.datasetsGiB, t.rootDisksGiB, t.usedGiB, percent(t.usedGiB, t.capacityGiB), t.headroomGiB];
+  const header = ["tier", "path", "capacity GiB", "datasets GiB", "root disks GiB", "used GiB", "used", "headroom GiB"];
+  if (!model.clustered) return [header, ...budgets(model).tiers.map(row)];
+  return [
+    ["node", ...header],
+    ...nodeBudgets(model).flatMap((n) => n.tiers.map((t) => [n.node, ...row(t)])),
+    ...sharedTierBudgets(model).map((t) => ["(shared)", ...row(t)]),
+  ];
+}
+
 /** Plan report: use against capacity per tier, and every dataset with its owner on the host. */
 export function storageReport(model: Homelab): ReportSection[] {
-  const b = budgets(model);
   const tiers: ReportSection = {
     title: "Storage tiers",
-    lines: table([
-      ["tier", "path", "capacity GiB", "datasets GiB", "root disks GiB", "used GiB", "used", "headroom GiB"],
-      ...b.tiers.map((t) => [t.tier, model.tiers[t.tier]?.path ?? "-", t.capacityGiB, t.datasetsGiB, t.rootDisksGiB, t.usedGiB, percent(t.usedGiB, t.capacityGiB), t.headroomGiB] as const),
-    ]).concat(
+    lines: table(tierRows(model)).concat(
       // Quotas are a plan budget on every tier; on a share nothing on this host can enforce them.
       Object.values(model.tiers)
         .filter((t) => t.kind !== "local")

@@ -159,13 +159,19 @@ export function nodeBudgets(model: Homelab): NodeBudget[] {
   });
 }
 
-/** The shared tiers of a cluster: every dataset on one counts once, whichever node uses it. */
+/**
+ * The shared tiers of a cluster: every dataset on one counts once, whichever node uses it, and so do
+ * the root disks of every container when the share is the default fast tier (as on a single host).
+ */
 export function sharedTierBudgets(model: Homelab): TierBudget[] {
+  const fast = defaultTier(model.tiers, "fast")?.name;
   return Object.values(model.tiers)
     .filter((t) => t.shared)
     .map((t): TierBudget => {
       const datasetsGiB = model.datasets.filter((d) => d.tier === t.name).reduce((sum, d) => sum + d.quotaGiB, 0);
-      return { tier: t.name, capacityGiB: t.capacityGiB, datasetsGiB, rootDisksGiB: 0, usedGiB: datasetsGiB, headroomGiB: t.capacityGiB - datasetsGiB };
+      const rootDisksGiB = t.name === fast ? model.services.reduce((sum, s) => sum + s.diskGiB, 0) : 0;
+      const usedGiB = datasetsGiB + rootDisksGiB;
+      return { tier: t.name, capacityGiB: t.capacityGiB, datasetsGiB, rootDisksGiB, usedGiB, headroomGiB: t.capacityGiB - usedGiB };
     });
 }
 
@@ -194,7 +200,10 @@ function checkNodeBudgets(model: Homelab): Problem[] {
     }
   }
   for (const t of sharedTierBudgets(model).filter((x) => x.headroomGiB < 0)) {
-    problems.push({ path: `homelab:storage.tiers.${t.tier}.capacityGiB`, message: `datasets need ${t.usedGiB} GiB but the shared ${t.tier} tier has ${t.capacityGiB} GiB` });
+    problems.push({
+      path: `homelab:storage.tiers.${t.tier}.capacityGiB`,
+      message: `datasets${t.rootDisksGiB ? ` (${t.datasetsGiB} GiB) and container root disks (${t.rootDisksGiB} GiB)` : ""} need ${t.usedGiB} GiB but the shared ${t.tier} tier has ${t.capacityGiB} GiB`,
+    });
   }
   return problems;
 }
