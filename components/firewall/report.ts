@@ -1,5 +1,5 @@
 import type { Homelab } from "../../config";
-import { table, type ReportSection } from "../../src/plan-report";
+import { table, type ReportSection } from "../shared/report";
 import { firewallMatrix } from "./matrix";
 
 /** Plan report: every allowed inbound flow (all else is dropped), and whether the switch is on. */
