@@ -10,8 +10,8 @@ import { nodeAccess, type ContainerPlatform } from "../shared/platform";
 import { renderAccount } from "./account";
 import { containerArgs } from "./container";
 import { execStdinCommand, fetchFileCommand, renderPushFiles, renderRecipeScript, secretFileCommand, type ResolvedFile } from "./push-files";
-import { appRecipe, type AdminAccount } from "./recipes";
-import type { FetchedFile, ProvisionFile, Recipe } from "./types";
+import { appRecipe } from "./recipes";
+import type { AdminAccount, FetchedFile, ProvisionFile, Recipe } from "./types";
 
 export type { ProvisionFile, Recipe } from "./types";
 export { DB_ENV_KEYS, DB_ENV_PATH } from "./db-env";
