@@ -9,6 +9,7 @@ export const templateSchema = z.strictObject({
   fileName: z.string().regex(/^[A-Za-z0-9._-]+\.tar\.(zst|xz|gz)$/, { message: "must be a template archive name ending in .tar.zst, .tar.xz or .tar.gz" }),
   /** Checksum that pins the exact archive; a changed upstream file fails the download. */
   checksum: z.string().regex(/^[0-9a-f]{64}([0-9a-f]{64})?$/, { message: "must be a hex sha256 or sha512 checksum" }),
+  /** Algorithm of `checksum`. Defaults to sha512. */
   checksumAlgorithm: z.enum(["sha256", "sha512"]).default("sha512"),
   /** Proxmox OS type of the template. Defaults to debian. */
   osType: z.enum(["debian", "ubuntu", "alpine"]).default("debian"),
