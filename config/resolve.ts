@@ -12,7 +12,7 @@ import { classDefaults, networkTierProblems, resolveTierRef, resolveTiers } from
 import { configPath, zodProblems } from "./zod-problems";
 import {
   appSpecSchema,
-  IRREPLACEABLE,
+  backedUp,
   sectionSchemas,
   type AppSpec,
   type Exposure,
@@ -137,7 +137,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], default
       gid: d.gid,
       mode: d.mode,
       content: d.content,
-      backup: d.backup ?? IRREPLACEABLE.includes(d.content),
+      backup: backedUp(d),
       excludes: d.excludes,
       sqlite: [],
       adopt: d.adopt,
@@ -158,7 +158,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], default
         gid: spec.user.gid,
         mode: d.mode,
         content: d.content,
-        backup: d.backup ?? IRREPLACEABLE.includes(d.content),
+        backup: backedUp(d),
         excludes: d.excludes,
         sqlite: d.sqlite,
         adopt: d.adopt,

@@ -26,6 +26,7 @@ export const MOCKS_ONLY = [
   "test/proof-drift.test.ts",
   "test/proof-secret-argv.test.ts",
   "test/proof-secrets.test.ts",
+  "test/stack-reference.test.ts",
   "test/upgrades.test.ts",
   "test/yaml.test.ts",
   "policy/policies.test.ts",

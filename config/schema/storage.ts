@@ -8,6 +8,9 @@ export type DatasetContent = z.infer<typeof datasetContent>;
 /** Contents that hold data an operator cannot recreate; they are backed up unless the stack file says not. */
 export const IRREPLACEABLE: readonly DatasetContent[] = ["state", "photos", "documents", "media"];
 
+/** Whether restic backs up a dataset: as the stack file says, else when its content is irreplaceable. */
+export const backedUp = (d: { readonly backup?: boolean | undefined; readonly content: DatasetContent }): boolean => d.backup ?? IRREPLACEABLE.includes(d.content);
+
 /** A tier is a local disk, or a network share that the host mounts itself (the program does not mount it). */
 export const tierKind = z.enum(["local", "nfs", "cifs"]);
 export type TierKind = z.infer<typeof tierKind>;
