@@ -175,10 +175,12 @@ function sectionsPart(comments: readonly CommentedObject[]): string[] {
   const sections = Object.entries(config.properties ?? {}).filter(([k]) => k.startsWith("homelab:") && (config.properties?.[k] as { not?: unknown }).not === undefined && !(SECRET_KEYS as readonly string[]).includes(k));
   const names = sections.map(([k]) => k.slice("homelab:".length));
   const required = new Set(config.required ?? []);
-  const out: string[] = ["## Sections", "", ...table(["key", "type", "default", "what it holds"], sections.map(([k, s]) => [`[${code(k)}](#${headingAnchor(k)})`, typeOf(s, k.slice("homelab:".length)), defaultOf(s, required.has(k)), commentOf(comments, names, k.slice("homelab:".length)) ?? ""])), ""];
+  // A section of keys gets a heading of its own; a plain value (the domain) is described in its row.
+  const inner = (s: JsonSchema): boolean => s.properties !== undefined || mapValue(s) !== undefined;
+  const name = (k: string, s: JsonSchema): string => (inner(s) ? `[${code(k)}](#${headingAnchor(k)})` : code(k));
+  const out: string[] = ["## Sections", "", ...table(["key", "type", "default", "what it holds"], sections.map(([k, s]) => [name(k, s), typeOf(s, k.slice("homelab:".length)), defaultOf(s, required.has(k)), commentOf(comments, names, k.slice("homelab:".length)) ?? ""])), ""];
   for (const [k, s] of sections) {
-    const inner = s.properties !== undefined || mapValue(s) !== undefined;
-    if (!inner) continue;
+    if (!inner(s)) continue;
     out.push(`## ${k}`, "");
     if (k === "homelab:services") {
       const entry = serviceEntry(mapValue(s) ?? {});

@@ -14,6 +14,7 @@ export const MOCKS_ONLY = [
   "test/cluster.test.ts",
   "test/config.test.ts",
   "test/diagram.test.ts",
+  "test/doc-links.test.ts",
   "test/firewall.test.ts",
   "test/ingress-config.test.ts",
   "test/ingress-traefik.test.ts",
