@@ -28,7 +28,7 @@ export const ownDatasetSchema = z.strictObject({
   mode: z.string().regex(/^[0-7]{3,4}$/).default("0750"),
   /**
    * Take over data that was already in the directory: once, chown everything in it to the dataset's
-   * owner (a marker file remembers it; a changed owner adopts again). Off by default: only the top
+   * owner (a `.homelab-adopted` marker remembers it; a changed owner adopts again). Off by default: only the top
    * directory is ever chowned otherwise.
    */
   adopt: z.boolean().default(false),
@@ -239,7 +239,7 @@ export const serviceEntrySchema = z.looseObject({
   subdomain: z.string().optional(),
   /** Set false to keep the app's database out (e.g. an app that uses SQLite instead). */
   database: z.unknown().optional(),
-  /** On a cluster: the node the service runs on. Left out, the plan places it (see README, "Cluster"). */
+  /** On a cluster: the node the service runs on. Left out, the plan places it (see docs/cluster.md). */
   node: z.string().optional(),
   /** On a cluster: let the HA manager restart the service on another node when its node fails. */
   ha: z.boolean().optional(),

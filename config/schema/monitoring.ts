@@ -105,6 +105,6 @@ export const monitoringSchema = z.strictObject({
   backupSeedDays: z.number().int().min(1).max(90).default(7),
   /** Where Alertmanager sends notifications: ntfy, email or webhook receivers. */
   receivers: z.array(receiverSchema).default([]),
-  /** External heartbeat the Watchdog alert pings; without it nothing notices a dead host. */
+  /** External heartbeat the always-firing Watchdog alert pings; without it nothing notices a dead host. */
   heartbeat: heartbeatSchema.optional(),
 });

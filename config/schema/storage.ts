@@ -61,7 +61,7 @@ export const datasetSchema = z.strictObject({
   excludes: z.array(z.string().min(1)).default([]),
   /**
    * Take over data that was already in the directory: once, chown everything in it to the dataset's
-   * owner (a marker file remembers it; a changed owner adopts again). Off by default: only the top
+   * owner (a `.homelab-adopted` marker remembers it; a changed owner adopts again). Off by default: only the top
    * directory is ever chowned otherwise.
    */
   adopt: z.boolean().default(false),
