@@ -69,7 +69,7 @@ function unknownAppProblems(name: string, error: z.ZodError): Problem[] {
       path: configPath(["services", name]),
       message:
         `'${name}' is not a catalog app (catalog: ${catalogApps().join(", ")}) and is not described in full: it lacks ${missing.join(", ")}. ` +
-        `Set app: <catalog app> to run a catalog app under this name, or describe the app with ${missing.join(", ")} (README: "Services and the catalog")`,
+        `Set app: <catalog app> to run a catalog app under this name, or describe the app with ${missing.join(", ")} (docs/configuration.md: "Services and the catalog")`,
     },
     ...others,
   ];

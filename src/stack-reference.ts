@@ -261,7 +261,8 @@ export function stackReference(): string {
     "# Stack file reference",
     "",
     "For anyone writing `Pulumi.homelab.yaml`: every key the program reads, its type, its default and what it does, " +
-      "and the defaults each catalog app brings. A key path like `tiers.<tier>.path` stands for your own names where it shows `<...>`.",
+      "and the defaults each catalog app brings. A key path like `tiers.<tier>.path` stands for your own names where it shows `<...>`. " +
+      "How the file is checked and how a service entry builds on its catalog app: [Writing the stack file](configuration.md).",
     "",
     ...sectionsPart(comments),
     "## Secrets",

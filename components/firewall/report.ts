@@ -17,7 +17,7 @@ export function firewallReport(model: Homelab): ReportSection[] {
         `${matrix.guests.length} containers with inbound DROP and outbound ACCEPT; the host keeps its web UI and SSH open to the admin and operator networks`,
         model.network.datacenterFirewall
           ? "datacenter firewall: switched on by this stack (homelab:network.datacenterFirewall), after every rule above is in place"
-          : "datacenter firewall: left as it is, so these rules are inert until it is on; set homelab:network.datacenterFirewall: true (README, Firewall)",
+          : "datacenter firewall: left as it is, so these rules are inert until it is on; set homelab:network.datacenterFirewall: true (docs/security.md, Firewall)",
       ],
     },
   ];

@@ -104,7 +104,7 @@ export class LxcService extends pulumi.ComponentResource {
  * Each resource is made in a small function of its own. While the SDK registers a resource it takes
  * the stack of every promise it makes, and V8 finds a frame's source position by walking its function
  * from the top, so a resource made deep inside a long constructor cost the SDK more than the same
- * resource made here (README: Benchmark).
+ * resource made here (docs/benchmark.md).
  */
 
 /** What every provisioning command of one container shares. */
