@@ -102,3 +102,13 @@ test("the link check reports a missing file, a missing anchor and a path outside
     "docs/a.md:3: ../../etc/passwd: points outside the repository",
   ]);
 });
+
+test("every page of docs/ opens with its title and then one sentence on who it is for", () => {
+  const pages = documentation().filter((f) => f.startsWith("docs/"));
+  assert.ok(pages.length >= 12, pages.join(", "));
+  for (const page of pages) {
+    // The generated reference opens with the comment that names its generator.
+    const text = (onDisk.text(page) ?? "").replace(/^<!--[^\n]*-->\n\n/, "");
+    assert.match(text, /^# [^\n]+\n\nFor [^\n]/, page);
+  }
+});
