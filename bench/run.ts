@@ -205,7 +205,7 @@ function main(): void {
   ];
   printTable(rows.map((r) => r.cells));
   process.stdout.write(`\ngoal: every ratio <= ${GOAL} (cpu is the figure to trust on a loaded machine; wall time includes waiting for the CPU)\n`);
-  // One pair's ratio of the same homelab has ranged from 0.88 to 1.32 on a 2-core machine (README: Benchmark).
+  // One pair's ratio of the same homelab has ranged from 0.88 to 1.32 on a 2-core machine (docs/benchmark.md).
   if (reps < 3) process.stdout.write(`with ${reps} pair(s) each time ratio is too small a sample: one pair can be a fifth or more off the median; judge the goal with --reps 5 or more, or --instructions\n`);
   const errors = rows.filter((r) => r.errors.length > 0);
   for (const r of errors) process.stdout.write(`MEASUREMENT ERROR: ${r.cells.homelab}: the floor measured slower than the program (${r.errors.join(", ")}); rerun with more --reps on a quieter machine\n`);

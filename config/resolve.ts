@@ -12,7 +12,7 @@ import { classDefaults, networkTierProblems, resolveTierRef, resolveTiers } from
 import { configPath, zodProblems } from "./zod-problems";
 import {
   appSpecSchema,
-  IRREPLACEABLE,
+  backedUp,
   sectionSchemas,
   type AppSpec,
   type Exposure,
@@ -69,7 +69,7 @@ function unknownAppProblems(name: string, error: z.ZodError): Problem[] {
       path: configPath(["services", name]),
       message:
         `'${name}' is not a catalog app (catalog: ${catalogApps().join(", ")}) and is not described in full: it lacks ${missing.join(", ")}. ` +
-        `Set app: <catalog app> to run a catalog app under this name, or describe the app with ${missing.join(", ")} (README: "Services and the catalog")`,
+        `Set app: <catalog app> to run a catalog app under this name, or describe the app with ${missing.join(", ")} (docs/configuration.md: "Services and the catalog")`,
     },
     ...others,
   ];
@@ -137,7 +137,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], default
       gid: d.gid,
       mode: d.mode,
       content: d.content,
-      backup: d.backup ?? IRREPLACEABLE.includes(d.content),
+      backup: backedUp(d),
       excludes: d.excludes,
       sqlite: [],
       adopt: d.adopt,
@@ -158,7 +158,7 @@ function buildDatasets(sections: Sections, apps: readonly ResolvedApp[], default
         gid: spec.user.gid,
         mode: d.mode,
         content: d.content,
-        backup: d.backup ?? IRREPLACEABLE.includes(d.content),
+        backup: backedUp(d),
         excludes: d.excludes,
         sqlite: d.sqlite,
         adopt: d.adopt,

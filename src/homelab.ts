@@ -131,7 +131,7 @@ export function homelab(model: Homelab, secrets: HomelabSecrets): HomelabOutputs
   const adminPasswords: Record<string, pulumi.Output<string>> = {};
   // Each app in a small function of its own, not in this long one: the SDK takes the stack of every
   // promise it makes while registering a resource, and V8 finds a frame's position by walking its
-  // function from the top (README: Benchmark).
+  // function from the top (docs/benchmark.md).
   const app = (s: Service): LxcService => {
     const connectionFile = postgres?.connectionFiles[s.name];
     return new LxcService(s.name, {

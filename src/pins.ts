@@ -1,4 +1,4 @@
-import { table } from "./plan-report";
+import { table } from "../components/shared/report";
 import { checkPins, httpFetchJson, summarize, type CheckResult, type FetchJson } from "./pins/check";
 import { collectPins, type Pin, type Upstream, type Verification } from "./pins/registry";
 

@@ -6,7 +6,7 @@ import { backupReport } from "../components/restic-backup/report";
 import { postgresReport } from "../components/shared-postgres/report";
 import { storageReport } from "../components/tiered-storage/report";
 import { ingressReport } from "../components/tunnel-ingress/report";
-import type { ReportSection } from "./plan-report";
+import type { ReportSection } from "../components/shared/report";
 
 /** Each component's plan report, in the order of the composition. */
 export function componentReports(model: Homelab): ReportSection[] {

@@ -5,7 +5,7 @@ import { appSpecSchema, databaseSchema, sectionSchemas } from "../config/schema"
 
 /**
  * Writes a JSON Schema of the stack file from the zod schema, so an editor can complete and check
- * `Pulumi.homelab.yaml` as it is typed (see README).
+ * `Pulumi.homelab.yaml` as it is typed (see docs/configuration.md).
  */
 
 /** A service entry as an editor sees it: placement plus any app setting, all optional but vmId and ip. */

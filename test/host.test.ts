@@ -177,7 +177,7 @@ test("host packages on a stock host without a subscription: the 401 is named wit
   }
 });
 
-/** The layout README offers for hardlinks: one `data` dataset holding downloads/ and media/, mounted at /data. */
+/** The layout docs/configuration.md offers for hardlinks: one `data` dataset holding downloads/ and media/, mounted at /data. */
 function hardlinkLayout(config: Record<string, unknown>): void {
   const datasets = at(config, "homelab:storage", "datasets");
   delete datasets.media;
@@ -190,7 +190,7 @@ function hardlinkLayout(config: Record<string, unknown>): void {
 test("the plan warns that the example's separate downloads and media datasets make the *arr apps copy, and the shared-dataset layout hardlinks", async () => {
   const example = servicesReport(modelOf())[2];
   assert.equal(example?.title, "Hardlinks (*arr imports)");
-  assert.deepEqual(example?.lines, ["sonarr", "radarr"].map((n) => `warning: ${n}: downloads (downloads, nvme) and media (media, raid) are separate mounts, so imports copy instead of hardlinking; mount one dataset holding both at the same path in ${n}, qbittorrent (README: Hardlinks for the *arr apps)`));
+  assert.deepEqual(example?.lines, ["sonarr", "radarr"].map((n) => `warning: ${n}: downloads (downloads, nvme) and media (media, raid) are separate mounts, so imports copy instead of hardlinking; mount one dataset holding both at the same path in ${n}, qbittorrent (docs/configuration.md: Hardlinks for the *arr apps)`));
 
   const config = exampleConfig();
   hardlinkLayout(config);

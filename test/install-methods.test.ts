@@ -13,7 +13,7 @@ import { catalog } from "../config/catalog";
 import { checkComposeFile } from "../config/compose-file";
 import type { Homelab, Service } from "../config";
 import { byName, dependencyNames, exampleConfig, modelOf, ROOT, runProgram } from "./harness";
-import { ADGUARD_COMMIT, readmeOwnApps, withOwnApps } from "./own-apps";
+import { ADGUARD_COMMIT, documentedOwnApps, withOwnApps } from "./own-apps";
 import { assertYamlFilesAsLibraryWrites, pushedFiles } from "./yaml-files";
 import { requireTool, run } from "./tools";
 
@@ -30,8 +30,8 @@ const fileOf = (r: Recipe, path: string): string => {
   return f.content as string;
 };
 
-test("the README's example holds three apps outside the catalog, one per method it shows, pinned to a full commit", () => {
-  const apps = readmeOwnApps();
+test("the own-apps page's example holds three apps outside the catalog, one per method it shows, pinned to a full commit", () => {
+  const apps = documentedOwnApps();
   assert.deepEqual(Object.keys(apps).sort(), ["adguard", "mealie", "mosquitto"]);
   for (const name of Object.keys(apps)) assert.equal(catalog[name], undefined, `${name} is in the catalog`);
   assert.deepEqual(Object.values(apps).map((a) => (a.install as { method: string }).method).sort(), ["compose", "debian", "helper-script"]);
@@ -135,7 +135,7 @@ test("the program registers the fetch on the host before the helper script's rec
   assert.match(String(byName(resources, "mealie-files").inputs.stdin), /put_file \/opt\/mealie\/compose\.yaml/);
 });
 
-test("every YAML file pushed for the README's own apps is what the yaml package writes for its value, the compose file from the repository too", async () => {
+test("every YAML file pushed for the own-apps page's apps is what the yaml package writes for its value, the compose file from the repository too", async () => {
   const { resources } = await runProgram(withOwnApps());
   assertYamlFilesAsLibraryWrites(resources, 9);
   assert.ok(pushedFiles(String(byName(resources, "mealie-files").inputs.stdin)).has("/opt/mealie/compose.yaml"));

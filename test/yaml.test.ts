@@ -11,7 +11,7 @@ import { assertYamlFilesAsLibraryWrites, YAML_LIBRARY_OPTIONS as LIBRARY } from 
  * used it until it was the largest share of the program's own time in a plan): checked here on
  * generated values, among them the strings YAML is tricky about, and on every YAML file the program
  * pushes into a container for the example (and, where those plans are evaluated already, for the
- * README's own apps in test/install-methods.test.ts and the cluster example in test/cluster.test.ts).
+ * apps of docs/own-apps.md in test/install-methods.test.ts and the cluster example in test/cluster.test.ts).
  */
 
 // Seeded, so that a run can be repeated; FC_SEED=<n> explores other values.

@@ -1,5 +1,5 @@
 import type { Homelab } from "../../config";
-import { table, type ReportSection } from "../../src/plan-report";
+import { table, type ReportSection } from "../shared/report";
 import { firewallMatrix } from "./matrix";
 
 /** Plan report: every allowed inbound flow (all else is dropped), and whether the switch is on. */
@@ -17,7 +17,7 @@ export function firewallReport(model: Homelab): ReportSection[] {
         `${matrix.guests.length} containers with inbound DROP and outbound ACCEPT; the host keeps its web UI and SSH open to the admin and operator networks`,
         model.network.datacenterFirewall
           ? "datacenter firewall: switched on by this stack (homelab:network.datacenterFirewall), after every rule above is in place"
-          : "datacenter firewall: left as it is, so these rules are inert until it is on; set homelab:network.datacenterFirewall: true (README, Firewall)",
+          : "datacenter firewall: left as it is, so these rules are inert until it is on; set homelab:network.datacenterFirewall: true (docs/security.md, Firewall)",
       ],
     },
   ];

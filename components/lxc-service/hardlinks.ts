@@ -21,7 +21,7 @@ export function hardlinkFindings(model: Pick<Homelab, "services" | "datasets">):
     if (downloads.length > 0 && media.length > 0) {
       const d = downloads[0] as Mount;
       const m = media[0] as Mount;
-      lines.push(`warning: ${s.name}: downloads (${d.dataset}, ${d.tier}) and media (${m.dataset}, ${m.tier}) are separate mounts, so imports copy instead of hardlinking; mount one dataset holding both at the same path in ${[s.name, ...downloaders.map((x) => x.name)].join(", ")} (README: Hardlinks for the *arr apps)`);
+      lines.push(`warning: ${s.name}: downloads (${d.dataset}, ${d.tier}) and media (${m.dataset}, ${m.tier}) are separate mounts, so imports copy instead of hardlinking; mount one dataset holding both at the same path in ${[s.name, ...downloaders.map((x) => x.name)].join(", ")} (docs/configuration.md: Hardlinks for the *arr apps)`);
       continue;
     }
     const library = mounts[0];

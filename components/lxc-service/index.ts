@@ -10,8 +10,8 @@ import { nodeAccess, type ContainerPlatform } from "../shared/platform";
 import { renderAccount } from "./account";
 import { containerArgs } from "./container";
 import { execStdinCommand, fetchFileCommand, renderPushFiles, renderRecipeScript, secretFileCommand, type ResolvedFile } from "./push-files";
-import { appRecipe, type AdminAccount } from "./recipes";
-import type { FetchedFile, ProvisionFile, Recipe } from "./types";
+import { appRecipe } from "./recipes";
+import type { AdminAccount, FetchedFile, ProvisionFile, Recipe } from "./types";
 
 export type { ProvisionFile, Recipe } from "./types";
 export { DB_ENV_KEYS, DB_ENV_PATH } from "./db-env";
@@ -104,7 +104,7 @@ export class LxcService extends pulumi.ComponentResource {
  * Each resource is made in a small function of its own. While the SDK registers a resource it takes
  * the stack of every promise it makes, and V8 finds a frame's source position by walking its function
  * from the top, so a resource made deep inside a long constructor cost the SDK more than the same
- * resource made here (README: Benchmark).
+ * resource made here (docs/benchmark.md).
  */
 
 /** What every provisioning command of one container shares. */

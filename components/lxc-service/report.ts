@@ -1,5 +1,5 @@
 import { unverifiedDownloadWarnings, upgradeWarnings, type Homelab } from "../../config";
-import { table, type ReportSection } from "../../src/plan-report";
+import { table, type ReportSection } from "../shared/report";
 import { hardlinkFindings } from "./hardlinks";
 
 /** Plan report: per service its container (vmid, IP, sizes), where its mounts come from, and major upgrades. */

@@ -36,3 +36,10 @@ export interface FetchedFile {
   /** Absolute path inside the container. */
   readonly path: string;
 }
+
+/** The first administrator a `claimed` app gets at converge. */
+export interface AdminAccount {
+  readonly user: string;
+  /** Generated, a Pulumi secret; also the `adminPasswords` stack output. */
+  readonly password: pulumi.Output<string>;
+}

@@ -1,5 +1,5 @@
 import type { Homelab } from "../../config";
-import { table, type ReportSection } from "../../src/plan-report";
+import { table, type ReportSection } from "../shared/report";
 import { receiverSecret, type Receiver } from "./alertmanager-yml";
 import { alertRules } from "./alert-rules";
 import { scrapeJobs } from "./targets";

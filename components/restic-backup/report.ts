@@ -1,5 +1,5 @@
 import { defaultTier, type Homelab } from "../../config";
-import { table, type ReportSection } from "../../src/plan-report";
+import { table, type ReportSection } from "../shared/report";
 import { estimateMonthlyCost } from "./cost";
 import { JOBS } from "./layout";
 import { s3Repository } from "./restic-env";

@@ -1,5 +1,5 @@
 import type { Homelab } from "../../config";
-import { table, type ReportSection } from "../../src/plan-report";
+import { table, type ReportSection } from "../shared/report";
 import { planDatabases } from "./databases";
 import { memorySettings } from "./postgresql-conf";
 

@@ -1,5 +1,5 @@
 import { budgets, nodeBudgets, sharedTierBudgets, type Homelab, type TierBudget } from "../../config";
-import { table, type ReportSection } from "../../src/plan-report";
+import { table, type ReportSection } from "../shared/report";
 import { ADOPTED_MARKER } from "./dataset-dir";
 
 const percent = (part: number, whole: number): string => (whole > 0 ? `${Math.round((part / whole) * 100)}%` : "-");

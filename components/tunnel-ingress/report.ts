@@ -1,5 +1,5 @@
 import type { Homelab } from "../../config";
-import { table, type ReportSection } from "../../src/plan-report";
+import { table, type ReportSection } from "../shared/report";
 import { lanDnsRecords, renderLanDns } from "./lan-dns";
 import { DNS_CHALLENGE_PERMISSIONS } from "./dns-token";
 import { backendText, ingressRoutes, protectedRoutes } from "./routes";

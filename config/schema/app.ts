@@ -12,9 +12,12 @@ export const ownDatasetSchema = z.strictObject({
   tier: tierRef,
   /** Mount point inside the container. */
   path: absolutePath,
+  /** Planned size in GiB, counted against the tier's capacity. */
   quotaGiB: z.number().int().min(1),
   content: datasetContent,
+  /** Back up with restic. Defaults to true for state, photos, documents and media. */
   backup: z.boolean().optional(),
+  /** Glob patterns restic skips inside this dataset. */
   excludes: z.array(z.string().min(1)).default([]),
   /**
    * Live SQLite databases the app keeps open in this dataset, relative to it (e.g. `grafana.db`). The
@@ -25,7 +28,7 @@ export const ownDatasetSchema = z.strictObject({
   mode: z.string().regex(/^[0-7]{3,4}$/).default("0750"),
   /**
    * Take over data that was already in the directory: once, chown everything in it to the dataset's
-   * owner (a marker file remembers it; a changed owner adopts again). Off by default: only the top
+   * owner (a `.homelab-adopted` marker remembers it; a changed owner adopts again). Off by default: only the top
    * directory is ever chowned otherwise.
    */
   adopt: z.boolean().default(false),
@@ -33,7 +36,9 @@ export const ownDatasetSchema = z.strictObject({
 
 /** A shared dataset from `storage.datasets` mounted into the container. */
 export const sharedMountSchema = z.strictObject({
+  /** Mount point inside the container. */
   path: absolutePath,
+  /** Mount it read-only. Defaults to false. */
   readOnly: z.boolean().default(false),
 });
 
@@ -46,7 +51,9 @@ export const routeSchema = z.strictObject({
 });
 
 export const metricsSchema = z.strictObject({
+  /** Port of the metrics endpoint inside the container. */
   port,
+  /** Path of the metrics endpoint. Defaults to /metrics. */
   path: z.string().startsWith("/").default("/metrics"),
 });
 
@@ -67,6 +74,7 @@ export const vendorRepositorySchema = z.strictObject({
   url: z.string(),
   /** Suite (distribution) line of the repository, e.g. trixie or stable. */
   suite: z.string(),
+  /** Components of the suite. Defaults to main. */
   components: z.array(z.string()).default(["main"]),
   /** URL of the signing key (armored or binary). */
   keyUrl: z.string(),
@@ -130,10 +138,12 @@ export type FirstBoot = z.infer<typeof firstBoot>;
 
 /** Everything that describes an app; catalog entries and stack-file overrides merge into one of these. */
 export const appSpecSchema = z.strictObject({
+  /** What the app is, in a line: the container's notes in Proxmox and its systemd unit's Description. */
   description: z.string().default(""),
   role: serviceRole.default("app"),
   /** Key of a template in `proxmox.templates`. Defaults to debian-13 (Proxmox VE 9); debian-12 stays selectable per service. */
   template: dnsLabel.default("debian-13"),
+  /** CPU cores the container may use; cores are shared, so the containers' sum may exceed the host's. */
   cores: z.number().int().min(1).max(64),
   /** Memory limit in MiB. */
   memoryMiB: z.number().int().min(64),
@@ -145,15 +155,40 @@ export const appSpecSchema = z.strictObject({
   unprivileged: z.boolean().default(true),
   /** Why this container must be privileged. */
   privilegedReason: z.string().min(10, { message: "a privileged container needs a reason of at least 10 characters" }).optional(),
+  /** LXC feature flags; any but `nesting` needs `auth: password` (root@pam), as an API token cannot set them. */
   features: z
-    .strictObject({ nesting: z.boolean().default(false), keyctl: z.boolean().default(false), fuse: z.boolean().default(false) })
+    .strictObject({
+      /** Nested namespaces: Docker needs it, and so do units using systemd sandboxing under Proxmox's AppArmor. Defaults to false. */
+      nesting: z.boolean().default(false),
+      /** The keyctl system call, which Docker needs in an unprivileged container. Defaults to false. */
+      keyctl: z.boolean().default(false),
+      /** FUSE mounts inside the container. Defaults to false. */
+      fuse: z.boolean().default(false),
+    })
     .default({ nesting: false, keyctl: false, fuse: false }),
   /** Devices passed through, e.g. /dev/dri/renderD128 for hardware transcoding. */
   devices: z
-    .array(z.strictObject({ path: absolutePath.startsWith("/dev/", { message: "must be a device under /dev/, e.g. /dev/dri/renderD128" }), gid: z.number().int().min(0).max(65535).default(0), mode: z.string().regex(/^0[0-7]{3}$/).default("0660") }))
+    .array(
+      z.strictObject({
+        /** The device node on the host, under /dev/. */
+        path: absolutePath.startsWith("/dev/", { message: "must be a device under /dev/, e.g. /dev/dri/renderD128" }),
+        /** Group that owns the device inside the container (the render group for /dev/dri). Defaults to 0. */
+        gid: z.number().int().min(0).max(65535).default(0),
+        /** Mode of the device inside the container. Defaults to 0660. */
+        mode: z.string().regex(/^0[0-7]{3}$/).default("0660"),
+      }),
+    )
     .default([]),
   /** The user the app runs as inside the container, owner of its datasets. */
-  user: z.strictObject({ name: z.string().regex(/^[a-z_][a-z0-9_-]*$/), uid: z.number().int().min(0).max(65535), gid: z.number().int().min(0).max(65535) }),
+  user: z.strictObject({
+    /** The account's name. */
+    name: z.string().regex(/^[a-z_][a-z0-9_-]*$/),
+    /** Its uid inside the container; the host sees 100000+uid when unprivileged. */
+    uid: z.number().int().min(0).max(65535),
+    /** Its gid inside the container. */
+    gid: z.number().int().min(0).max(65535),
+  }),
+  /** The app's own datasets by key, each created as `<service>-<key>`; nested settings merge over the catalog's. */
   datasets: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), ownDatasetSchema).default({}),
   /** Shared datasets by name; `false` drops one the catalog mounts (e.g. for the hardlink layout). */
   mounts: z.record(z.string(), z.union([sharedMountSchema, z.literal(false)])).default({}),
@@ -161,6 +196,7 @@ export const appSpecSchema = z.strictObject({
   web: routeSchema.optional(),
   /** More routes served by the same container, keyed by subdomain (e.g. alertmanager beside prometheus). */
   extraRoutes: z.record(dnsLabel, routeSchema).default({}),
+  /** Metrics endpoints Prometheus scrapes in the container. */
   metrics: z.array(metricsSchema).default([]),
   database: databaseSchema.optional(),
   /**
@@ -170,11 +206,13 @@ export const appSpecSchema = z.strictObject({
   allowFrom: z.array(dnsLabel).default([]),
   /** Paths where the app keeps state; each must lie on a dataset so a replaced container loses nothing. */
   statePaths: z.array(absolutePath).default([]),
+  /** How the app is installed: its method, pinned version and the method's own keys. */
   install: installSchema,
   /** How the app crosses a major version; an app without one gets only the plan's warning. */
   upgrade: upgradeRuleSchema.optional(),
   /** Boot order; lower starts first (Postgres before the apps that use it). */
   startupOrder: z.number().int().min(1).max(999).default(50),
+  /** Proxmox tags of the container, beside `homelab` and its role. */
   tags: z.array(z.string().regex(/^[a-z0-9_-]+$/)).default([]),
   firstBoot: firstBoot.default("none"),
   /**
@@ -201,7 +239,7 @@ export const serviceEntrySchema = z.looseObject({
   subdomain: z.string().optional(),
   /** Set false to keep the app's database out (e.g. an app that uses SQLite instead). */
   database: z.unknown().optional(),
-  /** On a cluster: the node the service runs on. Left out, the plan places it (see README, "Cluster"). */
+  /** On a cluster: the node the service runs on. Left out, the plan places it (see docs/cluster.md). */
   node: z.string().optional(),
   /** On a cluster: let the HA manager restart the service on another node when its node fails. */
   ha: z.boolean().optional(),

@@ -3,9 +3,13 @@ import { calendar, proxmoxCalendar } from "./common";
 
 /** Snapshots `restic forget` keeps per source: the newest one of each of the last N days, weeks, ... */
 const retentionSchema = z.strictObject({
+  /** Days with a snapshot kept. Defaults to 7. */
   daily: z.number().int().min(0).default(7),
+  /** Weeks with a snapshot kept. Defaults to 4. */
   weekly: z.number().int().min(0).default(4),
+  /** Months with a snapshot kept. Defaults to 12. */
   monthly: z.number().int().min(0).default(12),
+  /** Years with a snapshot kept. Defaults to 2. */
   yearly: z.number().int().min(0).default(2),
 });
 
@@ -26,8 +30,11 @@ export const backupSchema = z.strictObject({
   /** When each job runs (systemd OnCalendar). */
   schedules: z
     .strictObject({
+      /** The backup of every dataset and the Postgres dump. Defaults to daily at 03:00. */
       backup: calendar.default("*-*-* 03:00:00"),
+      /** `restic forget --prune` with the retention. Defaults to Sundays at 05:00. */
       prune: calendar.default("Sun *-*-* 05:00:00"),
+      /** `restic check --read-data-subset`. Defaults to the first of each month at 06:00. */
       check: calendar.default("*-*-01 06:00:00"),
     })
     .default({ backup: "*-*-* 03:00:00", prune: "Sun *-*-* 05:00:00", check: "*-*-01 06:00:00" }),

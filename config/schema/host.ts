@@ -9,6 +9,7 @@ export const templateSchema = z.strictObject({
   fileName: z.string().regex(/^[A-Za-z0-9._-]+\.tar\.(zst|xz|gz)$/, { message: "must be a template archive name ending in .tar.zst, .tar.xz or .tar.gz" }),
   /** Checksum that pins the exact archive; a changed upstream file fails the download. */
   checksum: z.string().regex(/^[0-9a-f]{64}([0-9a-f]{64})?$/, { message: "must be a hex sha256 or sha512 checksum" }),
+  /** Algorithm of `checksum`. Defaults to sha512. */
   checksumAlgorithm: z.enum(["sha256", "sha512"]).default("sha512"),
   /** Proxmox OS type of the template. Defaults to debian. */
   osType: z.enum(["debian", "ubuntu", "alpine"]).default("debian"),
@@ -85,7 +86,8 @@ export const proxmoxSchema = z.strictObject({
   /**
    * Proxmox package repository for host packages. `enterprise` (the default) leaves the host's sources
    * as they are and names this setting when the enterprise repository answers 401; `no-subscription`
-   * disables the enterprise sources and uses Proxmox's public pve-no-subscription repository.
+   * disables the enterprise sources and writes Proxmox's public pve-no-subscription source for VE 8
+   * (bookworm) or VE 9 (trixie).
    */
   aptRepository: z.enum(["enterprise", "no-subscription"]).default("enterprise"),
   /** Containers created at once; Proxmox fails concurrent creates with lock timeouts. Defaults to 2. */
@@ -128,14 +130,14 @@ export const networkSchema = z.strictObject({
   /**
    * Where the operator runs `pulumi up` from: the postgresql provider logs in to the shared Postgres as
    * its superuser from there, so only these networks (and the Proxmox host) may, and never a container
-   * inside them. Defaults to adminCidrs.
+   * inside them. CIDRs, or /32 for one address. Defaults to adminCidrs.
    */
   operatorCidrs: z.array(z.string()).optional(),
   /**
    * Turn on Proxmox's datacenter firewall, which is what makes the per-container rules and the host's
    * rules take effect (inbound dropped unless a rule from the model allows it). Defaults to false: the
    * first `pulumi up` writes every rule while they are still inert; set it true once the plan's
-   * firewall matrix is what you expect (see README, "Firewall").
+   * firewall matrix is what you expect (see docs/security.md, "Firewall").
    */
   datacenterFirewall: z.boolean().default(false),
 });

@@ -22,16 +22,26 @@ export * from "./monitoring";
  * one section does not hide the problems of the others.
  */
 export const sectionSchemas = {
+  /** The domain the routes live under, as `<subdomain>.<domain>`. */
   domain: domainName,
+  /** `true` lets `pulumi destroy` delete databases, the bucket and dataset resources (dataset directories are never deleted). Defaults to false. */
   allowDataLoss: z.boolean().default(false),
+  /** The Proxmox host, or a cluster's API node and its nodes: API, SSH, size, templates, HA. */
   proxmox: proxmoxSchema,
+  /** The LAN the containers join, and the networks allowed to administer the homelab. */
   network: networkSchema,
+  /** The storage tiers and the datasets services share. */
   storage: storageSchema,
+  /** One entry per service: `vmId`, `ip`, optional `app`, `hostname`, `subdomain`, and any app setting to override. */
   services: servicesSchema,
+  /** The shared PostgreSQL of every app with a database. */
   // Parsed from {} so that every default of the section applies when the key is absent.
   postgres: postgresSchema.prefault({}),
+  /** The Cloudflare Tunnel, DNS records and Access, with Traefik routing each hostname. */
   ingress: ingressSchema.optional(),
+  /** Restic backups to a private Backblaze B2 bucket, and Proxmox's vzdump. */
   backup: backupSchema.optional(),
+  /** Prometheus, Alertmanager and Grafana, and where alerts go. */
   monitoring: monitoringSchema.prefault({}),
 } as const;
 

@@ -40,7 +40,12 @@ export const ingressSchema = z.strictObject({
    * Home's custom rules). The plan prints them and the stack output `lanDns` holds them. Defaults
    * to `hosts`.
    */
-  lanDns: z.strictObject({ format: z.enum(["dnsmasq", "hosts"]).default("hosts") }).default({ format: "hosts" }),
+  lanDns: z
+    .strictObject({
+      /** `hosts` or `dnsmasq`, as above. Defaults to `hosts`. */
+      format: z.enum(["dnsmasq", "hosts"]).default("hosts"),
+    })
+    .default({ format: "hosts" }),
   /**
    * TLS for every routed hostname on Traefik's websecure entrypoint (443), for LAN clients: one
    * wildcard certificate for `*.<domain>` from Let's Encrypt through the DNS-01 challenge, answered
@@ -58,7 +63,9 @@ export const ingressSchema = z.strictObject({
   /** Who Cloudflare Access lets through to `protected` routes. */
   access: z
     .strictObject({
+      /** Addresses Access lets in. */
       emails: z.array(email).default([]),
+      /** Mail domains whose every address Access lets in. */
       emailDomains: z.array(domainName).default([]),
       /**
        * Allow public mail domains (gmail.com, outlook.com, ...) in emailDomains. Anyone can get an

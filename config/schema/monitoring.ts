@@ -26,18 +26,25 @@ const httpUrl = z
 
 export const receiverSchema = z.discriminatedUnion("type", [
   z.strictObject({
+    /** Posts each notification to an ntfy topic. */
     type: z.literal("ntfy"),
+    /** The receiver's name in Alertmanager's configuration. */
     name: dnsLabel,
     /** ntfy server, e.g. https://ntfy.sh. */
     url: httpUrl,
+    /** The ntfy topic notifications are posted to. */
     topic: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
     /** The topic needs a token (from `homelab:ntfyToken`). */
     authenticated: z.boolean().default(false),
   }),
   z.strictObject({
+    /** Sends each notification by email over SMTP. */
     type: z.literal("email"),
+    /** The receiver's name in Alertmanager's configuration. */
     name: dnsLabel,
+    /** Address the notifications go to. */
     to: email,
+    /** Sender address. */
     from: email,
     /** SMTP server as host:port. */
     smarthost: z.string().regex(/^[a-z0-9.-]+:\d+$/, { message: "must be host:port" }),
@@ -45,8 +52,11 @@ export const receiverSchema = z.discriminatedUnion("type", [
     username: z.string().min(1),
   }),
   z.strictObject({
+    /** Posts each notification as JSON to a URL (Alertmanager's webhook format). */
     type: z.literal("webhook"),
+    /** The receiver's name in Alertmanager's configuration. */
     name: dnsLabel,
+    /** URL the notifications are posted to. */
     url: httpUrl,
     /** Send a bearer token (from `homelab:webhookToken`). */
     bearerToken: z.boolean().default(false),
@@ -69,6 +79,7 @@ export const heartbeatSchema = z.strictObject({
 });
 
 export const monitoringSchema = z.strictObject({
+  /** Run Prometheus, Alertmanager and Grafana. Defaults to true. */
   enabled: z.boolean().default(true),
   /** Service running Prometheus and Alertmanager. Defaults to `prometheus`. */
   prometheusService: dnsLabel.default("prometheus"),
@@ -92,7 +103,8 @@ export const monitoringSchema = z.strictObject({
    * warns that no backup has ever succeeded. Defaults to 7.
    */
   backupSeedDays: z.number().int().min(1).max(90).default(7),
+  /** Where Alertmanager sends notifications: ntfy, email or webhook receivers. */
   receivers: z.array(receiverSchema).default([]),
-  /** External heartbeat the Watchdog alert pings; without it nothing notices a dead host. */
+  /** External heartbeat the always-firing Watchdog alert pings; without it nothing notices a dead host. */
   heartbeat: heartbeatSchema.optional(),
 });

@@ -47,6 +47,12 @@ export const postgresSchema = z.strictObject({
   /** Login role of the metrics exporter (member of pg_monitor). Defaults to `postgres_exporter`. */
   monitoringRole: pgIdentifier.default("postgres_exporter"),
   /**
+   * SHA-256 of VectorChord's `postgresql-<major>-vchord_<version>-1_amd64.deb` for the server's major.
+   * The project pins none; when set, the preload step refuses a download that does not match, and
+   * until then the plan warns that the package is not checksum-verified.
+   */
+  vectorchordSha256: sha256.optional(),
+  /**
    * VectorChord release installed when an app needs `vchord`. Defaults to 0.4.3: the catalog's Immich
    * (v3) needs VectorChord on top of pgvector and accepts >=0.3 <2 (widened by immich-app/immich#23845),
    * and 0.4.3 is the VectorChord of the database image Immich's own v3 compose file still pins; v1.135
@@ -54,11 +60,5 @@ export const postgresSchema = z.strictObject({
    * step (vectorchord.ts) installs its release .deb into the Postgres container and preloads vchord.so;
    * pgvector is Debian's postgresql-<major>-pgvector.
    */
-  /**
-   * SHA-256 of VectorChord's `postgresql-<major>-vchord_<version>-1_amd64.deb` for the server's major.
-   * The project pins none; when set, the preload step refuses a download that does not match, and
-   * until then the plan warns that the package is not checksum-verified.
-   */
-  vectorchordSha256: sha256.optional(),
   vectorchordVersion: z.string().regex(/^\d+\.\d+\.\d+$/, { message: "must be a release version like 0.4.3" }).default("0.4.3"),
 });

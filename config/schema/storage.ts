@@ -8,6 +8,9 @@ export type DatasetContent = z.infer<typeof datasetContent>;
 /** Contents that hold data an operator cannot recreate; they are backed up unless the stack file says not. */
 export const IRREPLACEABLE: readonly DatasetContent[] = ["state", "photos", "documents", "media"];
 
+/** Whether restic backs up a dataset: as the stack file says, else when its content is irreplaceable. */
+export const backedUp = (d: { readonly backup?: boolean | undefined; readonly content: DatasetContent }): boolean => d.backup ?? IRREPLACEABLE.includes(d.content);
+
 /** A tier is a local disk, or a network share that the host mounts itself (the program does not mount it). */
 export const tierKind = z.enum(["local", "nfs", "cifs"]);
 export type TierKind = z.infer<typeof tierKind>;
@@ -58,7 +61,7 @@ export const datasetSchema = z.strictObject({
   excludes: z.array(z.string().min(1)).default([]),
   /**
    * Take over data that was already in the directory: once, chown everything in it to the dataset's
-   * owner (a marker file remembers it; a changed owner adopts again). Off by default: only the top
+   * owner (a `.homelab-adopted` marker remembers it; a changed owner adopts again). Off by default: only the top
    * directory is ever chowned otherwise.
    */
   adopt: z.boolean().default(false),

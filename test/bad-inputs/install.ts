@@ -6,7 +6,7 @@ import { at, type BadInput } from "./types";
 type Obj = Record<string, unknown>;
 const service = (config: Obj, name: string): Obj => at(config, "homelab:services", name);
 
-/** The README's apps outside the catalog, with mosquitto's install replaced (or left out). */
+/** The own-apps page's apps outside the catalog, with mosquitto's install replaced (or left out). */
 const ownApp = (config: Obj, install?: Obj): void => {
   const mosquitto = service(withOwnApps(config), "mosquitto");
   if (install) mosquitto.install = install;

@@ -1,8 +1,7 @@
 import type { Service } from "../../../config";
 import * as pulumi from "@pulumi/pulumi";
-import type { Recipe } from "../types";
+import type { AdminAccount, Recipe } from "../types";
 import { composeDir, composeRecipe, datasetPath, webPort } from "./compose";
-import type { AdminAccount } from "./index";
 
 /**
  * Apps whose vendor-supported install is containers, each a Compose stack with images pinned by tag.

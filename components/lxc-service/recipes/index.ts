@@ -1,16 +1,8 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type { Service } from "../../../config";
-import type { Recipe } from "../types";
+import type { AdminAccount, Recipe } from "../types";
 import { sourceRecipe } from "./install-methods";
 import { immich, n8n, nextcloud, uptimeKuma, vaultwarden } from "./compose-apps";
 import { jellyfin, qbittorrent, servarr, syncthing } from "./native-apps";
-
-/** The first administrator a `claimed` app gets at converge. */
-export interface AdminAccount {
-  readonly user: string;
-  /** Generated, a Pulumi secret; also the `adminPasswords` stack output. */
-  readonly password: pulumi.Output<string>;
-}
 
 /** What an app recipe may know besides its service. */
 export interface RecipeContext {

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Service } from "../../../config";
 import { sha256Check, shellJoin, shellLiteral } from "../../shared/shell";
-import type { Recipe } from "../types";
-import type { AdminAccount } from "./index";
+import type { AdminAccount, Recipe } from "../types";
 import { datasetPath, webPort } from "./compose";
 import { aptRepo, debianPinned, PRELUDE } from "./shell-steps";
 import { renderUnit } from "./systemd-unit";
