@@ -13,7 +13,8 @@ import { attach, destroyContainer, ID_SHIFT, LOG_DIR } from "./lab";
 import type { Outcome } from "./scheduler";
 import { run } from "./shell";
 import type { RehearsalPlan, Step } from "./steps";
-import { serviceOf, serviceState, vmIdOfCommand, type Timings } from "./summary";
+import { serviceOf, vmIdOfCommand } from "./selection";
+import { serviceState, type Timings } from "./summary";
 
 /** What the checks read: the plan, what each step did, and the machinery to look inside. */
 export interface CheckContext {

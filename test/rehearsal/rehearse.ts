@@ -8,8 +8,9 @@ import { executeStep, type ConvergeContext } from "./converge";
 import { StandInHost, mountTiers } from "./host";
 import { cleanUp, LOG_DIR, Network, WORK_DIR } from "./lab";
 import { runSteps, type Outcome } from "./scheduler";
-import { rehearsalPlan, type RehearsalPlan, type Step } from "./steps";
-import { describeOutcome, printSummary, selectSteps, serviceOf, stepTimings, Timings } from "./summary";
+import { selectServices, serviceOf, type Selection } from "./selection";
+import { rehearsalPlan, type RehearsalPlan } from "./steps";
+import { describeOutcome, printSummary, stepTimings, Timings } from "./summary";
 import { substituteForRehearsal } from "./substitutes";
 
 /**
@@ -17,6 +18,8 @@ import { substituteForRehearsal } from "./substitutes";
  * this machine from the same program, then checks what it built. The outer process checks that the
  * machine can, and runs the rehearsal in a private mount namespace so every mount it makes ends with
  * it; containers, bridge and NAT are removed by name afterwards, even after a failure.
+ * `--only a,b` runs the named services and the services they depend on (selection.ts), and checks
+ * only those.
  * With HOMELAB_REHEARSAL_TIMINGS=FILE it also writes each step's measured time to FILE, the figures
  * the benchmark's converge prediction reads (bench/rehearsal-timings.json).
  */
@@ -83,14 +86,15 @@ async function inner(options: Options): Promise<void> {
   const outcomes = new Map<string, Outcome>();
   const notes: string[] = [];
   let plan: RehearsalPlan | undefined;
-  let steps: readonly Step[] = [];
+  let selection: Selection | undefined;
   let context: CheckContext | undefined;
   let broken: unknown;
   try {
+    plan = await timings.phase("evaluate the program under mocks", () => rehearsalPlan(options.stackFile));
+    selection = selectServices(plan, options.only);
+    const { steps } = selection;
     cleanUp();
     mkdirSync(LOG_DIR, { recursive: true });
-    plan = await timings.phase("evaluate the program under mocks", () => rehearsalPlan(options.stackFile));
-    steps = selectSteps(plan, options.only);
     const model = plan.model;
     const net = new Network({ proxmoxBridge: model.network.bridge, gatewayCidr: `${model.network.gateway}/${model.network.cidr.prefix}`, subnet: model.network.cidrText });
     const tierPaths = Object.values(model.tiers).map((t) => t.path);
@@ -115,13 +119,13 @@ async function inner(options: Options): Promise<void> {
 
   describe(`rehearsal of ${options.stackFile}`, () => {
     after(() => {
-      if (plan) {
-        const text = printSummary(plan, steps, outcomes, notes, timings);
+      if (plan && selection) {
+        const text = printSummary(plan, selection, outcomes, notes, timings);
         writeFileSync(join(WORK_DIR, "summary.txt"), text);
         const timingsFile = process.env.HOMELAB_REHEARSAL_TIMINGS;
         if (timingsFile) {
           const source = `rehearsal of ${basename(options.stackFile)} on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`;
-          writeFileSync(timingsFile, `${JSON.stringify(stepTimings(plan, steps, outcomes, source), null, 2)}\n`);
+          writeFileSync(timingsFile, `${JSON.stringify(stepTimings(plan, selection.steps, outcomes, source), null, 2)}\n`);
           process.stdout.write(`# step timings written to ${timingsFile}\n`);
         }
         process.stdout.write(text.replace(/^/gm, "# "));
