@@ -4,7 +4,8 @@ import { test } from "node:test";
 import type { Outcome } from "./rehearsal/scheduler";
 import { selectServices, SelectionError, serviceOf, waitsOnlyForTurn, type Selection } from "./rehearsal/selection";
 import { rehearsalPlan, type RehearsalPlan, type Step } from "./rehearsal/steps";
-import { componentOf, serviceLines } from "./rehearsal/summary";
+import { checkedServices, checkSubjects } from "./rehearsal/subjects";
+import { componentOf, serviceLines, serviceState } from "./rehearsal/summary";
 import { ROOT } from "./harness";
 
 const REHEARSAL_STACK = join(ROOT, "test/rehearsal/Pulumi.rehearsal.yaml");
@@ -96,6 +97,41 @@ test("a container that waits for another service's container alone waits for its
   // A container that uses what runs in another (an app in the infrastructure) waits for more than its turn.
   const n8n = byName.get("n8n-container") as Step;
   assert.equal(waitsOnlyForTurn(n8n, byName.get("postgres-container") as Step, plan), false);
+});
+
+test("the checks of a run look at exactly the services whose steps ran in it", async () => {
+  const plan = await realPlan();
+  for (const only of [["syncthing"], ["n8n"], ["n8n", "immich"], []]) {
+    const selection = selectServices(plan, only);
+    const subjects = checkSubjects(plan, selection.steps, allDone(selection.steps));
+    assert.deepEqual(checkedServices(plan, subjects), selection.services, only.join(","));
+    assert.deepEqual(subjects.rehearsed.map((s) => s.name), selection.services, only.join(","));
+    const withDatabase = selection.services.filter((n) => plan.model.services.find((s) => s.name === n)?.database !== undefined);
+    assert.deepEqual(subjects.dbApps.map((s) => s.name), withDatabase, only.join(","));
+  }
+  // As here, where downloads fail: a recipe that needs one leaves its service out of the service checks.
+  const selection = selectServices(plan, ["syncthing"]);
+  const outcomes = allDone(selection.steps);
+  outcomes.set("traefik-provision", { kind: "needs", url: "https://github.com/traefik/traefik/releases/", ms: 0 });
+  outcomes.set("syncthing-provision", { kind: "failed", error: "exit 1", ms: 0 });
+  const subjects = checkSubjects(plan, selection.steps, outcomes);
+  assert.deepEqual(subjects.rehearsed.map((s) => s.name), ["postgres", "cloudflared", "prometheus", "grafana"]);
+  assert.deepEqual(subjects.dbApps, []);
+  assert.ok(checkedServices(plan, subjects).every((n) => selection.services.includes(n)));
+});
+
+test("a service with only some of its steps in the run is not rehearsed, though each of them converged", async () => {
+  const plan = await realPlan();
+  const selection = selectServices(plan, ["syncthing"]);
+  // What the old selection did: Immich's container came along in Syncthing's creation lane.
+  const immich = plan.steps.find((s) => s.resource.name === "immich-container") as Step;
+  const steps = [...selection.steps, immich];
+  const outcomes = allDone(steps);
+  assert.deepEqual(serviceState("immich", plan, steps, outcomes), { rehearsed: false, text: "not rehearsed: its steps immich-files, immich-secret-0, immich-provision were not selected" });
+  assert.ok(!checkSubjects(plan, steps, outcomes).rehearsed.some((s) => s.name === "immich"));
+  // A step without an outcome did not run: no service is rehearsed on it.
+  outcomes.delete("syncthing-provision");
+  assert.deepEqual(serviceState("syncthing", plan, steps, outcomes), { rehearsed: false, text: "not rehearsed: syncthing-provision did not run" });
 });
 
 test("the summary names the services of a partial run and, apart, those left out and why", async () => {

@@ -1,7 +1,7 @@
 import type { RecordedResource } from "../../src/mock-runtime";
 import { CACHE_DIR, LOG_DIR, MASKED_BASE_UNITS } from "./lab";
 import type { Outcome } from "./scheduler";
-import { serviceOf, type Selection } from "./selection";
+import { ownSteps, serviceOf, type Selection } from "./selection";
 import type { RehearsalPlan, Step } from "./steps";
 
 /** Wall-clock time per phase, printed in the summary: the rehearsal's benchmark line. */
@@ -79,6 +79,12 @@ const names = (steps: readonly Step[]): string => steps.map((s) => s.resource.na
 export function serviceState(service: string, plan: RehearsalPlan, steps: readonly Step[], outcomes: ReadonlyMap<string, Outcome>): ServiceState {
   const own = steps.filter((s) => serviceOf(s.resource, plan) === service);
   if (own.length === 0) return { rehearsed: false, text: "not selected" };
+  // Judged on the plan, not on how the run was chosen: a service with any own step left out is not rehearsed.
+  const inRun = new Set(steps.map((s) => s.resource.name));
+  const missing = service === "host" ? [] : ownSteps(service, plan).filter((s) => !inRun.has(s.resource.name));
+  if (missing.length > 0) return { rehearsed: false, text: `not rehearsed: its steps ${names(missing)} were not selected` };
+  const notRun = own.filter((s) => !outcomes.has(s.resource.name));
+  if (notRun.length > 0) return { rehearsed: false, text: `not rehearsed: ${names(notRun)} did not run` };
   const of = (kind: Outcome["kind"]) => own.filter((s) => outcomes.get(s.resource.name)?.kind === kind);
   const failed = of("failed");
   if (failed.length > 0) return { rehearsed: false, text: `FAILED at ${names(failed)}` };
