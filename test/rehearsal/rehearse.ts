@@ -3,12 +3,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { basename, join } from "node:path";
 import { after, describe, test } from "node:test";
+import { ConfigError } from "../../config";
 import { checks, type CheckContext } from "./checks";
 import { executeStep, type ConvergeContext } from "./converge";
 import { StandInHost, mountTiers } from "./host";
 import { cleanUp, LOG_DIR, Network, WORK_DIR } from "./lab";
 import { runSteps, type Outcome } from "./scheduler";
-import { selectServices, serviceOf, type Selection } from "./selection";
+import { selectServices, SelectionError, serviceOf, type Selection } from "./selection";
 import { rehearsalPlan, type RehearsalPlan } from "./steps";
 import { describeOutcome, printSummary, stepTimings, Timings } from "./summary";
 import { substituteForRehearsal } from "./substitutes";
@@ -19,7 +20,7 @@ import { substituteForRehearsal } from "./substitutes";
  * machine can, and runs the rehearsal in a private mount namespace so every mount it makes ends with
  * it; containers, bridge and NAT are removed by name afterwards, even after a failure.
  * `--only a,b` runs the named services and the services they depend on (selection.ts), and checks
- * only those.
+ * only those; a name that is no service stops it before anything is made.
  * With HOMELAB_REHEARSAL_TIMINGS=FILE it also writes each step's measured time to FILE, the figures
  * the benchmark's converge prediction reads (bench/rehearsal-timings.json).
  */
@@ -30,9 +31,12 @@ interface Options {
   readonly keep: boolean;
 }
 
+/** A command line the rehearsal cannot follow. */
+class UsageError extends Error {}
+
 function parseArgs(argv: readonly string[]): Options {
   let stackFile = join(__dirname, "Pulumi.rehearsal.yaml");
-  let only: string[] = [];
+  let only: string[] | undefined;
   let keep = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? "";
@@ -41,9 +45,11 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === "--only") only = (argv[++i] ?? "").split(",").filter(Boolean);
     else if (a.startsWith("--only=")) only = a.slice(7).split(",").filter(Boolean);
     else if (a === "--keep") keep = true;
-    else throw new Error(`unknown argument '${a}' (use --stack-file PATH, --only a,b, --keep)`);
+    else throw new UsageError(`unknown argument '${a}' (use --stack-file PATH, --only a,b, --keep)`);
   }
-  return { stackFile, only, keep };
+  // An empty --only would quietly mean every service, the opposite of what was asked.
+  if (only?.length === 0) throw new UsageError("--only needs the names of services, e.g. --only n8n,syncthing");
+  return { stackFile, only: only ?? [], keep };
 }
 
 const TOOLS = ["lxc-start", "lxc-attach", "lxc-destroy", "debootstrap", "nft", "dnsmasq", "psql", "python3", "unshare", "chroot", "curl"];
@@ -58,7 +64,21 @@ function cannotRehearse(): string | undefined {
 
 const INNER = "HOMELAB_REHEARSAL_INNER";
 
-function outer(argv: readonly string[]): never {
+/** A command line it cannot follow, or an --only naming no service, stops here, before anything is made. */
+async function checkArgs(argv: readonly string[]): Promise<void> {
+  try {
+    const options = parseArgs(argv);
+    if (options.only.length > 0) selectServices(await rehearsalPlan(options.stackFile), options.only);
+  } catch (error) {
+    if (error instanceof ConfigError) for (const p of error.problems) process.stderr.write(`rehearsal: ${p.path}: ${p.message}\n`);
+    else if (error instanceof UsageError || error instanceof SelectionError) process.stderr.write(`rehearsal: ${error.message}\n`);
+    else throw error;
+    process.exit(2);
+  }
+}
+
+async function outer(argv: readonly string[]): Promise<never> {
+  await checkArgs(argv);
   const why = cannotRehearse();
   if (why) {
     if (process.env.CI === "true") {
@@ -144,4 +164,4 @@ async function inner(options: Options): Promise<void> {
 }
 
 if (process.env[INNER] === "1") void inner(parseArgs(process.argv.slice(2)));
-else outer(process.argv.slice(2));
+else void outer(process.argv.slice(2));
