@@ -151,6 +151,14 @@ test("the summary names the services of a partial run and, apart, those left out
     "  host steps none of the selected services needs, by component: nextcloud (1), vaultwarden (1), qbittorrent (1), firewall (22), pve (5), postgres (4), backup (17)",
   ]);
   assert.ok(hostInRun.length < hostSteps.length);
+  // An app whose recipe stops at its image pull is not rehearsed, and the summary says what of it was checked.
+  const n8n = selectServices(plan, ["n8n"]);
+  const pulled = allDone(n8n.steps);
+  pulled.set("n8n-provision", { kind: "needs", url: "https://docker.n8n.io/", ms: 0 });
+  const n8nLines = serviceLines(plan, n8n, pulled, checkSubjects(plan, n8n.steps, pulled));
+  assert.ok(n8nLines.includes(`  ${"n8n".padEnd(14)} not rehearsed: n8n-provision needs https://docker.n8n.io/`), n8nLines.join("\n"));
+  assert.ok(n8nLines.includes("Rehearsed: postgres, traefik, cloudflared, prometheus, grafana"));
+  assert.ok(n8nLines.includes("Not rehearsed, checked in part: n8n (its db.env on Postgres; its Compose file under Debian's Docker engine)"));
   const full = selectServices(plan, []);
   const lines = serviceLines(plan, full, allDone(full.steps));
   assert.equal(lines[0], "Services:");

@@ -12,6 +12,7 @@ import { runSteps, type Outcome } from "./scheduler";
 import { selectServices, SelectionError, serviceOf, type Selection } from "./selection";
 import { rehearsalPlan, type RehearsalPlan } from "./steps";
 import { describeOutcome, printSummary, stepTimings, Timings } from "./summary";
+import { checkSubjects } from "./subjects";
 import { substituteForRehearsal } from "./substitutes";
 
 /**
@@ -140,7 +141,7 @@ async function inner(options: Options): Promise<void> {
   describe(`rehearsal of ${options.stackFile}`, () => {
     after(() => {
       if (plan && selection) {
-        const text = printSummary(plan, selection, outcomes, notes, timings);
+        const text = printSummary(plan, selection, outcomes, notes, timings, context ? checkSubjects(plan, selection.steps, outcomes) : undefined);
         writeFileSync(join(WORK_DIR, "summary.txt"), text);
         const timingsFile = process.env.HOMELAB_REHEARSAL_TIMINGS;
         if (timingsFile) {

@@ -3,6 +3,7 @@ import { CACHE_DIR, LOG_DIR, MASKED_BASE_UNITS } from "./lab";
 import type { Outcome } from "./scheduler";
 import { ownSteps, serviceOf, type Selection } from "./selection";
 import type { RehearsalPlan, Step } from "./steps";
+import type { CheckSubjects } from "./subjects";
 
 /** Wall-clock time per phase, printed in the summary: the rehearsal's benchmark line. */
 export class Timings {
@@ -107,8 +108,23 @@ export function serviceState(service: string, plan: RehearsalPlan, steps: readon
 export const serviceStatus = (service: string, plan: RehearsalPlan, steps: readonly Step[], outcomes: ReadonlyMap<string, Outcome>): string =>
   serviceState(service, plan, steps, outcomes).text;
 
-/** The summary's service lines: those in the run with their state, then those --only left out. */
-export function serviceLines(plan: RehearsalPlan, selection: Selection, outcomes: ReadonlyMap<string, Outcome>): string[] {
+/** What the checks looked at in a service they do not count as rehearsed: its recipe stopped at a download. */
+function checkedInPart(subjects: CheckSubjects): string[] {
+  const rehearsed = new Set(subjects.rehearsed.map((s) => s.name));
+  const what = new Map<string, string[]>();
+  const note = (services: readonly { readonly name: string }[], text: string): void => {
+    for (const s of services) if (!rehearsed.has(s.name)) what.set(s.name, [...(what.get(s.name) ?? []), text]);
+  };
+  note(subjects.dbApps, "its db.env on Postgres");
+  note(subjects.composeApps, "its Compose file under Debian's Docker engine");
+  return [...what].map(([name, texts]) => `${name} (${texts.join("; ")})`);
+}
+
+/**
+ * The summary's service lines: those in the run with their state, what the checks looked at, then
+ * those --only left out. Without `subjects` no check ran.
+ */
+export function serviceLines(plan: RehearsalPlan, selection: Selection, outcomes: ReadonlyMap<string, Outcome>, subjects?: CheckSubjects): string[] {
   const { steps, named, services, leftOut } = selection;
   const needed = services.filter((s) => !named.includes(s));
   const heading = named.length === 0 ? "Services:" : `Services (--only ${named.join(",")}${needed.length > 0 ? `, with what ${named.length === 1 ? "it needs" : "they need"}: ${needed.join(", ")}` : ""}):`;
@@ -117,6 +133,8 @@ export function serviceLines(plan: RehearsalPlan, selection: Selection, outcomes
   lines.push(`  ${"host".padEnd(14)} ${serviceStatus("host", plan, steps, outcomes)}`);
   const rehearsed = services.filter((s) => serviceState(s, plan, steps, outcomes).rehearsed);
   lines.push(`Rehearsed: ${rehearsed.join(", ") || "none"}`);
+  const inPart = subjects ? checkedInPart(subjects) : [];
+  if (inPart.length > 0) lines.push(`Not rehearsed, checked in part: ${inPart.join(", ")}`);
   if (leftOut.length > 0) lines.push("", "Left out (not selected, and no selected service depends on them; no step run, no check):", `  ${leftOut.join(", ")}`);
   const inRun = new Set(steps.map((s) => s.resource.name));
   const hostOut = new Map<string, number>();
@@ -129,9 +147,9 @@ export function serviceLines(plan: RehearsalPlan, selection: Selection, outcomes
   return lines;
 }
 
-export function printSummary(plan: RehearsalPlan, selection: Selection, outcomes: ReadonlyMap<string, Outcome>, notes: readonly string[], timings: Timings): string {
+export function printSummary(plan: RehearsalPlan, selection: Selection, outcomes: ReadonlyMap<string, Outcome>, notes: readonly string[], timings: Timings, subjects?: CheckSubjects): string {
   const { steps } = selection;
-  const lines = ["", "== Rehearsal summary", "", ...serviceLines(plan, selection, outcomes)];
+  const lines = ["", "== Rehearsal summary", "", ...serviceLines(plan, selection, outcomes, subjects)];
   const stood = steps.flatMap((s) => {
     const o = outcomes.get(s.resource.name);
     return o?.kind === "stood-in" ? [`  ${s.resource.name}: ${o.note}`] : [];
