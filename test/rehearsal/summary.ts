@@ -117,7 +117,7 @@ function checkedInPart(subjects: CheckSubjects): string[] {
   };
   note(subjects.dbApps, "its db.env on Postgres");
   note(subjects.composeApps, "its Compose file under Debian's Docker engine");
-  return [...what].map(([name, texts]) => `${name} (${texts.join("; ")})`);
+  return [...what].map(([name, texts]) => `  ${name.padEnd(14)} ${texts.join("; ")}`);
 }
 
 /**
@@ -134,7 +134,7 @@ export function serviceLines(plan: RehearsalPlan, selection: Selection, outcomes
   const rehearsed = services.filter((s) => serviceState(s, plan, steps, outcomes).rehearsed);
   lines.push(`Rehearsed: ${rehearsed.join(", ") || "none"}`);
   const inPart = subjects ? checkedInPart(subjects) : [];
-  if (inPart.length > 0) lines.push(`Not rehearsed, checked in part: ${inPart.join(", ")}`);
+  if (inPart.length > 0) lines.push("Not rehearsed, checked in part:", ...inPart);
   if (leftOut.length > 0) lines.push("", "Left out (not selected, and no selected service depends on them; no step run, no check):", `  ${leftOut.join(", ")}`);
   const inRun = new Set(steps.map((s) => s.resource.name));
   const hostOut = new Map<string, number>();
