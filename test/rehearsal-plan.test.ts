@@ -10,7 +10,6 @@ import { runSteps, type Outcome } from "./rehearsal/scheduler";
 import { bash, bashSync, run } from "./rehearsal/shell";
 import { substituteForRehearsal } from "./rehearsal/substitutes";
 import { rehearsalPlan } from "./rehearsal/steps";
-import { selectSteps, serviceOf } from "./rehearsal/summary";
 import { ROOT } from "./harness";
 
 const REHEARSAL_STACK = join(ROOT, "test/rehearsal/Pulumi.rehearsal.yaml");
@@ -38,18 +37,6 @@ test("the rehearsal runs each resource after everything it depends on, the provi
   // Every container and command is a step; providers and components are not.
   assert.equal(plan.steps.filter((s) => s.resource.type === "proxmoxve:index/containerLegacy:ContainerLegacy").length, plan.model.services.length);
   assert.ok(plan.steps.every((s) => s.resource.custom && !s.resource.type.startsWith("pulumi:providers:")));
-});
-
-test("--only takes the chosen services, what they depend on, and the host steps that follow from those alone", async () => {
-  const plan = await rehearsalPlan(REHEARSAL_STACK);
-  const chosen = selectSteps(plan, ["n8n"]);
-  const services = new Set(chosen.map((s) => serviceOf(s.resource, plan)));
-  // n8n's own steps, the infrastructure every app waits for, and the host steps; not the later apps.
-  for (const s of ["n8n", "postgres", "traefik", "prometheus", "host"]) assert.ok(services.has(s), s);
-  assert.ok(!services.has("jellyfin") && !services.has("syncthing") && !services.has("uptime-kuma"), [...services].join(","));
-  const names = new Set(chosen.map((s) => s.resource.name));
-  for (const s of chosen) for (const d of s.after) assert.ok(names.has(d), `${s.resource.name} needs ${d}`);
-  assert.throws(() => selectSteps(plan, ["nope"]), /--only: no service named nope/);
 });
 
 test("a failed download is named by its URL or image; the restic repository is the one stand-in on a command's input", () => {

@@ -3,13 +3,16 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { basename, join } from "node:path";
 import { after, describe, test } from "node:test";
+import { ConfigError } from "../../config";
 import { checks, type CheckContext } from "./checks";
 import { executeStep, type ConvergeContext } from "./converge";
 import { StandInHost, mountTiers } from "./host";
 import { cleanUp, LOG_DIR, Network, WORK_DIR } from "./lab";
 import { runSteps, type Outcome } from "./scheduler";
-import { rehearsalPlan, type RehearsalPlan, type Step } from "./steps";
-import { describeOutcome, printSummary, selectSteps, serviceOf, stepTimings, Timings } from "./summary";
+import { selectServices, SelectionError, serviceOf, type Selection } from "./selection";
+import { rehearsalPlan, type RehearsalPlan } from "./steps";
+import { describeOutcome, printSummary, stepTimings, Timings } from "./summary";
+import { checkSubjects } from "./subjects";
 import { substituteForRehearsal } from "./substitutes";
 
 /**
@@ -17,6 +20,8 @@ import { substituteForRehearsal } from "./substitutes";
  * this machine from the same program, then checks what it built. The outer process checks that the
  * machine can, and runs the rehearsal in a private mount namespace so every mount it makes ends with
  * it; containers, bridge and NAT are removed by name afterwards, even after a failure.
+ * `--only a,b` runs the named services and the services they depend on (selection.ts), and checks
+ * only those; a name that is no service stops it before anything is made.
  * With HOMELAB_REHEARSAL_TIMINGS=FILE it also writes each step's measured time to FILE, the figures
  * the benchmark's converge prediction reads (bench/rehearsal-timings.json).
  */
@@ -27,9 +32,12 @@ interface Options {
   readonly keep: boolean;
 }
 
+/** A command line the rehearsal cannot follow. */
+class UsageError extends Error {}
+
 function parseArgs(argv: readonly string[]): Options {
   let stackFile = join(__dirname, "Pulumi.rehearsal.yaml");
-  let only: string[] = [];
+  let only: string[] | undefined;
   let keep = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? "";
@@ -38,9 +46,11 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === "--only") only = (argv[++i] ?? "").split(",").filter(Boolean);
     else if (a.startsWith("--only=")) only = a.slice(7).split(",").filter(Boolean);
     else if (a === "--keep") keep = true;
-    else throw new Error(`unknown argument '${a}' (use --stack-file PATH, --only a,b, --keep)`);
+    else throw new UsageError(`unknown argument '${a}' (use --stack-file PATH, --only a,b, --keep)`);
   }
-  return { stackFile, only, keep };
+  // An empty --only would quietly mean every service, the opposite of what was asked.
+  if (only?.length === 0) throw new UsageError("--only needs the names of services, e.g. --only n8n,syncthing");
+  return { stackFile, only: only ?? [], keep };
 }
 
 const TOOLS = ["lxc-start", "lxc-attach", "lxc-destroy", "debootstrap", "nft", "dnsmasq", "psql", "python3", "unshare", "chroot", "curl"];
@@ -55,7 +65,21 @@ function cannotRehearse(): string | undefined {
 
 const INNER = "HOMELAB_REHEARSAL_INNER";
 
-function outer(argv: readonly string[]): never {
+/** A command line it cannot follow, or an --only naming no service, stops here, before anything is made. */
+async function checkArgs(argv: readonly string[]): Promise<void> {
+  try {
+    const options = parseArgs(argv);
+    if (options.only.length > 0) selectServices(await rehearsalPlan(options.stackFile), options.only);
+  } catch (error) {
+    if (error instanceof ConfigError) for (const p of error.problems) process.stderr.write(`rehearsal: ${p.path}: ${p.message}\n`);
+    else if (error instanceof UsageError || error instanceof SelectionError) process.stderr.write(`rehearsal: ${error.message}\n`);
+    else throw error;
+    process.exit(2);
+  }
+}
+
+async function outer(argv: readonly string[]): Promise<never> {
+  await checkArgs(argv);
   const why = cannotRehearse();
   if (why) {
     if (process.env.CI === "true") {
@@ -83,14 +107,15 @@ async function inner(options: Options): Promise<void> {
   const outcomes = new Map<string, Outcome>();
   const notes: string[] = [];
   let plan: RehearsalPlan | undefined;
-  let steps: readonly Step[] = [];
+  let selection: Selection | undefined;
   let context: CheckContext | undefined;
   let broken: unknown;
   try {
+    plan = await timings.phase("evaluate the program under mocks", () => rehearsalPlan(options.stackFile));
+    selection = selectServices(plan, options.only);
+    const { steps } = selection;
     cleanUp();
     mkdirSync(LOG_DIR, { recursive: true });
-    plan = await timings.phase("evaluate the program under mocks", () => rehearsalPlan(options.stackFile));
-    steps = selectSteps(plan, options.only);
     const model = plan.model;
     const net = new Network({ proxmoxBridge: model.network.bridge, gatewayCidr: `${model.network.gateway}/${model.network.cidr.prefix}`, subnet: model.network.cidrText });
     const tierPaths = Object.values(model.tiers).map((t) => t.path);
@@ -115,13 +140,13 @@ async function inner(options: Options): Promise<void> {
 
   describe(`rehearsal of ${options.stackFile}`, () => {
     after(() => {
-      if (plan) {
-        const text = printSummary(plan, steps, outcomes, notes, timings);
+      if (plan && selection) {
+        const text = printSummary(plan, selection, outcomes, notes, timings, context ? checkSubjects(plan, selection.steps, outcomes) : undefined);
         writeFileSync(join(WORK_DIR, "summary.txt"), text);
         const timingsFile = process.env.HOMELAB_REHEARSAL_TIMINGS;
         if (timingsFile) {
           const source = `rehearsal of ${basename(options.stackFile)} on ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`;
-          writeFileSync(timingsFile, `${JSON.stringify(stepTimings(plan, steps, outcomes, source), null, 2)}\n`);
+          writeFileSync(timingsFile, `${JSON.stringify(stepTimings(plan, selection.steps, outcomes, source), null, 2)}\n`);
           process.stdout.write(`# step timings written to ${timingsFile}\n`);
         }
         process.stdout.write(text.replace(/^/gm, "# "));
@@ -140,4 +165,4 @@ async function inner(options: Options): Promise<void> {
 }
 
 if (process.env[INNER] === "1") void inner(parseArgs(process.argv.slice(2)));
-else outer(process.argv.slice(2));
+else void outer(process.argv.slice(2));

@@ -1,7 +1,9 @@
 import type { RecordedResource } from "../../src/mock-runtime";
 import { CACHE_DIR, LOG_DIR, MASKED_BASE_UNITS } from "./lab";
 import type { Outcome } from "./scheduler";
+import { ownSteps, serviceOf, type Selection } from "./selection";
 import type { RehearsalPlan, Step } from "./steps";
+import type { CheckSubjects } from "./subjects";
 
 /** Wall-clock time per phase, printed in the summary: the rehearsal's benchmark line. */
 export class Timings {
@@ -45,55 +47,6 @@ export function stepTimings(plan: RehearsalPlan, steps: readonly Step[], outcome
   return { source, steps: timed };
 }
 
-/** The vmId a host command reaches into with `pct exec|push|pull|start|status`, if any. */
-export const vmIdOfCommand = (r: RecordedResource): number | undefined => {
-  const m = /\bpct (?:exec|push|pull|start|status|stop) (\d+)/.exec(String(r.inputs.create ?? ""));
-  return m ? Number(m[1]) : undefined;
-};
-
-/** The service a resource belongs to: its container's, the one a command runs in, or "host". */
-export function serviceOf(r: RecordedResource, plan: RehearsalPlan): string {
-  const byVmId = (id: number | undefined): string | undefined => plan.model.services.find((s) => s.vmId === id)?.name;
-  if (r.type === "proxmoxve:index/containerLegacy:ContainerLegacy") return byVmId(Number(r.inputs.vmId)) ?? "host";
-  if (r.type === "command:remote:Command") return byVmId(vmIdOfCommand(r)) ?? "host";
-  if (r.type.startsWith("postgresql:")) return plan.model.postgres.service;
-  return "host";
-}
-
-/**
- * The steps of the chosen services and everything they depend on; host steps come along once all
- * they depend on is chosen too. No choice means every step.
- */
-export function selectSteps(plan: RehearsalPlan, only: readonly string[]): Step[] {
-  const all = [...plan.steps];
-  if (only.length === 0) return all;
-  const known = new Set(plan.model.services.map((s) => s.name));
-  const unknown = only.filter((o) => !known.has(o));
-  if (unknown.length > 0) throw new Error(`--only: no service named ${unknown.join(", ")} (services: ${[...known].join(", ")})`);
-  const byName = new Map(all.map((s) => [s.resource.name, s]));
-  const chosen = new Set<string>();
-  const add = (name: string): void => {
-    if (chosen.has(name)) return;
-    const step = byName.get(name);
-    if (!step) return;
-    chosen.add(name);
-    step.after.forEach(add);
-  };
-  for (const s of all) if (only.includes(serviceOf(s.resource, plan))) add(s.resource.name);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const s of all) {
-      if (chosen.has(s.resource.name) || serviceOf(s.resource, plan) !== "host") continue;
-      if (s.after.length > 0 && s.after.every((d) => chosen.has(d) || !byName.has(d))) {
-        add(s.resource.name);
-        grew = true;
-      }
-    }
-  }
-  return all.filter((s) => chosen.has(s.resource.name));
-}
-
 export function describeOutcome(step: Step, o: Outcome): string {
   const name = step.resource.name;
   const secs = "ms" in o ? ` (${(o.ms / 1000).toFixed(1)}s)` : "";
@@ -118,32 +71,85 @@ export interface ServiceState {
   readonly text: string;
 }
 
+/** The component a resource was made in, by its name (`backup`, `firewall`, an app's). */
+export const componentOf = (r: RecordedResource): string => r.parentUrn?.split("::").pop() ?? "";
+
+const names = (steps: readonly Step[]): string => steps.map((s) => s.resource.name).join(", ");
+
+/** `steps` are the run's steps: a service is rehearsed only from its own steps that ran in this run. */
 export function serviceState(service: string, plan: RehearsalPlan, steps: readonly Step[], outcomes: ReadonlyMap<string, Outcome>): ServiceState {
   const own = steps.filter((s) => serviceOf(s.resource, plan) === service);
   if (own.length === 0) return { rehearsed: false, text: "not selected" };
+  // Judged on the plan, not on how the run was chosen: a service with any own step left out is not rehearsed.
+  const inRun = new Set(steps.map((s) => s.resource.name));
+  const missing = service === "host" ? [] : ownSteps(service, plan).filter((s) => !inRun.has(s.resource.name));
+  if (missing.length > 0) return { rehearsed: false, text: `not rehearsed: its steps ${names(missing)} were not selected` };
+  const notRun = own.filter((s) => !outcomes.has(s.resource.name));
+  if (notRun.length > 0) return { rehearsed: false, text: `not rehearsed: ${names(notRun)} did not run` };
   const of = (kind: Outcome["kind"]) => own.filter((s) => outcomes.get(s.resource.name)?.kind === kind);
   const failed = of("failed");
-  if (failed.length > 0) return { rehearsed: false, text: `FAILED at ${failed.map((s) => s.resource.name).join(", ")}` };
+  if (failed.length > 0) return { rehearsed: false, text: `FAILED at ${names(failed)}` };
   const needs = of("needs").map((s) => {
     const o = outcomes.get(s.resource.name);
     return `${s.resource.name} needs ${o?.kind === "needs" ? o.url : "?"}`;
   });
   const blocked = of("blocked").map((s) => s.resource.name);
-  if (needs.length === 0 && blocked.length === 0) return { rehearsed: true, text: "rehearsed" };
+  // The host is no service to take whole: a partial run has the host steps its services need.
+  const total = plan.steps.filter((s) => serviceOf(s.resource, plan) === service).length;
+  const part = service === "host" && own.length < total ? ` (${own.length} of its ${total} steps: those the selected services need)` : "";
+  if (needs.length === 0 && blocked.length === 0) return { rehearsed: true, text: `rehearsed${part}` };
   const recipe = own.find((s) => s.resource.name === `${service}-provision`);
   const recipeRan = recipe !== undefined && outcomes.get(recipe.resource.name)?.kind === "done";
   const what = [...needs, ...(blocked.length > 0 ? [`waiting on those: ${blocked.join(", ")}`] : [])].join("; ");
-  return recipeRan ? { rehearsed: true, text: `rehearsed, except: ${what}` } : { rehearsed: false, text: `not rehearsed: ${what}` };
+  return recipeRan ? { rehearsed: true, text: `rehearsed${part}, except: ${what}` } : { rehearsed: false, text: `not rehearsed${part}: ${what}` };
 }
 
 /** Per service: rehearsed, not rehearsed with the URL it needs, or failed with its step. */
 export const serviceStatus = (service: string, plan: RehearsalPlan, steps: readonly Step[], outcomes: ReadonlyMap<string, Outcome>): string =>
   serviceState(service, plan, steps, outcomes).text;
 
-export function printSummary(plan: RehearsalPlan, steps: readonly Step[], outcomes: ReadonlyMap<string, Outcome>, notes: readonly string[], timings: Timings): string {
-  const lines = ["", "== Rehearsal summary", "", "Services:"];
-  for (const s of plan.model.services) lines.push(`  ${s.name.padEnd(14)} ${serviceStatus(s.name, plan, steps, outcomes)}`);
+/** What the checks looked at in a service they do not count as rehearsed: its recipe stopped at a download. */
+function checkedInPart(subjects: CheckSubjects): string[] {
+  const rehearsed = new Set(subjects.rehearsed.map((s) => s.name));
+  const what = new Map<string, string[]>();
+  const note = (services: readonly { readonly name: string }[], text: string): void => {
+    for (const s of services) if (!rehearsed.has(s.name)) what.set(s.name, [...(what.get(s.name) ?? []), text]);
+  };
+  note(subjects.dbApps, "its db.env on Postgres");
+  note(subjects.composeApps, "its Compose file under Debian's Docker engine");
+  return [...what].map(([name, texts]) => `  ${name.padEnd(14)} ${texts.join("; ")}`);
+}
+
+/**
+ * The summary's service lines: those in the run with their state, what the checks looked at, then
+ * those --only left out. Without `subjects` no check ran.
+ */
+export function serviceLines(plan: RehearsalPlan, selection: Selection, outcomes: ReadonlyMap<string, Outcome>, subjects?: CheckSubjects): string[] {
+  const { steps, named, services, leftOut } = selection;
+  const needed = services.filter((s) => !named.includes(s));
+  const heading = named.length === 0 ? "Services:" : `Services (--only ${named.join(",")}${needed.length > 0 ? `, with what ${named.length === 1 ? "it needs" : "they need"}: ${needed.join(", ")}` : ""}):`;
+  const lines = [heading];
+  for (const s of services) lines.push(`  ${s.padEnd(14)} ${serviceStatus(s, plan, steps, outcomes)}`);
   lines.push(`  ${"host".padEnd(14)} ${serviceStatus("host", plan, steps, outcomes)}`);
+  const rehearsed = services.filter((s) => serviceState(s, plan, steps, outcomes).rehearsed);
+  lines.push(`Rehearsed: ${rehearsed.join(", ") || "none"}`);
+  const inPart = subjects ? checkedInPart(subjects) : [];
+  if (inPart.length > 0) lines.push("Not rehearsed, checked in part:", ...inPart);
+  if (leftOut.length > 0) lines.push("", "Left out (not selected, and no selected service depends on them; no step run, no check):", `  ${leftOut.join(", ")}`);
+  const inRun = new Set(steps.map((s) => s.resource.name));
+  const hostOut = new Map<string, number>();
+  for (const s of plan.steps) {
+    if (inRun.has(s.resource.name) || serviceOf(s.resource, plan) !== "host") continue;
+    const c = componentOf(s.resource);
+    hostOut.set(c, (hostOut.get(c) ?? 0) + 1);
+  }
+  if (hostOut.size > 0) lines.push(`  host steps none of the selected services needs, by component: ${[...hostOut].map(([c, n]) => `${c} (${n})`).join(", ")}`);
+  return lines;
+}
+
+export function printSummary(plan: RehearsalPlan, selection: Selection, outcomes: ReadonlyMap<string, Outcome>, notes: readonly string[], timings: Timings, subjects?: CheckSubjects): string {
+  const { steps } = selection;
+  const lines = ["", "== Rehearsal summary", "", ...serviceLines(plan, selection, outcomes, subjects)];
   const stood = steps.flatMap((s) => {
     const o = outcomes.get(s.resource.name);
     return o?.kind === "stood-in" ? [`  ${s.resource.name}: ${o.note}`] : [];
