@@ -305,11 +305,13 @@ export const MUTANTS: readonly Mutant[] = [
     tests: ["test/backup.test.ts", "test/backup-restic.test.ts"],
   },
   {
-    id: "restic-keep-zero",
-    defect: "a retention of 0 is passed as --keep-* 0 instead of being left out",
+    // Not "a zero passed as --keep-* 0": restic's default for every --keep-* is 0, so that edit
+    // changes nothing restic does (an equivalent mutant, which no test could or should kill).
+    id: "restic-weekly-from-daily",
+    defect: "a copy-paste slip gives --keep-weekly the daily count",
     file: "components/restic-backup/job-scripts.ts",
-    from: "if (value > 0) flags.push(",
-    to: "if (value >= 0) flags.push(",
+    from: '["weekly", retention.weekly]',
+    to: '["weekly", retention.daily]',
     tests: ["test/backup.test.ts", "test/backup-restic.test.ts"],
   },
   {
