@@ -23,6 +23,7 @@ export const MOCKS_ONLY = [
   "test/lanes.test.ts",
   "test/messages.test.ts",
   "test/monitoring.test.ts",
+  "test/mutants.test.ts",
   "test/path-prefix.test.ts",
   "test/program.test.ts",
   "test/proof-data.test.ts",
