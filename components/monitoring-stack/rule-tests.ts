@@ -343,6 +343,15 @@ function probes(model: Homelab): { thresholds: Map<string, ThresholdProbe>; stat
       whyQuiet: "the last backup exited 0",
       quiet: (n) => [s("homelab_restic_last_exit_status", task("backup"), flat(0, n))],
     });
+    // The prune shares BackupFailed: a prune that keeps failing lets the repository grow unbounded.
+    extra.push({
+      alert: "BackupFailed",
+      fires: true,
+      name: "BackupFailed fires when the prune exits 1, with its task",
+      series: [s("homelab_restic_last_exit_status", task("prune"), flat(1, 5)), s("homelab_restic_last_exit_status", task("backup"), flat(0, 5))],
+      evalMinutes: 2,
+      labels: task("prune"),
+    });
     states.set("RepositoryCheckFailed", {
       labels: task("check"),
       what: "restic check exited 1",

@@ -141,6 +141,12 @@ export const cases: BadInput[] = [
     message: /relative to the dataset/,
   },
   {
+    name: "an absolute exclude pattern, which would match outside the dataset",
+    mutate: (c) => void (at(c, "homelab:storage", "datasets", "media").excludes = ["/etc/**"]),
+    path: "homelab:storage.datasets.media.excludes",
+    message: /relative to the dataset/,
+  },
+  {
     name: "a backed-up dataset named like the Postgres dump",
     mutate: (c) => void (at(c, "homelab:storage", "datasets").postgres = { tier: "raid", quotaGiB: 10, content: "documents" }),
     path: "homelab:storage.datasets.postgres",

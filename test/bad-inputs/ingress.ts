@@ -45,6 +45,12 @@ export const cases: BadInput[] = [
     message: /domain name/,
   },
   {
+    name: "an Access email domain in capitals, which would slip past the public mail domain list",
+    mutate: (c) => void (at(c, "homelab:ingress", "access").emailDomains = ["Gmail.com"]),
+    path: "homelab:ingress.access.emailDomains.0",
+    message: /must be a lower-case domain name/,
+  },
+  {
     name: "an Access email is listed twice",
     mutate: (c) => void (at(c, "homelab:ingress", "access").emails = ["harmeet@harmeetrai.com", "Harmeet@harmeetrai.com"]),
     path: "homelab:ingress.access.emails.1",
@@ -77,6 +83,12 @@ export const cases: BadInput[] = [
   {
     name: "Traefik pinned to a v2 release",
     mutate: (c) => void (at(c, "homelab:services", "traefik").install = { method: "binary", version: "v2.11.0" }),
+    path: "homelab:services.traefik.install.version",
+    message: /Traefik v3 release/,
+  },
+  {
+    name: "a Traefik version with a v3 release inside other text",
+    mutate: (c) => void (at(c, "homelab:services", "traefik").install = { method: "binary", version: "v2.11.0-v3.7.12" }),
     path: "homelab:services.traefik.install.version",
     message: /Traefik v3 release/,
   },

@@ -67,6 +67,12 @@ export const cases: BadInput[] = [
     message: /'latest' floats; pin a version/,
   },
   {
+    name: "an app version that floats, spelled with a capital",
+    mutate: (c) => void (service(c, "vaultwarden").install = { method: "compose", version: "Latest" }),
+    path: "homelab:services.vaultwarden.install.version",
+    message: /'Latest' floats; pin a version/,
+  },
+  {
     name: "an install method the app's recipe does not implement",
     mutate: (c) => void (service(c, "jellyfin").install = { method: "compose", version: "10.10.7" }),
     path: "homelab:services.jellyfin.install.method",
