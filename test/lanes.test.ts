@@ -16,7 +16,7 @@ test("npm test's lanes run every test file exactly once, and the B2 SDK test alo
 test("the heavy files are spread first, one per lane, and the assignment is the same on every run", () => {
   const spread = lanes();
   const heads = spread.map((l) => l[0]);
-  assert.deepEqual(heads, ["test/backup-restic.test.ts", "test/postgres-server.test.ts", "test/plan.test.ts", "test/backup-s3.test.ts"]);
+  assert.deepEqual(heads, ["test/backup-restic.test.ts", "test/postgres-server.test.ts", "test/plan.test.ts", "test/proof-secret-argv.test.ts"]);
   assert.deepEqual(lanes(), spread);
   // Weights even out: restic's lane takes few other files, the light lanes take many.
   assert.ok((spread[0]?.length ?? 0) < (spread[3]?.length ?? 0));

@@ -28,7 +28,7 @@ const WEIGHT: Readonly<Record<string, number>> = {
   "test/build.test.ts": 8,
   "test/lxc-service.test.ts": 6,
   "test/postgres.test.ts": 6,
-  "test/proof-secret-argv.test.ts": 8,
+  "test/proof-secret-argv.test.ts": 20,
   "test/secret-argv-tools.test.ts": 5,
 };
 const DEFAULT_WEIGHT = 3;

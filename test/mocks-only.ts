@@ -5,7 +5,8 @@ import { join } from "node:path";
  * `npm run test:quick` runs only these, in two shared processes (test/mocks-only-a.run.ts and
  * test/mocks-only-b.run.ts), so the SDKs load once per process and files that read the same plan share
  * its evaluation (test/harness.ts runProgram). `npm test` runs them with every other file in the lanes
- * of test/lanes.ts.
+ * of test/lanes.ts. test/proof-secret-argv.test.ts needs no real tool either, but parsing every script
+ * of two plans takes some 20 s, so only `npm test` runs it.
  */
 export const MOCKS_ONLY = [
   "test/acme.test.ts",
@@ -29,7 +30,6 @@ export const MOCKS_ONLY = [
   "test/program.test.ts",
   "test/proof-data.test.ts",
   "test/proof-drift.test.ts",
-  "test/proof-secret-argv.test.ts",
   "test/proof-secrets.test.ts",
   "test/stack-reference.test.ts",
   "test/unit-files.test.ts",

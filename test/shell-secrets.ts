@@ -143,70 +143,112 @@ function references(word: Word | null | undefined): string[] {
 
 const isPositional = (name: string): boolean => /^([0-9]+|@|\*)$/.test(name);
 
+/** A word as the analysis needs it: its literal text, the variables it expands, whether it reads a secret file. */
+interface WordFacts {
+  readonly literal: string | undefined;
+  readonly refs: readonly string[];
+  readonly readsSecret: boolean;
+  readonly line: number;
+}
+
+/** A simple command: its words, the function it is in, and the secret file its statement (or a loop around it) reads on stdin. */
+interface CallFacts {
+  readonly fn: string;
+  readonly line: number;
+  readonly args: readonly WordFacts[];
+  readonly stdinSecret: SecretFile | undefined;
+}
+
+interface AssignFacts {
+  readonly name: string;
+  readonly fn: string;
+  readonly values: readonly WordFacts[];
+}
+
+/**
+ * One script, walked once into plain facts (the parser's nodes are slow to visit), then tainted to a
+ * fixpoint: a variable is tainted by any assignment from a tainted word, anywhere in the script.
+ */
 class Analysis {
   /** Tainted variables, globally by name; positional parameters as `<function>:<n>`. */
   readonly tainted = new Set<string>();
-  /** Variables assigned a single literal path once (`path=/etc/x`), to follow `cat "$path"`. */
-  readonly known = new Map<string, string>();
-  readonly functions = new Map<string, FuncDecl>();
+  /** Scripts this one runs, labelled by where they stand in it (the caller prefixes its own label). */
   readonly nested: Script[] = [];
+  private readonly known = new Map<string, string>();
+  private readonly functions = new Set<string>();
+  private readonly calls: CallFacts[] = [];
+  private readonly assigns: AssignFacts[] = [];
   private readonly secrets: ReadonlyMap<string, SecretFile>;
 
-  constructor(
-    private readonly file: Node,
-    private readonly label: string,
-    secrets: readonly SecretFile[],
-  ) {
-    this.secrets = new Map(secrets.map((s) => [s.path, s]));
-    this.collect();
+  constructor(file: Node, secrets: readonly SecretFile[]) {
+    this.secrets = new Map(secrets.map((f) => [f.path, f]));
+    this.collectKnown(file);
+    this.collect(file);
     for (let changed = true; changed; ) changed = this.propagate();
   }
 
-  private collect(): void {
+  /** Variables assigned one literal path, once (`path=/etc/x`), to follow `cat "$path"`. */
+  private collectKnown(file: Node): void {
     const assigned = new Map<string, string[]>();
-    walk(this.file, (n) => {
-      const t = nodeType(n);
-      if (t === "FuncDecl") this.functions.set((n as FuncDecl).Name.Value, n as FuncDecl);
-      if (t === "Assign") {
-        const a = n as Assign;
-        if (!a.Name) return;
-        const list = assigned.get(a.Name.Value) ?? [];
-        list.push(literal(a.Value) ?? "\0");
-        assigned.set(a.Name.Value, list);
-      }
+    walk(file, (n) => {
+      if (nodeType(n) !== "Assign") return;
+      const a = n as Assign;
+      if (!a.Name) return;
+      assigned.set(a.Name.Value, [...(assigned.get(a.Name.Value) ?? []), literal(a.Value) ?? "\0"]);
     });
     for (const [name, values] of assigned) if (values.length === 1 && values[0]?.startsWith("/")) this.known.set(name, values[0]);
   }
 
-  private functionOf(ancestors: readonly Node[]): string {
+  private secretAt(word: Word | null | undefined): SecretFile | undefined {
+    const path = literal(word, this.known);
+    return path === undefined ? undefined : this.secrets.get(path);
+  }
+
+  private facts(word: Word): WordFacts {
+    let readsSecret = false;
+    walk(word, (n) => {
+      const t = nodeType(n);
+      const args = t === "CallExpr" ? (n as CallExpr).Args : [];
+      if (READERS.has(literal(args[0]) ?? "") && args.slice(1).some((a) => this.secretAt(a))) readsSecret = true;
+      if (t === "Redirect" && (n as Redirect).Op === OP.read && this.secretAt((n as Redirect).Word)) readsSecret = true;
+    });
+    return { literal: literal(word, this.known), refs: references(word), readsSecret, line: word.Pos().Line() };
+  }
+
+  private collect(file: Node): void {
+    walk(file, (n, ancestors) => {
+      const t = nodeType(n);
+      if (t === "FuncDecl") this.functions.add((n as FuncDecl).Name.Value);
+      const fn = functionOf(ancestors);
+      if (t === "Assign") {
+        const a = n as Assign;
+        const values = [a.Value, ...(a.Array?.Elems.map((e) => e.Value) ?? [])].filter((v): v is Word => v !== null);
+        if (a.Name) this.assigns.push({ name: a.Name.Value, fn, values: values.map((v) => this.facts(v)) });
+      }
+      if (t !== "CallExpr") return;
+      const call = n as CallExpr;
+      this.calls.push({ fn, line: n.Pos().Line(), args: call.Args.map((w) => this.facts(w)), stdinSecret: this.stdinSecret(ancestors) });
+      this.nestedScripts(call.Args, ancestors, n);
+    });
+  }
+
+  /** The secret file a statement, or a loop around it, reads on stdin. */
+  private stdinSecret(ancestors: readonly Node[]): SecretFile | undefined {
     for (let i = ancestors.length - 1; i >= 0; i--) {
       const a = ancestors[i];
-      if (a && nodeType(a) === "FuncDecl") return (a as FuncDecl).Name.Value;
+      if (!a || nodeType(a) !== "Stmt") continue;
+      for (const r of (a as Stmt).Redirs) if (r.Op === OP.read) return this.secretAt(r.Word);
     }
-    return "";
+    return undefined;
   }
 
   private refTainted(name: string, fn: string): boolean {
     return isPositional(name) ? this.tainted.has(`${fn}:${name}`) || this.tainted.has(`${fn}:@`) : this.tainted.has(name);
   }
 
-  private secretRead(word: Word | null | undefined): SecretFile | undefined {
-    const path = literal(word, this.known);
-    return path === undefined ? undefined : this.secrets.get(path);
-  }
-
   /** Whether a word's expansion can carry a secret: a tainted variable, or a command substitution that reads one. */
-  wordTainted(word: Word | null | undefined, fn: string): boolean {
-    if (!word) return false;
-    if (references(word).some((r) => this.refTainted(r, fn))) return true;
-    let reads = false;
-    walk(word, (n) => {
-      const t = nodeType(n);
-      const args = t === "CallExpr" ? (n as CallExpr).Args : [];
-      if (READERS.has(literal(args[0]) ?? "") && args.slice(1).some((a) => this.secretRead(a))) reads = true;
-      if (t === "Redirect" && (n as Redirect).Op === OP.read && this.secretRead((n as Redirect).Word)) reads = true;
-    });
-    return reads;
+  private wordTainted(word: WordFacts, fn: string): boolean {
+    return word.readsSecret || word.refs.some((r) => this.refTainted(r, fn));
   }
 
   private taint(name: string): boolean {
@@ -222,70 +264,46 @@ class Analysis {
     return changed;
   }
 
-  /** The secret file a statement, or a loop around it, reads on stdin. */
-  private stdinSecret(ancestors: readonly Node[]): SecretFile | undefined {
-    for (let i = ancestors.length - 1; i >= 0; i--) {
-      const a = ancestors[i];
-      if (!a || nodeType(a) !== "Stmt") continue;
-      for (const r of (a as Stmt).Redirs) if (r.Op === OP.read) return this.secretRead(r.Word);
-    }
-    return undefined;
-  }
-
   private propagate(): boolean {
     let changed = false;
-    walk(this.file, (n, ancestors) => {
-      const t = nodeType(n);
-      const fn = this.functionOf(ancestors);
-      if (t === "Assign") {
-        const a = n as Assign;
-        const values = [a.Value, ...(a.Array?.Elems.map((e) => e.Value) ?? [])];
-        if (a.Name && values.some((v) => this.wordTainted(v, fn))) changed = this.taint(a.Name.Value) || changed;
-        return;
-      }
-      if (t !== "CallExpr") return;
-      const call = n as CallExpr;
-      const words = call.Args.map((w) => literal(w, this.known));
+    for (const a of this.assigns) if (a.values.some((v) => this.wordTainted(v, a.fn))) changed = this.taint(a.name) || changed;
+    for (const call of this.calls) {
+      const words = call.args.map((w) => w.literal);
       const [name] = words;
-      if (name === "read" || name === "mapfile" || name === "readarray") {
-        const file = this.stdinSecret(ancestors);
+      if ((name === "read" || name === "mapfile" || name === "readarray") && call.stdinSecret) {
         const targets = words.slice(1).filter((w): w is string => w !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(w));
-        if (file) changed = this.taintRead(file, targets) || changed;
+        changed = this.taintRead(call.stdinSecret, targets) || changed;
       }
       if (name === "." || name === "source") {
-        const file = this.secretRead(call.Args[1]);
+        const path = words[1];
+        const file = path === undefined ? undefined : this.secrets.get(path);
         if (file) changed = this.taintRead(file, []) || changed;
       }
-      if (name === "printf" && words[1] === "-v" && words[2] !== undefined && call.Args.slice(3).some((w) => this.wordTainted(w, fn))) changed = this.taint(words[2]) || changed;
-      const callee = name === undefined ? undefined : this.functions.get(name);
-      if (callee) {
-        call.Args.slice(1).forEach((w, i) => {
-          if (this.wordTainted(w, fn)) changed = this.taint(`${name}:${i + 1}`) || changed;
+      if (name === "printf" && words[1] === "-v" && words[2] !== undefined && call.args.slice(3).some((w) => this.wordTainted(w, call.fn))) changed = this.taint(words[2]) || changed;
+      if (name !== undefined && this.functions.has(name)) {
+        call.args.slice(1).forEach((w, i) => {
+          if (this.wordTainted(w, call.fn)) changed = this.taint(`${name}:${i + 1}`) || changed;
         });
       }
-    });
+    }
     return changed;
   }
 
-  /** Every word of an external command that can carry a secret, and the nested scripts to read too. */
-  leaks(): Leak[] {
+  /** Every word of an external command that can carry a secret; `label` names the script in each. */
+  leaks(label: string): Leak[] {
     const found: Leak[] = [];
-    walk(this.file, (n, ancestors) => {
-      if (nodeType(n) !== "CallExpr") return;
-      const call = n as CallExpr;
-      const fn = this.functionOf(ancestors);
-      let args = call.Args;
-      while (args.length > 0 && RUNS_NEXT_WORD.has(literal(args[0]) ?? "")) args = args.slice(1);
-      const name = literal(args[0]) ?? "";
-      this.nestedScripts(args, ancestors, n);
-      if (args.length === 0 || (BUILTINS.has(name) && !RUNS_NEXT_WORD.has(name)) || this.functions.has(name)) return;
+    for (const call of this.calls) {
+      let args = call.args;
+      while (args.length > 0 && RUNS_NEXT_WORD.has(args[0]?.literal ?? "")) args = args.slice(1);
+      const name = args[0]?.literal ?? "";
+      if (args.length === 0 || (BUILTINS.has(name) && !RUNS_NEXT_WORD.has(name)) || this.functions.has(name)) continue;
       args.forEach((w, i) => {
-        if (!this.wordTainted(w, fn)) return;
-        const variable = references(w).find((r) => this.refTainted(r, fn)) ?? "a secret file's content";
-        found.push({ script: this.label, line: w.Pos().Line(), command: i === 0 ? "(the command name itself)" : name, variable });
+        if (!this.wordTainted(w, call.fn)) return;
+        const variable = w.refs.find((r) => this.refTainted(r, call.fn)) ?? "a secret file's content";
+        found.push({ script: label, line: w.line, command: i === 0 ? "(the command name itself)" : name, variable });
       });
-      if (name === "eval" && args.some((w) => this.wordTainted(w, fn))) found.push({ script: this.label, line: n.Pos().Line(), command: "eval", variable: "its argument" });
-    });
+      if (name === "eval" && args.some((w) => this.wordTainted(w, call.fn))) found.push({ script: label, line: call.line, command: "eval", variable: "its argument" });
+    }
     return found;
   }
 
@@ -295,7 +313,7 @@ class Analysis {
     words.forEach((w, i) => {
       if ((w === "sh" || w === "bash" || w?.endsWith("/sh") || w?.endsWith("/bash")) && words[i + 1] === "-c") {
         const inner = words[i + 2];
-        if (inner !== undefined) this.nested.push({ label: `${this.label} > ${w} -c (line ${call.Pos().Line()})`, text: inner });
+        if (inner !== undefined) this.nested.push({ label: `${w} -c (line ${call.Pos().Line()})`, text: inner });
       }
     });
     const shell = words.find((w) => w === "sh" || w === "bash");
@@ -304,23 +322,46 @@ class Analysis {
     for (const r of (parent as Stmt).Redirs) {
       if ((r.Op === OP.heredoc || r.Op === OP.heredocTabs) && r.Hdoc) {
         const body = literal(r.Hdoc);
-        if (body !== undefined) this.nested.push({ label: `${this.label} > ${shell} here-document (line ${call.Pos().Line()})`, text: body });
+        if (body !== undefined) this.nested.push({ label: `${shell} here-document (line ${call.Pos().Line()})`, text: body });
       }
     }
   }
 }
 
-/** Every place in `script` (and the scripts it runs) where a secret can reach another process's argv. */
-export function secretLeaks(script: Script, secrets: readonly SecretFile[]): Leak[] {
-  const file = syntax.NewParser().Parse(script.text, script.label);
-  const analysis = new Analysis(file, script.label, secrets);
-  return [...analysis.leaks(), ...analysis.nested.flatMap((s) => secretLeaks(s, secrets))];
+/** The function whose body holds the node, or "" at the top level. */
+function functionOf(ancestors: readonly Node[]): string {
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    const a = ancestors[i];
+    if (a && nodeType(a) === "FuncDecl") return (a as FuncDecl).Name.Value;
+  }
+  return "";
 }
 
-/** How many external commands and secret reads a script has, so a proof can show it looked at something. */
+/** Every place in `script` (and the scripts it runs) where a secret can reach another process's argv. */
+export function secretLeaks(script: Script, secrets: readonly SecretFile[]): Leak[] {
+  const analysis = analysed(script.text, secrets);
+  return [...analysis.leaks(script.label), ...analysis.nested.flatMap((s) => secretLeaks({ label: `${script.label} > ${s.label}`, text: s.text }, secrets))];
+}
+
+/** How many variables a script taints with secrets, so a proof can show it followed something. */
 export function secretReads(script: Script, secrets: readonly SecretFile[]): number {
-  const analysis = new Analysis(syntax.NewParser().Parse(script.text, script.label), script.label, secrets);
+  const analysis = analysed(script.text, secrets);
   return analysis.tainted.size + analysis.nested.reduce((sum, s) => sum + secretReads(s, secrets), 0);
+}
+
+/**
+ * Analyses by script text and secret files: walking the parser's tree costs some 15 µs a node, and
+ * many commands (the example's and the cluster's, each dataset's, each secret file's) run the same script.
+ */
+const analyses = new Map<string, Analysis>();
+function analysed(text: string, secrets: readonly SecretFile[]): Analysis {
+  const key = JSON.stringify([text, secrets]);
+  let analysis = analyses.get(key);
+  if (analysis === undefined) {
+    analysis = new Analysis(syntax.NewParser().Parse(text, "script"), secrets);
+    analyses.set(key, analysis);
+  }
+  return analysis;
 }
 
 /** The scripts a here-document of base64 carries into a file (`base64 -d <<'EOF' | put_file PATH ...`), decoded. */
