@@ -19,18 +19,47 @@ const DATA_TYPES = new Set([
 const isDatasetDir = (r: RecordedResource): boolean => r.type === "command:remote:Command" && (r.parentUrn ?? "").includes("homelab:index:TieredStorage");
 const isData = (r: RecordedResource): boolean => DATA_TYPES.has(r.type) || isDatasetDir(r);
 
-/** A protected resource makes destroy stop; a retained one is left in place. Everything else goes. */
-const destroyWouldDelete = (resources: readonly RecordedResource[]): RecordedResource[] =>
-  resources.filter((r) => r.custom && !r.protect && !r.retainOnDelete);
+/**
+ * What `pulumi destroy --exclude-protected` deletes, as Pulumi implements the flag (pulumi/pulumi#8359,
+ * `separateProtected` in the destroy command): it keeps every protected resource and everything it
+ * transitively depends on (parent, dependencies, provider), and destroys the rest. Of what it destroys,
+ * a `retainOnDelete` resource only leaves the state: the provider's Delete is not called.
+ */
+export function excludeProtectedDestroy(resources: readonly RecordedResource[]): { deleted: RecordedResource[]; released: RecordedResource[]; kept: RecordedResource[] } {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const providerUrn = (ref: string): string => ref.split("::").slice(0, -1).join("::");
+  const kept = new Set<string>();
+  const keep = (urn: string | null): void => {
+    if (!urn || kept.has(urn)) return;
+    const r = byUrn.get(urn);
+    if (!r) return;
+    kept.add(urn);
+    keep(r.parentUrn);
+    r.dependencies.forEach(keep);
+    if (r.provider) keep(providerUrn(r.provider));
+  };
+  resources.filter((r) => r.protect).forEach((r) => keep(r.urn));
+  const gone = resources.filter((r) => r.custom && !kept.has(r.urn));
+  return {
+    deleted: gone.filter((r) => !r.retainOnDelete),
+    released: gone.filter((r) => r.retainOnDelete),
+    kept: resources.filter((r) => r.custom && kept.has(r.urn)),
+  };
+}
 
-test("a destroy of the example homelab deletes no data: only containers, configuration and credentials go", async () => {
+/** Plain `pulumi destroy` stops at the first protected resource ("it will be an error..."); else it deletes all but the retained. */
+const plainDestroyFails = (resources: readonly RecordedResource[]): boolean => resources.some((r) => r.protect);
+
+test("the documented teardown, pulumi destroy --exclude-protected, deletes no data: only containers, configuration and credentials go", async () => {
   const { resources } = await runProgram();
   const data = resources.filter(isData);
   assert.ok(data.filter(isDatasetDir).length >= 20, "every dataset directory is a resource");
   assert.ok(data.some((r) => r.name === "storage-postgres-data"), "the Postgres data dataset is among them");
   assert.equal(data.filter((r) => r.type === "postgresql:index/database:Database").length, 4);
-  const deleted = destroyWouldDelete(resources);
-  assert.deepEqual(deleted.filter(isData).map((r) => r.name), []);
+  assert.ok(data.every((r) => r.protect && r.retainOnDelete), "every data resource is protected and retained");
+  assert.ok(plainDestroyFails(resources), "a plain pulumi destroy is refused, which is why the docs name the flag");
+  const { deleted, released } = excludeProtectedDestroy(resources);
+  assert.deepEqual([...deleted, ...released].filter(isData).map((r) => r.name), []);
   assert.ok(deleted.some((r) => r.type === "proxmoxve:index/containerLegacy:ContainerLegacy"), "containers are cattle and may go");
 });
 
@@ -43,14 +72,28 @@ test("a destroyed container takes only its root disk: every other volume is a bi
   }
 });
 
-test("with allowDataLoss: true a destroy may drop databases and the bucket, yet never a dataset directory", async () => {
+test("the documented teardown keeps the Postgres container, which the protected databases depend on, and deletes every other container", async () => {
+  const { resources } = await runProgram();
+  const { deleted, kept } = excludeProtectedDestroy(resources);
+  const containers = resources.filter((r) => r.type === "proxmoxve:index/containerLegacy:ContainerLegacy");
+  assert.deepEqual(kept.filter((r) => containers.includes(r)).map((r) => r.name), ["postgres-container"]);
+  assert.equal(deleted.filter((r) => containers.includes(r)).length, containers.length - 1);
+  for (const type of ["cloudflare:index/dnsRecord:DnsRecord", "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared", "proxmoxve:firewall/rulesLegacy:RulesLegacy"]) {
+    assert.ok(deleted.some((r) => r.type === type), `${type} is deleted`);
+  }
+  assert.ok(kept.some((r) => r.type === "pulumi:providers:b2"), "the providers of protected resources stay");
+});
+
+test("with allowDataLoss: true a plain destroy runs and drops databases and the bucket, yet never a dataset directory", async () => {
   const config = exampleConfig();
   config["homelab:allowDataLoss"] = true;
   const { resources } = await runProgram(config);
-  const deleted = destroyWouldDelete(resources);
+  assert.equal(plainDestroyFails(resources), false, "nothing is protected, so pulumi destroy is not refused");
+  const { deleted, released } = excludeProtectedDestroy(resources);
   assert.ok(deleted.some((r) => r.type === "postgresql:index/database:Database"));
   assert.ok(deleted.some((r) => r.type === "b2:index/bucket:Bucket"));
   assert.deepEqual(deleted.filter(isDatasetDir).map((r) => r.name), []);
+  assert.ok(released.filter(isDatasetDir).length >= 20, "dataset directories leave the state but stay on disk");
 });
 
 /** Inputs whose change makes the provider replace the resource (DESIGN.md for the container). */
