@@ -114,6 +114,13 @@ export function fetchFileCommand(vmId: number, file: FetchedFile): string {
 export const execStdinCommand = (vmId: number): string => pctExec(vmId, ["bash", "-s"]);
 
 /**
+ * The sed expression that prints the host of each apt source: a one-line `deb`/`deb-src` entry, with
+ * or without `[options]` (which may hold paths such as `signed-by=/usr/share/...`), or a deb822 `URIs:`
+ * line; commented lines and a port are left out, so the result is a name `getent hosts` can resolve.
+ */
+export const APT_HOST_SED = String.raw`s#^[[:space:]]*(deb(-src)?[[:space:]]+(\[[^]]*\][[:space:]]+)?|URIs:[[:space:]]*)https?://([^/:[:space:]]+).*#\4#p`;
+
+/**
  * A container on its first boot may still be starting systemd and its network when its recipe
  * arrives: wait, bounded, for systemd to finish booting and for the apt sources' host to resolve.
  */
@@ -121,7 +128,7 @@ export const WAIT_FOR_BOOT = `for _ in $(seq 1 90); do
   case "$(systemctl is-system-running 2>/dev/null || true)" in running|degraded) break ;; esac
   sleep 1
 done
-apt_host="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | sed -nE 's#^[^#]*(deb|URIs:)[^h]*https?://([^/ ]+).*#\\2#p' | head -n 1 || true)"
+apt_host="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | sed -nE '${APT_HOST_SED}' | head -n 1 || true)"
 for _ in $(seq 1 60); do
   getent hosts "\${apt_host:-deb.debian.org}" >/dev/null && break
   sleep 1
