@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { hostPackagesCommand, type AptRepository } from "../components/proxmox-host/host-packages";
 import { servicesReport } from "../components/lxc-service/report";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { at } from "./bad-inputs/types";
@@ -168,6 +168,32 @@ test("host packages on a stock host without a subscription: the 401 is named wit
     assert.equal(list(pve9, "debian.sources"), TRIXIE_STOCK["debian.sources"], "Debian's own sources are left alone");
     assert.equal(apply(pve9, "no-subscription").status, 0);
     assert.equal(list(pve9, "pve-enterprise.sources"), `${TRIXIE_STOCK["pve-enterprise.sources"]}Enabled: false\n`, "a second run changes nothing");
+
+    // A proxmox.sources the operator already keeps is added to, never written over; one that already
+    // has an enabled no-subscription stanza, or a .list that already names it, is left byte for byte.
+    const NO_SUB_STANZA = "Types: deb\nURIs: http://download.proxmox.com/debian/pve\nSuites: trixie\nComponents: pve-no-subscription\nSigned-By: /usr/share/keyrings/proxmox-archive-keyring.gpg\n";
+    const TEST_STANZA = "# the test repository, for a fix not yet released\nTypes: deb\nURIs: http://download.proxmox.com/debian/pve\nSuites: trixie\nComponents: pve-test\nSigned-By: /usr/share/keyrings/proxmox-archive-keyring.gpg";
+    const kept = host("trixie", { ...TRIXIE_STOCK, "proxmox.sources": TEST_STANZA });
+    assert.equal(apply(kept, "no-subscription").status, 0);
+    assert.equal(list(kept, "proxmox.sources"), `${TEST_STANZA}\n\n${NO_SUB_STANZA}`, "the operator's stanza stays, ours follows after a blank line");
+    assert.equal(apply(kept, "no-subscription").status, 0);
+    assert.equal(list(kept, "proxmox.sources"), `${TEST_STANZA}\n\n${NO_SUB_STANZA}`, "a second run adds nothing");
+    const already = `${NO_SUB_STANZA.replace("Components: pve-no-subscription", "Components: pve-no-subscription pve-test")}\n${TRIXIE_STOCK["debian.sources"]}`;
+    const present = host("trixie", { ...TRIXIE_STOCK, "proxmox.sources": already });
+    assert.equal(apply(present, "no-subscription").status, 0);
+    assert.equal(list(present, "proxmox.sources"), already, "an enabled no-subscription stanza is recognised");
+    const disabled = `${NO_SUB_STANZA}Enabled: no\n`;
+    const off = host("trixie", { ...TRIXIE_STOCK, "proxmox.sources": disabled });
+    assert.equal(apply(off, "no-subscription").status, 0);
+    assert.equal(list(off, "proxmox.sources"), `${disabled}\n${NO_SUB_STANZA}`, "a disabled one does not count");
+    const mine = "deb [signed-by=/usr/share/keyrings/proxmox-archive-keyring.gpg] http://download.proxmox.com/debian/pve bookworm pve-no-subscription # added by hand\n";
+    const hand8 = host("bookworm", { ...BOOKWORM_STOCK, "my-proxmox.list": mine });
+    assert.equal(apply(hand8, "no-subscription").status, 0);
+    assert.equal(existsSync(`${hand8}/apt/sources.list.d/pve-no-subscription.list`), false, "a one-line source that names it already is enough");
+    const other8 = "deb http://download.proxmox.com/debian/pve bookworm pvetest\n";
+    const extra8 = host("bookworm", { ...BOOKWORM_STOCK, "pve-no-subscription.list": other8 });
+    assert.equal(apply(extra8, "no-subscription").status, 0);
+    assert.equal(list(extra8, "pve-no-subscription.list"), `${other8}deb http://download.proxmox.com/debian/pve bookworm pve-no-subscription\n`);
 
     const unknown = apply(host("bullseye", {}), "no-subscription");
     assert.equal(unknown.status, 1);

@@ -8,8 +8,9 @@ export type AptRepository = "enterprise" | "no-subscription";
 
 /**
  * Switches a stock host to the no-subscription repository: every enterprise.proxmox.com source (PVE and
- * Ceph) is disabled in place, and the pve-no-subscription source is written in the release's format:
- * one-line `.list` on Proxmox VE 8 (bookworm), deb822 `.sources` on Proxmox VE 9 (trixie). Running it
+ * Ceph) is disabled in place, and the pve-no-subscription source is added in the release's format unless
+ * an enabled one is there: a line of `pve-no-subscription.list` on Proxmox VE 8 (bookworm), a stanza of
+ * deb822 `proxmox.sources` on Proxmox VE 9 (trixie), beside whatever else those files hold. Running it
  * twice changes nothing. APT_DIR and OS_RELEASE can be pointed elsewhere (the tests do).
  */
 const NO_SUBSCRIPTION = `apt_dir="\${HOMELAB_APT_DIR:-/etc/apt}"
@@ -27,16 +28,41 @@ for f in "$apt_dir"/sources.list.d/*.sources; do
 done
 case "$codename" in
   bookworm) target="$apt_dir/sources.list.d/pve-no-subscription.list"
-    want='deb http://download.proxmox.com/debian/pve bookworm pve-no-subscription' ;;
+    want='deb http://download.proxmox.com/debian/pve bookworm pve-no-subscription'
+    # Present if any enabled one-line source already names it; otherwise one line is added.
+    if cat "$apt_dir"/sources.list "$apt_dir"/sources.list.d/*.list 2>/dev/null \\
+      | grep -qE '^[[:space:]]*deb[[:space:]]+(\\[[^]]*\\][[:space:]]+)?https?://download\\.proxmox\\.com/debian/pve/?[[:space:]]+bookworm[[:space:]]+([^#]*[[:space:]])?pve-no-subscription([[:space:]]|$)'; then
+      target=""
+    fi ;;
   trixie) target="$apt_dir/sources.list.d/proxmox.sources"
     want='Types: deb
 URIs: http://download.proxmox.com/debian/pve
 Suites: trixie
 Components: pve-no-subscription
-Signed-By: /usr/share/keyrings/proxmox-archive-keyring.gpg' ;;
+Signed-By: /usr/share/keyrings/proxmox-archive-keyring.gpg'
+    # Present if an enabled stanza of proxmox.sources already names it; otherwise one stanza is added.
+    if [ -f "$target" ] && awk -v suite="$codename" '
+      function stanza_end() { if (u && s && c && !off) found = 1; u = 0; s = 0; c = 0; off = 0 }
+      /^[[:space:]]*$/ { stanza_end(); next }
+      /^[[:space:]]*#/ { next }
+      { key = tolower($1) }
+      key == "uris:" && $0 ~ /download\\.proxmox\\.com\\/debian\\/pve\\/?([[:space:]]|$)/ { u = 1 }
+      key == "suites:" { for (i = 2; i <= NF; i++) if ($i == suite) s = 1 }
+      key == "components:" { for (i = 2; i <= NF; i++) if ($i == "pve-no-subscription") c = 1 }
+      key == "enabled:" && tolower($2) ~ /^(no|false)$/ { off = 1 }
+      END { stanza_end(); exit found ? 0 : 1 }' "$target"; then
+      target=""
+    fi ;;
   *) echo "homelab:proxmox.aptRepository no-subscription knows Proxmox VE 8 (bookworm) and 9 (trixie), not '$codename'" >&2; exit 1 ;;
 esac
-if [ "$(cat "$target" 2>/dev/null)" != "$want" ]; then printf '%s\\n' "$want" > "$target"; fi
+# Added to what is there, never written over it: the operator's other sources in that file stay.
+if [ -n "$target" ]; then
+  if [ -s "$target" ]; then
+    [ -z "$(tail -c 1 "$target")" ] || echo >> "$target"
+    case "$want" in Types:*) echo >> "$target" ;; esac
+  fi
+  printf '%s\\n' "$want" >> "$target"
+fi
 `;
 
 /**

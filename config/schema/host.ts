@@ -86,8 +86,8 @@ export const proxmoxSchema = z.strictObject({
   /**
    * Proxmox package repository for host packages. `enterprise` (the default) leaves the host's sources
    * as they are and names this setting when the enterprise repository answers 401; `no-subscription`
-   * disables the enterprise sources and writes Proxmox's public pve-no-subscription source for VE 8
-   * (bookworm) or VE 9 (trixie).
+   * disables the enterprise sources and adds Proxmox's public pve-no-subscription source for VE 8
+   * (bookworm) or VE 9 (trixie) beside the host's other sources, unless an enabled one is there.
    */
   aptRepository: z.enum(["enterprise", "no-subscription"]).default("enterprise"),
   /** Containers created at once; Proxmox fails concurrent creates with lock timeouts. Defaults to 2. */
