@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -10,7 +10,7 @@ import { renderPushFiles, renderRecipeScript, secretFileCommand, secretFileScrip
 import { DB_ENV_PATH } from "../components/lxc-service/db-env";
 import { appRecipe } from "../components/lxc-service/recipes";
 import { READ_DB_ENV } from "../components/lxc-service/recipes/shell-steps";
-import { servarrUrl } from "../components/lxc-service/recipes/native-apps";
+import { jellyfinVersion, servarrUrl } from "../components/lxc-service/recipes/native-apps";
 import { composeRunningTag, debianInstalledVersion, majorStepGuard } from "../components/lxc-service/recipes/major-step-guard";
 import type { Recipe } from "../components/lxc-service/types";
 import { datasetDirCommand } from "../components/tiered-storage/dataset-dir";
@@ -224,8 +224,11 @@ test("recipes pin versions: upstream globs for Debian packages, checked after in
   };
   assert.match(text("qbittorrent"), /Package: qbittorrent-nox\nPin: version 5\.1\.\*\nPin-Priority: 1001/);
   assert.match(text("qbittorrent"), /\ncheck_version qbittorrent-nox '5\.1\.\*'\n/);
-  // repo.jellyfin.org versions a release <tag without v>+<deb13|deb12>: 12.1+* takes 12.1+deb13, not 12.1.1 or 12.10.
-  for (const pkg of ["jellyfin-server", "jellyfin-web"]) assert.match(text("jellyfin"), new RegExp(`Package: ${pkg}\nPin: version 12\\.1\\+\\*\nPin-Priority: 1001`));
+  // repo.jellyfin.org versions a release <tag without v>+<deb13|deb12>: the 12.1 line takes 12.1.1, never 12.10 (proven with apt below).
+  for (const pkg of ["jellyfin-server", "jellyfin-web"]) {
+    assert.ok(text("jellyfin").includes(`Package: ${pkg}\nPin: version /^12\\.1[.+]/\nPin-Priority: 1001`), `${pkg} pinned to the 12.1 line`);
+    assert.ok(text("jellyfin").includes(`\ncheck_version ${pkg} '12.1[.+]*'\n`), `${pkg} checked after install`);
+  }
   assert.match(text("jellyfin"), /\napt_install jellyfin-server jellyfin-web jellyfin-ffmpeg8\n/);
   assert.match(text("syncthing"), /Package: syncthing\nPin: version 1\.29\.\*\nPin-Priority: 1001/);
   // docker-cli is only a Recommends of docker.io: without it the rehearsal found no `docker` command.
@@ -235,8 +238,11 @@ test("recipes pin versions: upstream globs for Debian packages, checked after in
   // No exact Debian revision anywhere: those leave the archive at the next point release.
   for (const [, r] of recipes(model)) assert.doesNotMatch(r.script, /\+deb1[23]u\d|\+b\d+\b/);
   // The ICU package is found in the release's archive (libicu76 on Debian 13), not named for Debian 12.
-  assert.doesNotMatch(text("sonarr"), /libicu\d+ /);
-  assert.match(text("sonarr"), /apt-cache pkgnames libicu/);
+  // Jellyfin is .NET too, and its package depends on no ICU (jellyfin-packaging debian/control).
+  for (const app of ["sonarr", "jellyfin"]) {
+    assert.doesNotMatch(text(app), /libicu\d+ /);
+    assert.match(text(app), /apt-cache pkgnames libicu[^\n]*\n[^\n]*\napt_install "\$icu"/, `${app} installs the release's ICU`);
+  }
   assert.equal(servarrUrl("sonarr", "4.0.20.3014"), "https://github.com/Sonarr/Sonarr/releases/download/v4.0.20.3014/Sonarr.main.4.0.20.3014.linux-x64.tar.gz");
   assert.equal(servarrUrl("radarr", "6.4.4.10685"), "https://github.com/Radarr/Radarr/releases/download/v6.4.4.10685/Radarr.master.6.4.4.10685.linux-core-x64.tar.gz");
   assert.equal(servarrUrl("prowlarr", "2.6.5.5623"), "https://github.com/Prowlarr/Prowlarr/releases/download/v2.6.5.5623/Prowlarr.master.2.6.5.5623.linux-core-x64.tar.gz");
@@ -410,4 +416,33 @@ test("the guard sits between Compose's check of the file and its up, for the app
   const asks = script.indexOf(`running="$(${debianInstalledVersion("grafana")} 2>/dev/null || true)"`);
   assert.ok(asks >= 0, "Grafana's recipe asks dpkg what runs");
   assert.ok(asks < script.indexOf("apt-get install -y -q -o Dpkg::Options::=--force-confold grafana="), "before it installs the pin");
+});
+
+test("the Jellyfin pin takes the line's point releases and no other line, as apt and check_version read it", (t) => {
+  const aptGet = requireTool(t, "apt-get", "apt");
+  const aptCache = requireTool(t, "apt-cache", "apt");
+  const bash = requireTool(t, "bash", "bash");
+  if (!aptGet || !aptCache || !bash) return;
+  const { pin, glob } = jellyfinVersion("12.1");
+  const versions = ["12.0.3+deb13", "12.1+deb13", "12.1.1+deb13", "12.10+deb13", "12.2+deb13"];
+  const root = mkdtempSync(join(tmpdir(), "homelab-aptpin-"));
+  try {
+    for (const d of ["repo", "etc/preferences.d", "state/lists/partial", "cache/archives/partial"]) mkdirSync(join(root, d), { recursive: true });
+    writeFileSync(join(root, "status"), "");
+    writeFileSync(join(root, "repo/Packages"), versions.map((v) => `Package: jellyfin-server\nVersion: ${v}\nArchitecture: all\nFilename: j_${v}.deb\nSize: 1\nDescription: stand-in\n`).join("\n"));
+    writeFileSync(join(root, "etc/sources.list"), `deb [trusted=yes] file:${root}/repo ./\n`);
+    writeFileSync(join(root, "etc/preferences.d/jellyfin"), `Package: jellyfin-server\nPin: version ${pin}\nPin-Priority: 1001\n`);
+    const opts = ["-o", `Dir::Etc=${root}/etc`, "-o", `Dir::State=${root}/state`, "-o", `Dir::State::status=${root}/status`, "-o", `Dir::Cache=${root}/cache`];
+    const update = run(aptGet, [...opts, "update", "-qq"]);
+    assert.equal(update.status, 0, update.stderr);
+    const policy = run(aptCache, [...opts, "policy", "jellyfin-server"]);
+    assert.equal(policy.status, 0, policy.stderr);
+    const pinned = [...policy.stdout.matchAll(/^\s+(?:\*\*\* )?(\S+) 1001$/gm)].map((m) => m[1]).sort();
+    assert.deepEqual(pinned, ["12.1+deb13", "12.1.1+deb13"]);
+    assert.match(policy.stdout, /Candidate: 12\.1\.1\+deb13/);
+    const checked = versions.filter((v) => run(bash, ["-c", `[[ "$1" == ${glob} ]]`, "-", v]).status === 0);
+    assert.deepEqual(checked, ["12.1+deb13", "12.1.1+deb13"]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

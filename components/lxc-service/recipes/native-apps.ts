@@ -27,22 +27,44 @@ export const JELLYFIN_APT = {
 } as const;
 
 /**
+ * .NET needs the release's ICU, whose package name carries its version (libicu72 on Debian 12, libicu76
+ * on 13): the newest libicuNN of the container's archive, in `$icu`.
+ */
+const FIND_ICU = `icu="$(apt-cache pkgnames libicu | grep -E '^libicu[0-9]+$' | sort -V | tail -n 1)"
+[ -n "$icu" ] || { echo "no libicuNN package in this release's archive" >&2; exit 1; }
+`;
+
+/**
+ * repo.jellyfin.org versions a release `<tag without v>+deb13`; a catalog pin names a release line
+ * (`12.1`) that takes its point releases (`12.1.1+deb13`) but not another line (`12.10`). An apt glob
+ * cannot say that (`12.1+*` misses 12.1.1, `12.1*` takes 12.10), so the apt pin is apt's `/regex/`
+ * form and check_version's bash glob confirms what got installed.
+ */
+export function jellyfinVersion(version: string): { pin: string; glob: string } {
+  return { pin: `/^${version.replaceAll(".", "\\.")}[.+]/`, glob: `${version}[.+]*` };
+}
+
+/**
  * Jellyfin from its apt repository. The packaged unit already keeps its data in /var/lib/jellyfin and
  * /var/cache/jellyfin, which are the config and cache datasets. Jellyfin 12 uses jellyfin-ffmpeg8,
  * which replaces (and conflicts with) the jellyfin-ffmpeg7 of 10.x.
  */
 export function jellyfin(service: Service): Recipe {
-  const version = `${service.install.version}+*`;
+  const { pin, glob } = jellyfinVersion(service.install.version);
   return {
-    script: `${PRELUDE}${aptRepo({
+    // jellyfin-server depends on neither ICU nor invariant globalization, yet .NET needs ICU to start.
+    script: `${PRELUDE}${FIND_ICU}apt_install "$icu"
+${aptRepo({
       name: "jellyfin",
       key: JELLYFIN_APT.key,
       keyFile: "jellyfin.asc",
       uri: "https://repo.jellyfin.org/debian",
       suite: JELLYFIN_APT.suites,
       components: ["main"],
-      pins: { "jellyfin-server": version, "jellyfin-web": version },
+      pins: { "jellyfin-server": pin, "jellyfin-web": pin },
     })}apt_install jellyfin-server jellyfin-web jellyfin-ffmpeg8
+check_version jellyfin-server ${shellJoin([glob])}
+check_version jellyfin-web ${shellJoin([glob])}
 systemctl enable --now jellyfin
 ensure_active jellyfin
 `,
@@ -191,10 +213,7 @@ export function servarr(service: Service): Recipe {
     execStart: `${dir}/${r.product} -nobrowser -data=${data}`,
   });
   return {
-    // .NET needs the release's ICU, whose package name carries its version (libicu72 on Debian 12, libicu76 on 13).
-    script: `${PRELUDE}icu="$(apt-cache pkgnames libicu | grep -E '^libicu[0-9]+$' | sort -V | tail -n 1)"
-[ -n "$icu" ] || { echo "no libicuNN package in this release's archive" >&2; exit 1; }
-apt_install "$icu" libsqlite3-0
+    script: `${PRELUDE}${FIND_ICU}apt_install "$icu" libsqlite3-0
 if [ "$(cat ${dir}/.homelab-version 2>/dev/null || true)" != ${shellJoin([stamp])} ]; then
   work="$(mktemp -d)"
   curl -fsSL ${shellJoin([servarrUrl(service.app, version)])} -o "$work/release.tar.gz"
