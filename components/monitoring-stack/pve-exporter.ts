@@ -11,7 +11,11 @@ import { toYaml } from "../shared/yaml";
  * Alertmanager converge even when PyPI cannot be reached.
  */
 
-/** 3.10.0 is the newest release (prometheus-pve/prometheus-pve-exporter#493); 3.10.2 was never released. */
+/**
+ * The release this was tested with (prometheus-pve/prometheus-pve-exporter#493), not necessarily the
+ * newest: later 3.10.x patch releases were reported on the package index. Before a bump, see what
+ * `pip index versions prometheus-pve-exporter` lists.
+ */
 export const PVE_EXPORTER_VERSION = "3.10.0";
 export const PVE_EXPORTER_VENV = "/opt/pve-exporter";
 export const PVE_EXPORTER_CONFIG = "/etc/prometheus/pve.yml";
