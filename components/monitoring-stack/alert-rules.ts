@@ -1,6 +1,7 @@
 import { toYaml } from "../shared/yaml";
 import type { Homelab } from "../../config";
 import { UNIT_PREFIX, unitName } from "../restic-backup/systemd-units";
+import type { ResticJob } from "../restic-backup/layout";
 import { scrapeJobs, storageMatcher, watchedMountpoints, type JobKind } from "./targets";
 
 /**
@@ -65,7 +66,7 @@ export const FILL_HORIZON_DAYS = 4;
 const below = (value: number, unit: ThresholdUnit): Threshold => ({ op: "<", value, unit });
 const above = (value: number, unit: ThresholdUnit): Threshold => ({ op: ">", value, unit });
 
-/** The fixed thresholds; BackupStale's comes from the stack file (homelab:monitoring.backupStaleHours). */
+/** The fixed thresholds; the staleness of backup, prune and check comes from the stack file (homelab:monitoring.*Stale*). */
 const THRESHOLDS = {
   HostMemoryPressure: below(0.1, "ratio"),
   // Seconds until the tier is full at the current rate.
@@ -287,25 +288,32 @@ export function alertGroups(model: Homelab): RuleGroup[] {
   }
 
   if (model.backup?.enabled) {
-    const success = `homelab_restic_last_success_timestamp_seconds{${TASK_LABEL}="backup"}`;
+    const successOf = (task: ResticJob): string => `homelab_restic_last_success_timestamp_seconds{${TASK_LABEL}="${task}"}`;
+    const success = successOf("backup");
     // The jobs write 0 until a run first succeeds; "> 0" keeps only real success times.
     const succeeded = `${success} > 0`;
-    const stale = above(model.monitoring.backupStaleHours * HOUR, "seconds");
     const journal = (unit: string): string => `\`journalctl -u ${unit} -n 200\``;
+    // Per node as well as per task: on a cluster each node backs up its own datasets, and the newest
+    // success of one node must not hide another node whose backups stopped.
+    const ageOf = (task: ResticJob): string => `time() - max by (${TASK_LABEL}, node) (${successOf(task)} > 0)`;
+    const staleRule = (alert: string, task: ResticJob, stale: Threshold, forWait: string, what: string): AlertRule => ({
+      alert,
+      // Only once the job has succeeded: before that the first run may still be going.
+      expr: `${ageOf(task)} ${compares(stale)}`,
+      for: forWait,
+      threshold: stale,
+      severity: "critical",
+      scope: "host",
+      summary: `No successful ${what} on {{ $labels.node }} for ${says(stale)}`,
+      runbook: `On the host: \`systemctl list-timers '${UNIT_PREFIX}*'\` and ${journal(unitName(task, "service"))}; a stale lock needs \`restic unlock\`.`,
+    });
     groups.push({
       name: "homelab-backup",
       rules: [
-        {
-          alert: "BackupStale",
-          // Only once a backup has succeeded: before that the first upload may still be running.
-          expr: `time() - max by (${TASK_LABEL}) (${succeeded}) ${compares(stale)}`,
-          for: "30m",
-          threshold: stale,
-          severity: "critical",
-          scope: "host",
-          summary: `No successful backup for ${says(stale)}`,
-          runbook: `On the host: \`systemctl list-timers '${UNIT_PREFIX}*'\` and ${journal(unitName("backup", "service"))}; a stale lock needs \`restic unlock\`.`,
-        },
+        staleRule("BackupStale", "backup", above(model.monitoring.backupStaleHours * HOUR, "seconds"), "30m", "backup"),
+        // Prune and check run weekly and monthly: a missed run leaves the repository growing or unverified.
+        staleRule("PruneStale", "prune", above(model.monitoring.pruneStaleDays * DAY, "seconds"), "2h", "restic prune"),
+        staleRule("CheckStale", "check", above(model.monitoring.checkStaleDays * DAY, "seconds"), "2h", "restic check of the repository"),
         {
           alert: "BackupNeverSucceeded",
           expr: `absent(${succeeded})`,

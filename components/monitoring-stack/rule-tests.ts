@@ -295,24 +295,46 @@ function probes(model: Homelab): { thresholds: Map<string, ThresholdProbe>; stat
   }
   if (node && model.backup?.enabled) {
     const task = (name: string): Labels => ({ ...node, [TASK_LABEL]: name });
-    const success = (values: string): InputSeries => s("homelab_restic_last_success_timestamp_seconds", task("backup"), values);
+    const successOf = (name: string, labels: Labels = task(name)) => (values: string): InputSeries => s("homelab_restic_last_success_timestamp_seconds", labels, values);
+    const success = successOf("backup");
+    /**
+     * A job's staleness probe: one success `units` seconds before the settle time, written from the first
+     * sample after it; 0 before (never succeeded). The age must pass the threshold before anything fires.
+     */
+    const staleProbe = (name: string, staleMinutes: number, step: number): ThresholdProbe => {
+      const settle = staleMinutes + step;
+      return {
+        labels: { [TASK_LABEL]: name, node: node.node ?? "" },
+        per: 1,
+        unit: "second",
+        stepMinutes: step,
+        settleMinutes: settle,
+        series: (units, n) => {
+          const at = settle * 60 - units;
+          const unwritten = Math.ceil(at / (step * 60));
+          return [successOf(name)(`${flat(0, unwritten)} ${flat(at, n - unwritten)}`)];
+        },
+        show: (units) => `the last ${name} success ${units} s old`,
+      };
+    };
     const staleMinutes = model.monitoring.backupStaleHours * 60;
-    // Five-minute steps: the age must pass backupStaleHours before anything fires, and 5m still pins the 30m `for`.
-    const step = 5;
-    const settle = staleMinutes + step;
-    thresholds.set("BackupStale", {
-      labels: { [TASK_LABEL]: "backup" },
-      per: 1,
-      unit: "second",
-      stepMinutes: step,
-      settleMinutes: settle,
-      // One success `units` seconds before the settle time, written from the first sample after it; 0 before (never succeeded).
-      series: (units, n) => {
-        const at = settle * 60 - units;
-        const unwritten = Math.ceil(at / (step * 60));
-        return [success(`${flat(0, unwritten)} ${flat(at, n - unwritten)}`)];
-      },
-      show: (units) => `the last success ${units} s old`,
+    // Five-minute steps still pin the 30m `for`; prune and check wait days, so hourly steps pin their 2h.
+    thresholds.set("BackupStale", staleProbe("backup", staleMinutes, 5));
+    thresholds.set("PruneStale", staleProbe("prune", model.monitoring.pruneStaleDays * 24 * 60, 60));
+    thresholds.set("CheckStale", staleProbe("check", model.monitoring.checkStaleDays * 24 * 60, 60));
+    // On a cluster one node's fresh backup must not hide another node's stale one.
+    const other = { ...node, instance: "192.0.2.2:9100", node: `${node.node ?? ""}-other` };
+    // Hourly: one success an hour in, stale from backupStaleHours + 1 on and past the `for` two hours later.
+    const staleHours = model.monitoring.backupStaleHours + 3;
+    extra.push({
+      alert: "BackupStale",
+      fires: true,
+      name: "BackupStale fires for the one node whose backups stopped while another node's are fresh",
+      // The other node succeeds every hour (a success time equal to the sample's time).
+      series: [success(flat(3600, staleHours + 1)), successOf("backup", { ...other, [TASK_LABEL]: "backup" })(`0+3600x${staleHours}`)],
+      evalMinutes: staleHours * 60,
+      stepMinutes: 60,
+      labels: { [TASK_LABEL]: "backup", node: node.node ?? "" },
     });
     // Before the first success the jobs write 0: the first upload may still be running. Hourly, and late
     // enough that a time of 0 would be stale and past the `for`.

@@ -98,6 +98,10 @@ export const monitoringSchema = z.strictObject({
     .default({ time: "30d", size: "20GB" }),
   /** A backup older than this many hours raises BackupStale. Defaults to 26. */
   backupStaleHours: z.number().int().min(1).default(26),
+  /** A prune older than this many days raises PruneStale; longer than the prune schedule's interval. Defaults to 8 (weekly prune). */
+  pruneStaleDays: z.number().int().min(1).default(8),
+  /** A repository check older than this many days raises CheckStale; longer than the check schedule's interval. Defaults to 32 (monthly check). */
+  checkStaleDays: z.number().int().min(1).default(32),
   /**
    * Days the first backup may take (a seed of terabytes runs for days) before BackupNeverSucceeded
    * warns that no backup has ever succeeded. Defaults to 7.
