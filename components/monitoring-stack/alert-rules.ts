@@ -289,13 +289,14 @@ export function alertGroups(model: Homelab): RuleGroup[] {
 
   if (model.backup?.enabled) {
     const successOf = (task: ResticJob): string => `homelab_restic_last_success_timestamp_seconds{${TASK_LABEL}="${task}"}`;
-    const success = successOf("backup");
-    // The jobs write 0 until a run first succeeds; "> 0" keeps only real success times.
-    const succeeded = `${success} > 0`;
+    const firstRun = `homelab_restic_first_run_timestamp_seconds{${TASK_LABEL}="backup"}`;
+    const seed = above(model.monitoring.backupSeedDays * DAY, "seconds");
     const journal = (unit: string): string => `\`journalctl -u ${unit} -n 200\``;
     // Per node as well as per task: on a cluster each node backs up its own datasets, and the newest
     // success of one node must not hide another node whose backups stopped.
-    const ageOf = (task: ResticJob): string => `time() - max by (${TASK_LABEL}, node) (${successOf(task)} > 0)`;
+    // The jobs write 0 until a run first succeeds; "> 0" keeps only real success times.
+    const lastSuccessOf = (task: ResticJob): string => `max by (${TASK_LABEL}, node) (${successOf(task)} > 0)`;
+    const ageOf = (task: ResticJob): string => `time() - ${lastSuccessOf(task)}`;
     const staleRule = (alert: string, task: ResticJob, stale: Threshold, forWait: string, what: string): AlertRule => ({
       alert,
       // Only once the job has succeeded: before that the first run may still be going.
@@ -316,11 +317,14 @@ export function alertGroups(model: Homelab): RuleGroup[] {
         staleRule("CheckStale", "check", above(model.monitoring.checkStaleDays * DAY, "seconds"), "2h", "restic check of the repository"),
         {
           alert: "BackupNeverSucceeded",
-          expr: `absent(${succeeded})`,
-          for: `${model.monitoring.backupSeedDays * 24}h`,
+          // Counted from the first run the job recorded, not with a `for`: a `for` of days starts over
+          // whenever Prometheus is down longer than its for-outage tolerance (1h by default).
+          expr: `(time() - max by (${TASK_LABEL}, node) (${firstRun}) unless on (${TASK_LABEL}, node) ${lastSuccessOf("backup")}) ${compares(seed)}`,
+          for: undefined,
+          threshold: seed,
           severity: "warning",
           scope: "host",
-          summary: `No backup has succeeded since backups were set up ${spellSeconds(model.monitoring.backupSeedDays * DAY)} ago`,
+          summary: `No backup on {{ $labels.node }} has succeeded since its first run, ${says(seed)} ago`,
           runbook: `On the host: \`systemctl status ${unitName("backup", "service")}\` (a first upload may still be running) and ${journal(unitName("backup", "service"))}.`,
         },
         {

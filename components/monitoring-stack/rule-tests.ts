@@ -348,15 +348,28 @@ function probes(model: Homelab): { thresholds: Map<string, ThresholdProbe>; stat
       stepMinutes: 60,
       labels: {},
     });
-    const seedHours = model.monitoring.backupSeedDays * 24;
-    states.set("BackupNeverSucceeded", {
-      labels: {},
-      what: `no backup has succeeded for ${model.monitoring.backupSeedDays} days`,
-      fire: (n) => [success(flat(0, n))],
-      whyQuiet: "the first backup succeeded an hour before the grace period ended",
-      // Hourly samples: zeros, then the success at the hour it happened.
-      quiet: (n) => [success(`${flat(0, seedHours - 1)} ${(seedHours - 1) * 3600}x${n - seedHours}`)],
+    // Hourly: the first run recorded `units` seconds before the settle time, no success ever since.
+    const seedMinutes = model.monitoring.backupSeedDays * 24 * 60;
+    const firstRun = (labels: Labels, values: string): InputSeries => s("homelab_restic_first_run_timestamp_seconds", labels, values);
+    const seedSettle = seedMinutes + 60;
+    thresholds.set("BackupNeverSucceeded", {
+      labels: { [TASK_LABEL]: "backup", node: node.node ?? "" },
+      per: 1,
+      unit: "second",
       stepMinutes: 60,
+      settleMinutes: seedSettle,
+      series: (units, n) => [firstRun(task("backup"), flat(seedSettle * 60 - units, n)), success(flat(0, n))],
+      show: (units) => `the first run ${units} s ago, no success since`,
+    });
+    const seedHours = seedMinutes / 60;
+    extra.push({
+      alert: "BackupNeverSucceeded",
+      fires: false,
+      name: "BackupNeverSucceeded stays quiet once a backup has succeeded, however long ago the first run was",
+      series: [firstRun(task("backup"), flat(0, seedHours + 3)), success(`${flat(0, seedHours)} ${seedHours * 3600}x2`)],
+      evalMinutes: (seedHours + 2) * 60,
+      stepMinutes: 60,
+      labels: {},
     });
     states.set("BackupFailed", {
       labels: task("backup"),

@@ -103,8 +103,8 @@ export const monitoringSchema = z.strictObject({
   /** A repository check older than this many days raises CheckStale; longer than the check schedule's interval. Defaults to 32 (monthly check). */
   checkStaleDays: z.number().int().min(1).default(32),
   /**
-   * Days the first backup may take (a seed of terabytes runs for days) before BackupNeverSucceeded
-   * warns that no backup has ever succeeded. Defaults to 7.
+   * Days the first backup may take (a seed of terabytes runs for days), counted from the job's first
+   * run on the node, before BackupNeverSucceeded warns that no backup has ever succeeded. Defaults to 7.
    */
   backupSeedDays: z.number().int().min(1).max(90).default(7),
   /** Where Alertmanager sends notifications: ntfy, email or webhook receivers. */
