@@ -77,7 +77,7 @@ test("the example homelab has every alert the operator needs, with backups stale
   const rules = alertRules(modelOf());
   assert.deepEqual(rules.map((r) => r.alert).sort(), [
     "BackupFailed", "BackupNeverSucceeded", "BackupStale", "CheckStale", "ContainerDiskFull", "ContainerDown", "ContainerMemoryPressure", "HostDown", "HostMemoryPressure", "HostRootFull",
-    "PostgresConnectionsNearMax", "PostgresDown", "PruneStale", "RepositoryCheckFailed", "ServiceProbeFailing", "TargetDown", "ThinPoolAlmostFull", "TierAlmostFull",
+    "NotificationsFailing", "PostgresConnectionsNearMax", "PostgresDown", "PruneStale", "RepositoryCheckFailed", "ServiceProbeFailing", "TargetDown", "ThinPoolAlmostFull", "TierAlmostFull",
     "TierFillingUp", "TunnelDown", "Watchdog",
   ]);
   const stale = rules.find((r) => r.alert === "BackupStale");

@@ -13,6 +13,8 @@ import { scrapeJobs, storageMatcher, watchedMountpoints, type JobKind } from "./
 export type Severity = "critical" | "warning" | "none";
 /** The always-firing alert that pings the external heartbeat while the whole pipeline works. */
 export const WATCHDOG_ALERT = "Watchdog";
+/** The alert on notifications Alertmanager could not deliver; it holds the Watchdog back while it fires. */
+export const NOTIFICATIONS_FAILING_ALERT = "NotificationsFailing";
 /** `host` alerts concern the whole node; `service` alerts one container and are silenced while the host is down. */
 export type Scope = "host" | "service";
 
@@ -268,6 +270,24 @@ export function alertGroups(model: Homelab): RuleGroup[] {
     });
   }
   groups.push({ name: "homelab-services", rules: serviceRules });
+
+  if (kinds.has("alertmanager")) {
+    groups.push({
+      name: "homelab-alerting",
+      rules: [
+        {
+          alert: NOTIFICATIONS_FAILING_ALERT,
+          // Any receiver: Alertmanager counts failures per integration (webhook, email), not per receiver.
+          expr: 'sum by (service, node) (increase(alertmanager_notifications_failed_total{job="alertmanager"}[1h])) > 0',
+          for: undefined,
+          severity: "critical",
+          scope: "host",
+          summary: "Alertmanager on {{ $labels.service }} failed to deliver notifications within the last hour; alerts may not reach the phone",
+          runbook: "In the Prometheus container: `journalctl -u prometheus-alertmanager -n 200` names the receiver and the error (an expired token, a wrong topic, a rate limit); fix it in homelab:monitoring.receivers.",
+        },
+      ],
+    });
+  }
 
   if (model.monitoring.heartbeat) {
     groups.push({

@@ -84,6 +84,8 @@ interface StateProbe {
   readonly whyQuiet: string;
   readonly quiet: (samples: number) => readonly InputSeries[];
   readonly stepMinutes?: number;
+  /** Minutes from the start until the expression can first hold (a rate needs two samples). Defaults to 0. */
+  readonly settleMinutes?: number;
 }
 
 /** Whether a measure holds against a threshold, as Prometheus compares two floats. */
@@ -149,7 +151,7 @@ function thresholdCases(rule: AlertRule, t: Threshold, p: ThresholdProbe): RuleC
 /** The cases of an alert that tests a state: failing (fires), one unit from it (quiet), and pending. */
 function stateCases(rule: AlertRule, p: StateProbe): RuleCase[] {
   const step = p.stepMinutes ?? 1;
-  const { evalMinutes, pendingMinutes } = waits(rule, step, 0);
+  const { evalMinutes, pendingMinutes } = waits(rule, step, p.settleMinutes ?? 0);
   const samples = evalMinutes / step + 1;
   const base = { alert: rule.alert, evalMinutes, stepMinutes: step };
   const wait = rule.for ? `, once that has held for ${rule.for}` : ", on the first evaluation";
@@ -192,6 +194,7 @@ function probes(model: Homelab): { thresholds: Map<string, ThresholdProbe>; stat
   const probe = targetLabels(jobs, "probe");
   const postgres = targetLabels(jobs, "postgres");
   const cloudflared = targetLabels(jobs, "cloudflared");
+  const alertmanager = targetLabels(jobs, "alertmanager");
   const first = model.services[0];
   const guest = pve && first ? { ...pve, id: guestId(first), service: first.name } : undefined;
   const tier = Object.values(model.tiers)[0]?.path ?? "/";
@@ -291,6 +294,19 @@ function probes(model: Homelab): { thresholds: Map<string, ThresholdProbe>; stat
       fire: (n) => [...up(cloudflared, 1)(n), s("cloudflared_tunnel_ha_connections", cloudflared, flat(0, n))],
       whyQuiet: "one edge connection is up",
       quiet: (n) => [...up(cloudflared, 1)(n), s("cloudflared_tunnel_ha_connections", cloudflared, flat(1, n))],
+    });
+  }
+  if (alertmanager) {
+    const failed = (values: string): InputSeries => s("alertmanager_notifications_failed_total", { ...alertmanager, integration: "webhook" }, values);
+    // A second integration that delivers: its zero must not hide the failing one.
+    const email = s("alertmanager_notifications_failed_total", { ...alertmanager, integration: "email" }, flat(0, 10));
+    states.set("NotificationsFailing", {
+      labels: { service: alertmanager.service ?? "", node: alertmanager.node ?? "" },
+      what: "one notification to a webhook receiver fails",
+      fire: (n) => [failed(`0 ${flat(1, n - 1)}`), email],
+      whyQuiet: "every notification is delivered",
+      quiet: (n) => [failed(flat(0, n)), email],
+      settleMinutes: 1,
     });
   }
   if (node && model.backup?.enabled) {
