@@ -76,6 +76,6 @@ test("promtool's edge cases catch every threshold halved or doubled, every compa
     if (result.status === 0 || !result.stderr.includes(`name: ${breaking.name},`)) survivors.push(`${m.alert} with its ${m.edit} passes "${breaking.name}"\n${result.stdout}${result.stderr}`);
   });
   assert.deepEqual(survivors, []);
-  // Nine thresholds with three edits each, two edits for each for.
-  assert.equal(mutants.length, 9 * 3 + 2 * groups.flatMap((g) => g.rules).filter((r) => r.for).length);
+  // Twelve thresholds with three edits each, two edits for each for.
+  assert.equal(mutants.length, 12 * 3 + 2 * groups.flatMap((g) => g.rules).filter((r) => r.for).length);
 });

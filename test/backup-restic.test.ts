@@ -484,6 +484,42 @@ test("every exclude pattern the backup renders leaves out what it names at the d
   }
 });
 
+test("a job records its first run as it starts, before it finishes, and every later run keeps that time", (t) => {
+  if (!tools(t)) return;
+  const root = mkdtempSync(join(tmpdir(), "homelab-restic-first-run-"));
+  const lab = makeLab(labModel(root), root, ["vaultwarden-data"]);
+  try {
+    // The environment file is read mid-run: a copy of it that also copies the metrics as they are then.
+    const seen = join(root, "seen.prom");
+    const spy = join(root, "spy.env");
+    writeFileSync(spy, `. ${join(root, "restic.env")}\ncp "$TEXTFILE_DIR/homelab_restic_check.prom" ${seen}\n`, { mode: 0o600 });
+    const before = Math.floor(Date.now() / 1000);
+    const first = lab.script("check", [], { HOMELAB_RESTIC_ENV: spy });
+    const after = Math.ceil(Date.now() / 1000);
+    assert.equal(first.status, 0, first.stderr);
+    const during = parseProm(readFileSync(seen, "utf8"));
+    const firstRun = during.get('homelab_restic_first_run_timestamp_seconds{job="check"}') ?? -1;
+    assert.ok(firstRun >= before && firstRun <= after, `first run ${firstRun} within [${before}, ${after}]`);
+    assert.equal(during.get('homelab_restic_last_success_timestamp_seconds{job="check"}'), 0, "no success yet while the first run is going");
+    assert.equal(during.has('homelab_restic_last_exit_status{job="check"}'), false, "no exit status before the run ends");
+    assert.equal(readMetrics(lab, "check").get('homelab_restic_first_run_timestamp_seconds{job="check"}'), firstRun);
+
+    // A first run long ago: a failed run and a successful one both keep it.
+    const prom = join(lab.textfileDir, "homelab_restic_check.prom");
+    writeFileSync(prom, readFileSync(prom, "utf8").replace(`homelab_restic_first_run_timestamp_seconds{job="check"} ${firstRun}`, 'homelab_restic_first_run_timestamp_seconds{job="check"} 1000'));
+    const broken = join(root, "broken.env");
+    writeFileSync(broken, "exit 2\n", { mode: 0o600 });
+    assert.equal(lab.script("check", [], { HOMELAB_RESTIC_ENV: broken }).status, 2);
+    assert.equal(readMetrics(lab, "check").get('homelab_restic_first_run_timestamp_seconds{job="check"}'), 1000);
+    assert.equal(lab.script("check").status, 0);
+    const last = readMetrics(lab, "check");
+    assert.equal(last.get('homelab_restic_first_run_timestamp_seconds{job="check"}'), 1000);
+    assert.ok((last.get('homelab_restic_last_success_timestamp_seconds{job="check"}') ?? 0) >= before);
+  } finally {
+    lab.cleanup();
+  }
+});
+
 test("prune keeps exactly the configured retention, per source", (t) => {
   if (!tools(t)) return;
   const root = mkdtempSync(join(tmpdir(), "homelab-restic-prune-"));

@@ -89,6 +89,24 @@ test("systemd-analyze verify accepts every unit, with ExecStart pointing at the 
   }
 });
 
+test("systemd-analyze reads every backup unit's start timeout as a finite span, so a hung job is stopped", (t) => {
+  const analyze = requireTool(t, "systemd-analyze", "systemd");
+  if (!analyze) return;
+  const settings = modelOf().backup;
+  assert.ok(settings);
+  const spans: Record<string, number> = {};
+  for (const unit of renderAllUnits(settings, HOST_LAYOUT)) {
+    const value = /^TimeoutStartSec=(.*)$/m.exec(unit.service)?.[1];
+    assert.ok(value, `${unit.job} has no TimeoutStartSec`);
+    const result = run(analyze, ["timespan", value]);
+    assert.equal(result.status, 0, result.stderr);
+    spans[unit.job] = Number(/μs: (\d+)/.exec(result.stdout)?.[1]) / 3_600_000_000;
+  }
+  assert.deepEqual(spans, { backup: 72, prune: 12, check: 12 }, "hours");
+  // The check is real: systemd reads "infinity" as the largest span, which is never reached.
+  assert.match(run(analyze, ["timespan", "infinity"]).stdout, /Human: infinity/);
+});
+
 test("systemd-analyze calendar accepts every schedule, the vzdump one included", (t) => {
   const analyze = requireTool(t, "systemd-analyze", "systemd");
   if (!analyze) return;

@@ -204,11 +204,21 @@ test("the backup script dumps container 110 first, then snapshots exactly the da
   assert.match(prune, /^restic forget --prune --tag homelab --group-by host,tags --keep-daily 7 --keep-weekly 4 --keep-monthly 12 --keep-yearly 2$/m);
 });
 
-test("a first upload of terabytes is not cut off: the backup unit has no start timeout, prune and check keep theirs", () => {
+test("every backup unit has a finite start timeout, so a hung job ends and alerts: 3 days for a first upload of terabytes, 12 h for prune and check, each from the stack file", () => {
   const settings = modelOf().backup;
   assert.ok(settings);
-  const timeouts = Object.fromEntries(renderAllUnits(settings, HOST_LAYOUT).map((u) => [u.job, /^TimeoutStartSec=(.*)$/m.exec(u.service)?.[1]]));
-  assert.deepEqual(timeouts, { backup: "infinity", prune: "12h", check: "12h" });
+  const timeoutsOf = (s: typeof settings) => Object.fromEntries(renderAllUnits(s, HOST_LAYOUT).map((u) => [u.job, /^TimeoutStartSec=(.*)$/m.exec(u.service)?.[1]]));
+  assert.deepEqual(timeoutsOf(settings), { backup: "3d", prune: "12h", check: "12h" });
+  const config = exampleConfig();
+  (config["homelab:backup"] as Record<string, unknown>).backupTimeout = "5d";
+  const custom = modelOf(config).backup;
+  assert.ok(custom);
+  assert.deepEqual(timeoutsOf(custom), { backup: "5d", prune: "12h", check: "12h" });
+  for (const never of ["infinity", "0", "0h", "3 days"]) {
+    const bad = exampleConfig();
+    (bad["homelab:backup"] as Record<string, unknown>).backupTimeout = never;
+    assert.throws(() => modelOf(bad), /backupTimeout/, never);
+  }
 });
 
 test("the rendered scripts are the same bytes for the same model", () => {

@@ -6,7 +6,7 @@ import { after, test } from "node:test";
 import { parse } from "yaml";
 import type { Homelab } from "../config";
 import { renderAlertmanagerConfig } from "../components/monitoring-stack/alertmanager-yml";
-import { alertRules, renderAlertRules, WATCHDOG_ALERT } from "../components/monitoring-stack/alert-rules";
+import { alertRules, NOTIFICATIONS_FAILING_ALERT, renderAlertRules, WATCHDOG_ALERT } from "../components/monitoring-stack/alert-rules";
 import { grafanaRecipeScript } from "../components/monitoring-stack/grafana-recipe";
 import { prometheusRecipeScript } from "../components/monitoring-stack/prometheus-recipe";
 import { renderPrometheusConfig, RULES_FILE } from "../components/monitoring-stack/prometheus-yml";
@@ -111,8 +111,8 @@ test("amtool accepts the rendered alertmanager.yml of the example and of every r
     assert.equal(result.status, 0, result.stdout + result.stderr);
   }
   const result = run(amtool, ["check-config", join(every, "alertmanager.yml")]);
-  assert.match(result.stdout, /6 receivers/);
-  assert.match(result.stdout, /3 inhibit rules/);
+  assert.match(result.stdout, /7 receivers/);
+  assert.match(result.stdout, /4 inhibit rules/);
 });
 
 test("amtool routes a critical and a warning alert to every configured receiver", (t) => {
@@ -139,8 +139,31 @@ test("amtool routes the Watchdog to the heartbeat alone, and no other alert to i
     assert.equal(other.stdout.trim(), "phone,public,mail,hook", severity);
   }
   const rendered = parse(readFileSync(join(every, "alertmanager.yml"), "utf8")) as { route: { routes: { receiver: string; repeat_interval: string }[] }; receivers: { name: string; webhook_configs?: { url: string }[] }[] };
-  assert.deepEqual(rendered.route.routes[0], { receiver: "heartbeat", matchers: ['alertname="Watchdog"'], group_wait: "0s", group_interval: "1m", repeat_interval: "5m", continue: false });
+  assert.deepEqual(rendered.route.routes.find((r) => r.receiver === "heartbeat"), { receiver: "heartbeat", matchers: ['alertname="Watchdog"'], group_wait: "0s", group_interval: "1m", repeat_interval: "5m", continue: false });
   assert.deepEqual(rendered.receivers.find((r) => r.name === "heartbeat")?.webhook_configs?.map((w) => w.url), ["https://hc-ping.com/replace-with-your-check-uuid"]);
+});
+
+test("amtool routes NotificationsFailing to the heartbeat's failure URL and on to every receiver, and it holds the Watchdog's pings back", (t) => {
+  const amtool = requireTool(t, "amtool", "prometheus-alertmanager");
+  if (!amtool) return;
+  const every = writePrometheus(everyReceiverModel(), "notifications-failing");
+  const config = `--config.file=${join(every, "alertmanager.yml")}`;
+  const failing = run(amtool, ["config", "routes", "test", config, `alertname=${NOTIFICATIONS_FAILING_ALERT}`, "severity=critical", "scope=host", "service=prometheus"]);
+  assert.equal(failing.status, 0, failing.stdout + failing.stderr);
+  // The broken receiver may be any of the four: the heartbeat's failure URL still gets it out.
+  assert.equal(failing.stdout.trim(), "heartbeat-fail,phone,public,mail,hook");
+  const rendered = parse(readFileSync(join(every, "alertmanager.yml"), "utf8")) as {
+    receivers: { name: string; webhook_configs?: { url: string }[] }[];
+    inhibit_rules: { source_matchers: string[]; target_matchers: string[]; equal: string[] }[];
+  };
+  assert.deepEqual(rendered.receivers.find((r) => r.name === "heartbeat-fail")?.webhook_configs?.map((w) => w.url), ["https://hc-ping.com/replace-with-your-check-uuid/fail"]);
+  // Without pings the heartbeat service reports the silence itself, even without a failure URL.
+  assert.ok(rendered.inhibit_rules.some((r) => r.source_matchers.join() === `alertname="${NOTIFICATIONS_FAILING_ALERT}"` && r.target_matchers.join() === `alertname="${WATCHDOG_ALERT}"` && r.equal.length === 0));
+  const config2 = exampleConfig();
+  delete ((config2["homelab:monitoring"] as Record<string, unknown>).heartbeat as Record<string, unknown>).failUrl;
+  const withoutFailUrl = renderAlertmanagerConfig(modelOf(config2));
+  assert.doesNotMatch(withoutFailUrl, /heartbeat-fail/);
+  assert.match(withoutFailUrl, /alertname="NotificationsFailing"/, "the inhibition stays");
 });
 
 test("without a heartbeat there is no Watchdog and no heartbeat receiver", () => {

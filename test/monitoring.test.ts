@@ -76,12 +76,14 @@ test("every alert has a severity, a summary and a runbook hint", () => {
 test("the example homelab has every alert the operator needs, with backups stale after 26 hours", () => {
   const rules = alertRules(modelOf());
   assert.deepEqual(rules.map((r) => r.alert).sort(), [
-    "BackupFailed", "BackupNeverSucceeded", "BackupStale", "ContainerDiskFull", "ContainerDown", "ContainerMemoryPressure", "HostDown", "HostMemoryPressure", "HostRootFull",
-    "PostgresConnectionsNearMax", "PostgresDown", "RepositoryCheckFailed", "ServiceProbeFailing", "TargetDown", "ThinPoolAlmostFull", "TierAlmostFull",
+    "BackupFailed", "BackupNeverSucceeded", "BackupStale", "CheckStale", "ContainerDiskFull", "ContainerDown", "ContainerMemoryPressure", "HostDown", "HostMemoryPressure", "HostRootFull",
+    "NotificationsFailing", "PostgresConnectionsNearMax", "PostgresDown", "PruneStale", "RepositoryCheckFailed", "ServiceProbeFailing", "TargetDown", "ThinPoolAlmostFull", "TierAlmostFull",
     "TierFillingUp", "TunnelDown", "Watchdog",
   ]);
   const stale = rules.find((r) => r.alert === "BackupStale");
   assert.match(stale?.expr ?? "", / > 93600$/);
+  // Per node too: on a cluster one node's fresh backup must not hide another's stale one.
+  for (const alert of ["BackupStale", "PruneStale", "CheckStale"]) assert.match(rules.find((r) => r.alert === alert)?.expr ?? "", /max by \(task, node\)/, alert);
   assert.match(rules.find((r) => r.alert === "ThinPoolAlmostFull")?.expr ?? "", /pve_disk_usage_bytes\{job="pve",id="storage\/pve\/local-lvm"\}/);
   assert.match(rules.find((r) => r.alert === "HostRootFull")?.expr ?? "", /node_filesystem_avail_bytes\{job="node",mountpoint="\/"\}/);
   const filling = rules.find((r) => r.alert === "TierFillingUp");
@@ -138,6 +140,9 @@ test("every number an alert compares against is its declared threshold, and its 
     ContainerDiskFull: "more than 90%",
     PostgresConnectionsNearMax: "more than 80%",
     BackupStale: "more than 26 hours",
+    PruneStale: "more than 8 days",
+    CheckStale: "more than 32 days",
+    BackupNeverSucceeded: "more than 7 days",
   });
   // The waits are said once too (the cases read them from the rule), so they are pinned here like the thresholds.
   assert.deepEqual(Object.fromEntries(renderedRules(model).filter((r) => r.for).map((r) => [r.alert, r.for])), {
@@ -156,7 +161,8 @@ test("every number an alert compares against is its declared threshold, and its 
     PostgresConnectionsNearMax: "10m",
     TunnelDown: "2m",
     BackupStale: "30m",
-    BackupNeverSucceeded: "168h",
+    PruneStale: "2h",
+    CheckStale: "2h",
   });
 });
 
@@ -194,7 +200,7 @@ test("every alert that compares against a number or waits out a for has promtool
       assert.ok(step * 2 <= forMinutes(rule.for), `${rule.alert}: steps of ${step}m do not pin for: ${rule.for}`);
     }
   }
-  assert.equal(thresholds, 9);
+  assert.equal(thresholds, 12);
   assert.equal(waits, renderedRules(model).filter((r) => r.for).length);
   assert.ok(waits >= 15, `only ${waits} alerts wait out a for`);
   for (const c of cases) assert.ok((RULE_TEST_STEPS as readonly number[]).includes(c.stepMinutes ?? 1), `${c.name}: step ${c.stepMinutes}m has no test file`);
@@ -229,7 +235,7 @@ test("without backups and Postgres there are no backup or Postgres alerts", () =
   const services = config["homelab:services"] as Record<string, unknown>;
   for (const name of ["postgres", "immich", "nextcloud", "n8n", "vaultwarden"]) delete services[name];
   const names = alertRules(modelOf(config)).map((r) => r.alert);
-  for (const gone of ["BackupStale", "BackupNeverSucceeded", "BackupFailed", "RepositoryCheckFailed", "PostgresDown", "PostgresConnectionsNearMax"]) assert.ok(!names.includes(gone), gone);
+  for (const gone of ["BackupStale", "PruneStale", "CheckStale", "BackupNeverSucceeded", "BackupFailed", "RepositoryCheckFailed", "PostgresDown", "PostgresConnectionsNearMax"]) assert.ok(!names.includes(gone), gone);
 });
 
 test("rules and dashboards name only metrics that a configured job produces", () => {

@@ -1,6 +1,7 @@
 import { toYaml } from "../shared/yaml";
 import type { Homelab } from "../../config";
 import { UNIT_PREFIX, unitName } from "../restic-backup/systemd-units";
+import type { ResticJob } from "../restic-backup/layout";
 import { scrapeJobs, storageMatcher, watchedMountpoints, type JobKind } from "./targets";
 
 /**
@@ -12,6 +13,8 @@ import { scrapeJobs, storageMatcher, watchedMountpoints, type JobKind } from "./
 export type Severity = "critical" | "warning" | "none";
 /** The always-firing alert that pings the external heartbeat while the whole pipeline works. */
 export const WATCHDOG_ALERT = "Watchdog";
+/** The alert on notifications Alertmanager could not deliver; it holds the Watchdog back while it fires. */
+export const NOTIFICATIONS_FAILING_ALERT = "NotificationsFailing";
 /** `host` alerts concern the whole node; `service` alerts one container and are silenced while the host is down. */
 export type Scope = "host" | "service";
 
@@ -65,7 +68,7 @@ export const FILL_HORIZON_DAYS = 4;
 const below = (value: number, unit: ThresholdUnit): Threshold => ({ op: "<", value, unit });
 const above = (value: number, unit: ThresholdUnit): Threshold => ({ op: ">", value, unit });
 
-/** The fixed thresholds; BackupStale's comes from the stack file (homelab:monitoring.backupStaleHours). */
+/** The fixed thresholds; the staleness of backup, prune and check comes from the stack file (homelab:monitoring.*Stale*). */
 const THRESHOLDS = {
   HostMemoryPressure: below(0.1, "ratio"),
   // Seconds until the tier is full at the current rate.
@@ -268,6 +271,24 @@ export function alertGroups(model: Homelab): RuleGroup[] {
   }
   groups.push({ name: "homelab-services", rules: serviceRules });
 
+  if (kinds.has("alertmanager")) {
+    groups.push({
+      name: "homelab-alerting",
+      rules: [
+        {
+          alert: NOTIFICATIONS_FAILING_ALERT,
+          // Any receiver: Alertmanager counts failures per integration (webhook, email), not per receiver.
+          expr: 'sum by (service, node) (increase(alertmanager_notifications_failed_total{job="alertmanager"}[1h])) > 0',
+          for: undefined,
+          severity: "critical",
+          scope: "host",
+          summary: "Alertmanager on {{ $labels.service }} failed to deliver notifications within the last hour; alerts may not reach the phone",
+          runbook: "In the Prometheus container: `journalctl -u prometheus-alertmanager -n 200` names the receiver and the error (an expired token, a wrong topic, a rate limit); fix it in homelab:monitoring.receivers.",
+        },
+      ],
+    });
+  }
+
   if (model.monitoring.heartbeat) {
     groups.push({
       name: "homelab-heartbeat",
@@ -287,32 +308,43 @@ export function alertGroups(model: Homelab): RuleGroup[] {
   }
 
   if (model.backup?.enabled) {
-    const success = `homelab_restic_last_success_timestamp_seconds{${TASK_LABEL}="backup"}`;
-    // The jobs write 0 until a run first succeeds; "> 0" keeps only real success times.
-    const succeeded = `${success} > 0`;
-    const stale = above(model.monitoring.backupStaleHours * HOUR, "seconds");
+    const successOf = (task: ResticJob): string => `homelab_restic_last_success_timestamp_seconds{${TASK_LABEL}="${task}"}`;
+    const firstRun = `homelab_restic_first_run_timestamp_seconds{${TASK_LABEL}="backup"}`;
+    const seed = above(model.monitoring.backupSeedDays * DAY, "seconds");
     const journal = (unit: string): string => `\`journalctl -u ${unit} -n 200\``;
+    // Per node as well as per task: on a cluster each node backs up its own datasets, and the newest
+    // success of one node must not hide another node whose backups stopped.
+    // The jobs write 0 until a run first succeeds; "> 0" keeps only real success times.
+    const lastSuccessOf = (task: ResticJob): string => `max by (${TASK_LABEL}, node) (${successOf(task)} > 0)`;
+    const ageOf = (task: ResticJob): string => `time() - ${lastSuccessOf(task)}`;
+    const staleRule = (alert: string, task: ResticJob, stale: Threshold, forWait: string, what: string): AlertRule => ({
+      alert,
+      // Only once the job has succeeded: before that the first run may still be going.
+      expr: `${ageOf(task)} ${compares(stale)}`,
+      for: forWait,
+      threshold: stale,
+      severity: "critical",
+      scope: "host",
+      summary: `No successful ${what} on {{ $labels.node }} for ${says(stale)}`,
+      runbook: `On the host: \`systemctl list-timers '${UNIT_PREFIX}*'\` and ${journal(unitName(task, "service"))}; a stale lock needs \`restic unlock\`.`,
+    });
     groups.push({
       name: "homelab-backup",
       rules: [
-        {
-          alert: "BackupStale",
-          // Only once a backup has succeeded: before that the first upload may still be running.
-          expr: `time() - max by (${TASK_LABEL}) (${succeeded}) ${compares(stale)}`,
-          for: "30m",
-          threshold: stale,
-          severity: "critical",
-          scope: "host",
-          summary: `No successful backup for ${says(stale)}`,
-          runbook: `On the host: \`systemctl list-timers '${UNIT_PREFIX}*'\` and ${journal(unitName("backup", "service"))}; a stale lock needs \`restic unlock\`.`,
-        },
+        staleRule("BackupStale", "backup", above(model.monitoring.backupStaleHours * HOUR, "seconds"), "30m", "backup"),
+        // Prune and check run weekly and monthly: a missed run leaves the repository growing or unverified.
+        staleRule("PruneStale", "prune", above(model.monitoring.pruneStaleDays * DAY, "seconds"), "2h", "restic prune"),
+        staleRule("CheckStale", "check", above(model.monitoring.checkStaleDays * DAY, "seconds"), "2h", "restic check of the repository"),
         {
           alert: "BackupNeverSucceeded",
-          expr: `absent(${succeeded})`,
-          for: `${model.monitoring.backupSeedDays * 24}h`,
+          // Counted from the first run the job recorded, not with a `for`: a `for` of days starts over
+          // whenever Prometheus is down longer than its for-outage tolerance (1h by default).
+          expr: `(time() - max by (${TASK_LABEL}, node) (${firstRun}) unless on (${TASK_LABEL}, node) ${lastSuccessOf("backup")}) ${compares(seed)}`,
+          for: undefined,
+          threshold: seed,
           severity: "warning",
           scope: "host",
-          summary: `No backup has succeeded since backups were set up ${spellSeconds(model.monitoring.backupSeedDays * DAY)} ago`,
+          summary: `No backup on {{ $labels.node }} has succeeded since its first run, ${says(seed)} ago`,
           runbook: `On the host: \`systemctl status ${unitName("backup", "service")}\` (a first upload may still be running) and ${journal(unitName("backup", "service"))}.`,
         },
         {

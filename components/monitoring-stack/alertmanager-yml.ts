@@ -1,6 +1,6 @@
 import type { Homelab } from "../../config";
-import { HEARTBEAT_RECEIVER, NULL_RECEIVER } from "../../config/schema/monitoring";
-import { WATCHDOG_ALERT, type Severity } from "./alert-rules";
+import { HEARTBEAT_FAIL_RECEIVER, HEARTBEAT_RECEIVER, NULL_RECEIVER } from "../../config/schema/monitoring";
+import { NOTIFICATIONS_FAILING_ALERT, WATCHDOG_ALERT, type Severity } from "./alert-rules";
 import { toYaml } from "../shared/yaml";
 
 /**
@@ -103,6 +103,9 @@ export const INHIBIT_RULES = [
   },
   // A tier that is almost full no longer needs the forecast that it will fill up.
   { source_matchers: ['alertname="TierAlmostFull"'], target_matchers: ['alertname="TierFillingUp"'], equal: ["node", "mountpoint"] },
+  // While a receiver cannot deliver, the heartbeat stops being pinged, so the heartbeat service reports
+  // it through its own channels even when the broken receiver is the only phone.
+  { source_matchers: [`alertname="${NOTIFICATIONS_FAILING_ALERT}"`], target_matchers: [`alertname="${WATCHDOG_ALERT}"`], equal: [] },
 ] as const;
 
 /**
@@ -120,6 +123,16 @@ function heartbeatRoute(heartbeat: NonNullable<Homelab["monitoring"]["heartbeat"
   };
 }
 
+/** NotificationsFailing goes to the heartbeat's failure URL first, and on to the receivers (`continue`). */
+function heartbeatFailRoute(): Record<string, unknown> {
+  return {
+    receiver: HEARTBEAT_FAIL_RECEIVER,
+    matchers: [`alertname="${NOTIFICATIONS_FAILING_ALERT}"`],
+    group_wait: "0s",
+    continue: true,
+  };
+}
+
 export function renderAlertmanagerConfig(model: Homelab): string {
   const receivers = model.monitoring.receivers;
   const heartbeat = model.monitoring.heartbeat;
@@ -131,6 +144,7 @@ export function renderAlertmanagerConfig(model: Homelab): string {
       group_interval: "5m",
       repeat_interval: REPEAT_INTERVAL.warning,
       routes: [
+        ...(heartbeat?.failUrl ? [heartbeatFailRoute()] : []),
         ...(heartbeat ? [heartbeatRoute(heartbeat)] : []),
         // Every receiver gets every alert; `continue` lets the next one match too.
         ...receivers.flatMap((r) =>
@@ -147,6 +161,7 @@ export function renderAlertmanagerConfig(model: Homelab): string {
     receivers: [
       { name: NULL_RECEIVER },
       ...(heartbeat ? [{ name: HEARTBEAT_RECEIVER, webhook_configs: [{ url: heartbeat.url, send_resolved: false }] }] : []),
+      ...(heartbeat?.failUrl ? [{ name: HEARTBEAT_FAIL_RECEIVER, webhook_configs: [{ url: heartbeat.failUrl, send_resolved: false }] }] : []),
       ...receivers.map(receiverConfig),
     ],
   };

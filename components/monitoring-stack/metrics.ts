@@ -15,6 +15,7 @@ export const METRICS_BY_KIND = {
     "node_filesystem_size_bytes",
     "node_load1",
     // Written into the textfile collector directory by the backup jobs.
+    "homelab_restic_first_run_timestamp_seconds",
     "homelab_restic_last_run_timestamp_seconds",
     "homelab_restic_last_success_timestamp_seconds",
     "homelab_restic_last_exit_status",

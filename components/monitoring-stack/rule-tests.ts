@@ -84,6 +84,8 @@ interface StateProbe {
   readonly whyQuiet: string;
   readonly quiet: (samples: number) => readonly InputSeries[];
   readonly stepMinutes?: number;
+  /** Minutes from the start until the expression can first hold (a rate needs two samples). Defaults to 0. */
+  readonly settleMinutes?: number;
 }
 
 /** Whether a measure holds against a threshold, as Prometheus compares two floats. */
@@ -149,7 +151,7 @@ function thresholdCases(rule: AlertRule, t: Threshold, p: ThresholdProbe): RuleC
 /** The cases of an alert that tests a state: failing (fires), one unit from it (quiet), and pending. */
 function stateCases(rule: AlertRule, p: StateProbe): RuleCase[] {
   const step = p.stepMinutes ?? 1;
-  const { evalMinutes, pendingMinutes } = waits(rule, step, 0);
+  const { evalMinutes, pendingMinutes } = waits(rule, step, p.settleMinutes ?? 0);
   const samples = evalMinutes / step + 1;
   const base = { alert: rule.alert, evalMinutes, stepMinutes: step };
   const wait = rule.for ? `, once that has held for ${rule.for}` : ", on the first evaluation";
@@ -192,6 +194,7 @@ function probes(model: Homelab): { thresholds: Map<string, ThresholdProbe>; stat
   const probe = targetLabels(jobs, "probe");
   const postgres = targetLabels(jobs, "postgres");
   const cloudflared = targetLabels(jobs, "cloudflared");
+  const alertmanager = targetLabels(jobs, "alertmanager");
   const first = model.services[0];
   const guest = pve && first ? { ...pve, id: guestId(first), service: first.name } : undefined;
   const tier = Object.values(model.tiers)[0]?.path ?? "/";
@@ -293,26 +296,61 @@ function probes(model: Homelab): { thresholds: Map<string, ThresholdProbe>; stat
       quiet: (n) => [...up(cloudflared, 1)(n), s("cloudflared_tunnel_ha_connections", cloudflared, flat(1, n))],
     });
   }
+  if (alertmanager) {
+    const failed = (values: string): InputSeries => s("alertmanager_notifications_failed_total", { ...alertmanager, integration: "webhook" }, values);
+    // A second integration that delivers: its zero must not hide the failing one.
+    const email = s("alertmanager_notifications_failed_total", { ...alertmanager, integration: "email" }, flat(0, 10));
+    states.set("NotificationsFailing", {
+      labels: { service: alertmanager.service ?? "", node: alertmanager.node ?? "" },
+      what: "one notification to a webhook receiver fails",
+      fire: (n) => [failed(`0 ${flat(1, n - 1)}`), email],
+      whyQuiet: "every notification is delivered",
+      quiet: (n) => [failed(flat(0, n)), email],
+      settleMinutes: 1,
+    });
+  }
   if (node && model.backup?.enabled) {
     const task = (name: string): Labels => ({ ...node, [TASK_LABEL]: name });
-    const success = (values: string): InputSeries => s("homelab_restic_last_success_timestamp_seconds", task("backup"), values);
+    const successOf = (name: string, labels: Labels = task(name)) => (values: string): InputSeries => s("homelab_restic_last_success_timestamp_seconds", labels, values);
+    const success = successOf("backup");
+    /**
+     * A job's staleness probe: one success `units` seconds before the settle time, written from the first
+     * sample after it; 0 before (never succeeded). The age must pass the threshold before anything fires.
+     */
+    const staleProbe = (name: string, staleMinutes: number, step: number): ThresholdProbe => {
+      const settle = staleMinutes + step;
+      return {
+        labels: { [TASK_LABEL]: name, node: node.node ?? "" },
+        per: 1,
+        unit: "second",
+        stepMinutes: step,
+        settleMinutes: settle,
+        series: (units, n) => {
+          const at = settle * 60 - units;
+          const unwritten = Math.ceil(at / (step * 60));
+          return [successOf(name)(`${flat(0, unwritten)} ${flat(at, n - unwritten)}`)];
+        },
+        show: (units) => `the last ${name} success ${units} s old`,
+      };
+    };
     const staleMinutes = model.monitoring.backupStaleHours * 60;
-    // Five-minute steps: the age must pass backupStaleHours before anything fires, and 5m still pins the 30m `for`.
-    const step = 5;
-    const settle = staleMinutes + step;
-    thresholds.set("BackupStale", {
-      labels: { [TASK_LABEL]: "backup" },
-      per: 1,
-      unit: "second",
-      stepMinutes: step,
-      settleMinutes: settle,
-      // One success `units` seconds before the settle time, written from the first sample after it; 0 before (never succeeded).
-      series: (units, n) => {
-        const at = settle * 60 - units;
-        const unwritten = Math.ceil(at / (step * 60));
-        return [success(`${flat(0, unwritten)} ${flat(at, n - unwritten)}`)];
-      },
-      show: (units) => `the last success ${units} s old`,
+    // Five-minute steps still pin the 30m `for`; prune and check wait days, so hourly steps pin their 2h.
+    thresholds.set("BackupStale", staleProbe("backup", staleMinutes, 5));
+    thresholds.set("PruneStale", staleProbe("prune", model.monitoring.pruneStaleDays * 24 * 60, 60));
+    thresholds.set("CheckStale", staleProbe("check", model.monitoring.checkStaleDays * 24 * 60, 60));
+    // On a cluster one node's fresh backup must not hide another node's stale one.
+    const other = { ...node, instance: "192.0.2.2:9100", node: `${node.node ?? ""}-other` };
+    // Hourly: one success an hour in, stale from backupStaleHours + 1 on and past the `for` two hours later.
+    const staleHours = model.monitoring.backupStaleHours + 3;
+    extra.push({
+      alert: "BackupStale",
+      fires: true,
+      name: "BackupStale fires for the one node whose backups stopped while another node's are fresh",
+      // The other node succeeds every hour (a success time equal to the sample's time).
+      series: [success(flat(3600, staleHours + 1)), successOf("backup", { ...other, [TASK_LABEL]: "backup" })(`0+3600x${staleHours}`)],
+      evalMinutes: staleHours * 60,
+      stepMinutes: 60,
+      labels: { [TASK_LABEL]: "backup", node: node.node ?? "" },
     });
     // Before the first success the jobs write 0: the first upload may still be running. Hourly, and late
     // enough that a time of 0 would be stale and past the `for`.
@@ -326,15 +364,28 @@ function probes(model: Homelab): { thresholds: Map<string, ThresholdProbe>; stat
       stepMinutes: 60,
       labels: {},
     });
-    const seedHours = model.monitoring.backupSeedDays * 24;
-    states.set("BackupNeverSucceeded", {
-      labels: {},
-      what: `no backup has succeeded for ${model.monitoring.backupSeedDays} days`,
-      fire: (n) => [success(flat(0, n))],
-      whyQuiet: "the first backup succeeded an hour before the grace period ended",
-      // Hourly samples: zeros, then the success at the hour it happened.
-      quiet: (n) => [success(`${flat(0, seedHours - 1)} ${(seedHours - 1) * 3600}x${n - seedHours}`)],
+    // Hourly: the first run recorded `units` seconds before the settle time, no success ever since.
+    const seedMinutes = model.monitoring.backupSeedDays * 24 * 60;
+    const firstRun = (labels: Labels, values: string): InputSeries => s("homelab_restic_first_run_timestamp_seconds", labels, values);
+    const seedSettle = seedMinutes + 60;
+    thresholds.set("BackupNeverSucceeded", {
+      labels: { [TASK_LABEL]: "backup", node: node.node ?? "" },
+      per: 1,
+      unit: "second",
       stepMinutes: 60,
+      settleMinutes: seedSettle,
+      series: (units, n) => [firstRun(task("backup"), flat(seedSettle * 60 - units, n)), success(flat(0, n))],
+      show: (units) => `the first run ${units} s ago, no success since`,
+    });
+    const seedHours = seedMinutes / 60;
+    extra.push({
+      alert: "BackupNeverSucceeded",
+      fires: false,
+      name: "BackupNeverSucceeded stays quiet once a backup has succeeded, however long ago the first run was",
+      series: [firstRun(task("backup"), flat(0, seedHours + 3)), success(`${flat(0, seedHours)} ${seedHours * 3600}x2`)],
+      evalMinutes: (seedHours + 2) * 60,
+      stepMinutes: 60,
+      labels: {},
     });
     states.set("BackupFailed", {
       labels: task("backup"),

@@ -2,7 +2,7 @@ import type { Homelab } from "../../config";
 import type { HostLayout, ResticJob } from "./layout";
 import { shellQuote } from "../shared/shell";
 import { HOMELAB_TAG, type BackupSource } from "./sources";
-import { renderWriteMetrics } from "./textfile-metrics";
+import { renderRecordFirstRun, renderWriteMetrics } from "./textfile-metrics";
 
 /** What the job scripts are rendered from. */
 export interface JobScriptInput {
@@ -47,6 +47,8 @@ declare -A BYTES_ADDED=() FILES_NEW=() FILES_CHANGED=()
 ` : ""}
 ${renderWriteMetrics(job)}
 
+${renderRecordFirstRun()}
+
 # shellcheck disable=SC2317 # called from the EXIT trap
 finish() {
   local exit_status=$1
@@ -57,6 +59,7 @@ finish() {
 trap 'finish "$?"' EXIT
 # systemd stops a hung job with SIGTERM; exiting through the EXIT trap still records the failure.
 trap 'exit 143' TERM INT
+record_first_run
 
 # A later failure keeps the first one's status; the other sources are still backed up.
 fail() {

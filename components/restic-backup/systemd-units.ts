@@ -24,15 +24,6 @@ const DESCRIPTION: Record<ResticJob, string> = {
  */
 const AFTER: Record<ResticJob, readonly ResticJob[]> = { backup: [], prune: ["backup"], check: ["backup", "prune"] };
 
-/**
- * How long a job may run before systemd stops it. The backup has no limit: the first upload of
- * terabytes takes days, and a run cut short would start over every day (restic resumes from the packs
- * it indexed, but the cut keeps coming). A backup that hangs shows up as BackupStale instead; while it
- * runs, its timer starts no second one. Prune and check are bounded, so a hung one ends and the
- * metrics record the failure.
- */
-export const START_TIMEOUT: Record<ResticJob, string> = { backup: "infinity", prune: "12h", check: "12h" };
-
 /** A oneshot service that runs the job's script, and the timer that starts it. */
 export function renderUnits(job: ResticJob, settings: NonNullable<Homelab["backup"]>, layout: HostLayout): UnitPair {
   const schedule = settings.schedules[job];
@@ -49,7 +40,8 @@ Environment=RESTIC_CACHE_DIR=/var/cache/restic
 CacheDirectory=restic
 Nice=10
 IOSchedulingClass=idle
-TimeoutStartSec=${START_TIMEOUT[job]}
+# A hung job is stopped (SIGTERM), records its failure in the metrics and alerts.
+TimeoutStartSec=${settings[`${job}Timeout`]}
 `;
   const timer = `[Unit]
 Description=Schedule of ${DESCRIPTION[job]}

@@ -5,6 +5,7 @@ import type { ResticJob } from "./layout";
  * against exactly these names and labels: keep them.
  */
 export const METRICS = {
+  firstRun: "homelab_restic_first_run_timestamp_seconds",
   lastRun: "homelab_restic_last_run_timestamp_seconds",
   lastSuccess: "homelab_restic_last_success_timestamp_seconds",
   exitStatus: "homelab_restic_last_exit_status",
@@ -15,6 +16,7 @@ export const METRICS = {
 } as const;
 
 const HELP: Record<keyof typeof METRICS, string> = {
+  firstRun: "Unix time the restic job first started on this host; kept across runs.",
   lastRun: "Unix time the restic job last finished, successful or not.",
   lastSuccess: "Unix time the restic job last succeeded; 0 if it never did.",
   exitStatus: "Exit status of the last run of the restic job; 0 is success.",
@@ -29,10 +31,37 @@ const header = (key: keyof typeof METRICS): string[] => [
   `    echo '# TYPE ${METRICS[key]} gauge'`,
 ];
 
+/** The sed that reads one of the job's own gauges back from its previous file. */
+const readBack = (metric: string, variable: string): string => `    ${variable}=$(sed -n 's/^${metric}{[^}]*} \\([0-9][0-9]*\\)$/\\1/p' "$prom" | head -n 1)`;
+
+/**
+ * Bash function `record_first_run`: on the job's first start on this host (no metrics file yet) writes
+ * the file with the first-run time and a last success of 0, so that BackupNeverSucceeded counts from the
+ * start of a seed that runs for days, not from its end. Later runs keep that time (see write_metrics).
+ */
+export function renderRecordFirstRun(): string {
+  return [
+    "record_first_run() {",
+    '  local prom="$TEXTFILE_DIR/homelab_restic_${JOB}.prom" tmp',
+    '  if [ -e "$prom" ]; then return 0; fi',
+    '  mkdir -p "$TEXTFILE_DIR"',
+    '  tmp=$(mktemp "$TEXTFILE_DIR/.homelab_restic_${JOB}.prom.XXXXXX")',
+    "  {",
+    ...header("firstRun"),
+    `    echo "${METRICS.firstRun}{job=\\"$JOB\\"} $STARTED"`,
+    ...header("lastSuccess"),
+    `    echo "${METRICS.lastSuccess}{job=\\"$JOB\\"} 0"`,
+    '  } >"$tmp"',
+    '  chmod 0644 "$tmp"',
+    '  mv -f "$tmp" "$prom"',
+    "}",
+  ].join("\n");
+}
+
 /**
  * Bash function `write_metrics <exit-status>`: writes `homelab_restic_<job>.prom` atomically (a temp
- * file in the same directory, then mv) so node-exporter never reads half a file. On failure the last
- * success time of the previous file is kept. The backup job adds per-source sizes from the arrays
+ * file in the same directory, then mv) so node-exporter never reads half a file. The first-run time of
+ * the previous file is always kept, and on failure its last success time. The backup job adds per-source sizes from the arrays
  * BYTES_ADDED, FILES_NEW and FILES_CHANGED, in the order of SOURCES.
  */
 export function renderWriteMetrics(job: ResticJob): string {
@@ -46,19 +75,25 @@ export function renderWriteMetrics(job: ResticJob): string {
   return [
     "# shellcheck disable=SC2317 # called from the EXIT trap",
     "write_metrics() {",
-    "  local exit_status=$1 now prom tmp last_success=0",
+    "  local exit_status=$1 now prom tmp last_success=0 first_run=",
     "  now=$(date +%s)",
     '  prom="$TEXTFILE_DIR/homelab_restic_${JOB}.prom"',
+    '  if [ -r "$prom" ]; then',
+    readBack(METRICS.firstRun, "first_run"),
+    "  fi",
+    '  first_run=${first_run:-$STARTED}',
     '  if [ "$exit_status" -eq 0 ]; then',
     "    last_success=$now",
     '  elif [ -r "$prom" ]; then',
-    `    last_success=$(sed -n 's/^${METRICS.lastSuccess}{[^}]*} \\([0-9][0-9]*\\)$/\\1/p' "$prom" | head -n 1)`,
+    readBack(METRICS.lastSuccess, "last_success"),
     '    last_success=${last_success:-0}',
     "  fi",
     '  mkdir -p "$TEXTFILE_DIR"',
     "  # node-exporter reads only *.prom, so the temp file is invisible until the mv.",
     '  tmp=$(mktemp "$TEXTFILE_DIR/.homelab_restic_${JOB}.prom.XXXXXX")',
     "  {",
+    ...header("firstRun"),
+    `    echo "${METRICS.firstRun}{job=\\"$JOB\\"} $first_run"`,
     ...header("lastRun"),
     `    echo "${METRICS.lastRun}{job=\\"$JOB\\"} $now"`,
     ...header("lastSuccess"),

@@ -1,5 +1,5 @@
 import type { Homelab, Problem } from "../model";
-import { HEARTBEAT_RECEIVER, NULL_RECEIVER, RESERVED_JOB_NAMES } from "../schema/monitoring";
+import { HEARTBEAT_FAIL_RECEIVER, HEARTBEAT_RECEIVER, NULL_RECEIVER, RESERVED_JOB_NAMES } from "../schema/monitoring";
 import { duplicates } from "./duplicates";
 import { requireRole } from "./roles";
 
@@ -28,6 +28,7 @@ export function checkMonitoring(model: Homelab): Problem[] {
   monitoring.receivers.forEach((r, i) => {
     if (r.name === NULL_RECEIVER) problems.push({ path: `homelab:monitoring.receivers.${i}.name`, message: `'${NULL_RECEIVER}' is reserved for the receiver that drops unrouted alerts` });
     if (r.name === HEARTBEAT_RECEIVER) problems.push({ path: `homelab:monitoring.receivers.${i}.name`, message: `'${HEARTBEAT_RECEIVER}' is reserved for the receiver of homelab:monitoring.heartbeat` });
+    if (r.name === HEARTBEAT_FAIL_RECEIVER) problems.push({ path: `homelab:monitoring.receivers.${i}.name`, message: `'${HEARTBEAT_FAIL_RECEIVER}' is reserved for the receiver of homelab:monitoring.heartbeat.failUrl` });
   });
 
   const tsdb = prometheus?.role === "prometheus" ? prometheus.mounts.find((m) => m.path === TSDB_MOUNT) : undefined;

@@ -13,6 +13,9 @@ const retentionSchema = z.strictObject({
   yearly: z.number().int().min(0).default(2),
 });
 
+/** A systemd time span in whole minutes, hours or days, at least 1 (0 or "infinity" would never stop a hung job). */
+const jobTimeout = z.string().regex(/^[1-9]\d*(min|h|d)$/, { message: "must be a whole number of minutes, hours or days, like 12h or 3d" });
+
 export const backupSchema = z.strictObject({
   /** Back up to Backblaze B2 with restic. Defaults to true. */
   enabled: z.boolean().default(true),
@@ -38,6 +41,16 @@ export const backupSchema = z.strictObject({
       check: calendar.default("*-*-01 06:00:00"),
     })
     .default({ backup: "*-*-* 03:00:00", prune: "Sun *-*-* 05:00:00", check: "*-*-01 06:00:00" }),
+  /**
+   * How long the backup may run before systemd stops it (TimeoutStartSec), so a hung one ends, records
+   * its failure and alerts. Long for a first upload of terabytes: a seed cut short resumes from what it
+   * uploaded at the next scheduled run. Defaults to 3d.
+   */
+  backupTimeout: jobTimeout.default("3d"),
+  /** How long the prune may run before systemd stops it (TimeoutStartSec). Defaults to 12h. */
+  pruneTimeout: jobTimeout.default("12h"),
+  /** How long the check may run before systemd stops it (TimeoutStartSec). Defaults to 12h. */
+  checkTimeout: jobTimeout.default("12h"),
   /** Random delay added to each schedule so jobs do not start at the same second. Defaults to 30min. */
   randomizedDelay: z.string().regex(/^\d+(s|min|h)$/).default("30min"),
   retention: retentionSchema.default({ daily: 7, weekly: 4, monthly: 12, yearly: 2 }),

@@ -10,6 +10,8 @@ export const RESERVED_JOB_NAMES: readonly string[] = [...FIXED_JOBS, ...ROLE_JOB
 export const NULL_RECEIVER = "discard";
 /** The receiver of the always-firing Watchdog alert: the external heartbeat. */
 export const HEARTBEAT_RECEIVER = "heartbeat";
+/** The receiver of NotificationsFailing: the heartbeat's failure URL, which needs no working phone receiver. */
+export const HEARTBEAT_FAIL_RECEIVER = "heartbeat-fail";
 
 /** A Prometheus duration in whole units, at least 1 (0 would mean "keep nothing" or "forever"). */
 const positive = (unitPattern: string, example: string) =>
@@ -76,6 +78,16 @@ export const heartbeatSchema = z.strictObject({
     .refine((u) => u.startsWith("https://"), { message: "must be an https:// URL: the heartbeat travels the internet" }),
   /** How often Alertmanager pings it; the service's period must be longer. Defaults to 5m. */
   repeatInterval: positive("m|h", "5m").default("5m"),
+  /**
+   * The URL that marks the heartbeat as failed (healthchecks.io: the ping URL with /fail), where
+   * NotificationsFailing goes when a receiver cannot deliver. Left out, the heartbeat only notices the
+   * Watchdog's missing pings, which that alert holds back while it fires.
+   */
+  failUrl: z
+    .string()
+    .url({ message: "must be an https:// URL" })
+    .refine((u) => u.startsWith("https://"), { message: "must be an https:// URL: the heartbeat travels the internet" })
+    .optional(),
 });
 
 export const monitoringSchema = z.strictObject({
@@ -98,9 +110,13 @@ export const monitoringSchema = z.strictObject({
     .default({ time: "30d", size: "20GB" }),
   /** A backup older than this many hours raises BackupStale. Defaults to 26. */
   backupStaleHours: z.number().int().min(1).default(26),
+  /** A prune older than this many days raises PruneStale; longer than the prune schedule's interval. Defaults to 8 (weekly prune). */
+  pruneStaleDays: z.number().int().min(1).default(8),
+  /** A repository check older than this many days raises CheckStale; longer than the check schedule's interval. Defaults to 32 (monthly check). */
+  checkStaleDays: z.number().int().min(1).default(32),
   /**
-   * Days the first backup may take (a seed of terabytes runs for days) before BackupNeverSucceeded
-   * warns that no backup has ever succeeded. Defaults to 7.
+   * Days the first backup may take (a seed of terabytes runs for days), counted from the job's first
+   * run on the node, before BackupNeverSucceeded warns that no backup has ever succeeded. Defaults to 7.
    */
   backupSeedDays: z.number().int().min(1).max(90).default(7),
   /** Where Alertmanager sends notifications: ntfy, email or webhook receivers. */

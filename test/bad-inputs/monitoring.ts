@@ -84,6 +84,18 @@ export const cases: BadInput[] = [
     message: /must be a number and a unit, like 5m/,
   },
   {
+    name: "a heartbeat failure URL over plain http",
+    mutate: (c) => void (at(c, "homelab:monitoring").heartbeat = { url: "https://hc-ping.com/abc", failUrl: "http://hc-ping.com/abc/fail" }),
+    path: "homelab:monitoring.heartbeat.failUrl",
+    message: /must be an https:\/\/ URL/,
+  },
+  {
+    name: "a receiver named like the heartbeat's failure receiver",
+    mutate: (c) => void (at(c, "homelab:monitoring").receivers = [{ type: "webhook", name: "heartbeat-fail", url: "https://hooks.example.com/alert" }]),
+    path: "homelab:monitoring.receivers.0.name",
+    message: /'heartbeat-fail' is reserved/,
+  },
+  {
     name: "a receiver named like the heartbeat receiver",
     mutate: (c) => void (at(c, "homelab:monitoring").receivers = [{ type: "webhook", name: "heartbeat", url: "https://hooks.example.com/alert" }]),
     path: "homelab:monitoring.receivers.0.name",

@@ -350,10 +350,10 @@ export const MUTANTS: readonly Mutant[] = [
   },
   {
     id: "restic-backup-timeout",
-    defect: "the backup job is stopped after 12 h, so a first upload of terabytes never finishes",
-    file: "components/restic-backup/systemd-units.ts",
-    from: 'backup: "infinity",',
-    to: 'backup: "12h",',
+    defect: "the backup job is stopped after 12 h, so a first upload of terabytes is cut off every run",
+    file: "config/schema/backup.ts",
+    from: 'backupTimeout: jobTimeout.default("3d"),',
+    to: 'backupTimeout: jobTimeout.default("12h"),',
     tests: ["test/backup.test.ts", "test/backup-tools.test.ts"],
   },
 
