@@ -11,6 +11,7 @@ import { inCi, postgresBinDir, requireTool, run } from "./tools";
 import { renderJobScript } from "../components/restic-backup/job-scripts";
 import { HOST_LAYOUT, scriptName, type ResticJob } from "../components/restic-backup/layout";
 import { renderRestoreScript } from "../components/restic-backup/restore-script";
+import { renderPasswordRotation } from "../components/restic-backup/key-rotation";
 import { renderInitCommand, renderResticEnv } from "../components/restic-backup/restic-env";
 import { modelSources, type BackupSource } from "../components/restic-backup/sources";
 
@@ -520,6 +521,92 @@ test("prune keeps exactly the configured retention, per source", (t) => {
     assert.equal(readMetrics(lab, "prune").get('homelab_restic_last_exit_status{job="prune"}'), 0);
   } finally {
     lab.cleanup();
+  }
+});
+
+test("a changed restic password is moved into the repository: the jobs open it with the new one, the old one no longer opens it, and a re-run or a run cut short after the key was added converges", (t) => {
+  if (!tools(t)) return;
+  const root = mkdtempSync(join(tmpdir(), "homelab-restic-rotate-"));
+  const model = labModel(root);
+  const lab = makeLab(model, root, ["vaultwarden-data"]);
+  try {
+    const passwordFile = join(root, "password");
+    const envFile = join(root, "restic.env");
+    const rotate = (password: string): { status: number; stdout: string; stderr: string } =>
+      run("bash", ["-c", renderPasswordRotation(envFile, passwordFile)], { env: lab.env(), input: password });
+    const opens = (password: string): boolean => {
+      const file = join(root, "probe");
+      writeFileSync(file, password, { mode: 0o600 });
+      return run("restic", ["--repo", lab.repo, "--password-file", file, "cat", "config"], { env: lab.env() }).status === 0;
+    };
+    const keys = (): string[] => (JSON.parse(lab.restic(["key", "list", "--json"]).stdout) as { id: string }[]).map((k) => k.id);
+    const data = join(root, "data");
+    mkdirSync(data);
+    writeFileSync(join(data, "f"), "kept across the rotation");
+    assert.equal(lab.restic(["backup", "--quiet", "--host", "pve", "--tag", "homelab", data]).status, 0);
+
+    const first = rotate("a new passphrase");
+    assert.equal(first.status, 0, first.stderr);
+    assert.equal(readFileSync(passwordFile, "utf8"), "a new passphrase");
+    assert.equal(statSync(passwordFile).mode & 0o777, 0o600);
+    assert.equal(existsSync(`${passwordFile}.new`), false, "nothing stays staged");
+    assert.equal(opens("a new passphrase"), true);
+    assert.equal(opens("correct horse battery staple"), false, "the old password no longer opens the repository");
+    assert.equal(keys().length, 1);
+    assert.ok(!first.stdout.includes("a new passphrase") && !first.stderr.includes("a new passphrase"), "the password is never printed");
+    const check = lab.script("check");
+    assert.equal(check.status, 0, check.stderr);
+    assert.equal(JSON.parse(lab.restic(["snapshots", "--json"]).stdout).length, 1, "the snapshots are still there");
+
+    // Same password again: nothing changes in the repository.
+    const before = keys();
+    const again = rotate("a new passphrase");
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(keys(), before);
+
+    // A run cut short after `key add`: the new key is there, the old one too, the host still has the old file.
+    const third = join(root, "third");
+    writeFileSync(third, "a third passphrase", { mode: 0o600 });
+    assert.equal(lab.restic(["key", "add", "--new-password-file", third]).status, 0);
+    const resumed = rotate("a third passphrase");
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.equal(keys().length, 1);
+    assert.equal(opens("a third passphrase"), true);
+    assert.equal(opens("a new passphrase"), false);
+
+    // Neither password opens the repository: the host keeps its file, the run fails and says why.
+    writeFileSync(passwordFile, "a password the repository never had", { mode: 0o600 });
+    const lost = rotate("yet another passphrase");
+    assert.notEqual(lost.status, 0);
+    assert.match(lost.stderr, /neither the current nor the new password opens/);
+    assert.equal(readFileSync(passwordFile, "utf8"), "a password the repository never had");
+  } finally {
+    lab.cleanup();
+  }
+});
+
+test("the first password is written before the repository exists, and init then creates the repository with it", (t) => {
+  if (!tools(t)) return;
+  const root = mkdtempSync(join(tmpdir(), "homelab-restic-first-"));
+  try {
+    const passwordFile = join(root, "password");
+    const envFile = join(root, "restic.env");
+    writeFileSync(envFile, renderResticEnv({ repository: join(root, "repo"), passwordFile }), { mode: 0o600 });
+    const env: NodeJS.ProcessEnv = { ...process.env, RESTIC_CACHE_DIR: join(root, "cache") };
+    for (const key of ["RESTIC_REPOSITORY", "RESTIC_PASSWORD", "RESTIC_PASSWORD_FILE"]) delete env[key];
+    for (const password of ["first", "first"]) {
+      const r = run("bash", ["-c", renderPasswordRotation(envFile, passwordFile)], { env, input: password });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    // The old file is there but the repository is not yet: a changed password still goes straight in.
+    const changed = run("bash", ["-c", renderPasswordRotation(envFile, passwordFile)], { env, input: "second" });
+    assert.equal(changed.status, 0, changed.stderr);
+    assert.equal(readFileSync(passwordFile, "utf8"), "second");
+    const init = run("bash", ["-c", renderInitCommand(envFile)], { env });
+    assert.equal(init.status, 0, init.stderr);
+    assert.equal(run("restic", ["--repo", join(root, "repo"), "--password-file", passwordFile, "cat", "config"], { env }).status, 0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });
 
