@@ -11,6 +11,7 @@ import { inCi, postgresBinDir, requireTool, run } from "./tools";
 import { renderJobScript } from "../components/restic-backup/job-scripts";
 import { HOST_LAYOUT, scriptName, type ResticJob } from "../components/restic-backup/layout";
 import { renderRestoreScript } from "../components/restic-backup/restore-script";
+import { renderStateScript } from "../components/restic-backup/state-script";
 import { renderPasswordRotation } from "../components/restic-backup/key-rotation";
 import { renderInitCommand, renderResticEnv } from "../components/restic-backup/restic-env";
 import { modelSources, type BackupSource } from "../components/restic-backup/sources";
@@ -607,6 +608,42 @@ test("the first password is written before the repository exists, and init then 
     assert.equal(run("restic", ["--repo", join(root, "repo"), "--password-file", passwordFile, "cat", "config"], { env }).status, 0);
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("the Pulumi state export is kept in the repository and comes back byte-identical; prune keeps it; a broken export is refused", (t) => {
+  if (!tools(t)) return;
+  const root = mkdtempSync(join(tmpdir(), "homelab-restic-state-"));
+  const model = labModel(root);
+  const lab = makeLab(model, root, ["vaultwarden-data"]);
+  try {
+    const script = join(root, scriptName("state"));
+    writeFileSync(script, renderStateScript({ resticHost: model.proxmox.nodeName, layout: { ...HOST_LAYOUT, envFile: join(root, "restic.env"), lockFile: join(root, "restic.lock") } }), { mode: 0o755 });
+    const state = (args: readonly string[], input?: string) => run(script, args, { env: lab.env(), ...(input === undefined ? {} : { input }) });
+    const exported = `${JSON.stringify({ version: 3, deployment: { secrets_providers: { type: "passphrase", state: { salt: "v1:abc" } }, resources: [{ urn: "urn:pulumi:homelab::homelab::pulumi:pulumi:Stack::homelab-homelab", outputs: { grafanaAdminPassword: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:Zm9v" } } }] } }, null, 4)}\n`;
+    const saved = state(["save", "homelab"], exported);
+    assert.equal(saved.status, 0, saved.stderr);
+    const snapshots = JSON.parse(lab.restic(["snapshots", "--json", "--tag", "state=homelab"]).stdout) as { tags: string[]; hostname: string; paths: string[] }[];
+    assert.equal(snapshots.length, 1);
+    assert.deepEqual([...(snapshots[0]?.tags ?? [])].sort(), ["homelab", "state=homelab"]);
+    assert.equal(snapshots[0]?.hostname, model.proxmox.nodeName);
+    const back = state(["restore", "homelab"]);
+    assert.equal(back.status, 0, back.stderr);
+    assert.equal(back.stdout, exported, "the export comes back byte for byte, ready for pulumi stack import");
+
+    for (const broken of ["", "not json\n", '{"version": 3}\n']) {
+      const refused = state(["save", "homelab"], broken);
+      assert.notEqual(refused.status, 0, `refused: ${JSON.stringify(broken)}`);
+      assert.match(refused.stderr, /homelab-restic-state: stdin (is empty|is not a pulumi stack export)/);
+    }
+    assert.equal(state(["save", "../etc"], exported).status, 64, "a stack name is one plain word");
+    assert.equal(JSON.parse(lab.restic(["snapshots", "--json", "--tag", "state=homelab"]).stdout).length, 1, "nothing broken was kept");
+
+    const prune = lab.script("prune");
+    assert.equal(prune.status, 0, prune.stderr);
+    assert.equal(state(["restore", "homelab"]).stdout, exported, "prune keeps the newest state");
+  } finally {
+    lab.cleanup();
   }
 });
 

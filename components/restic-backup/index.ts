@@ -10,6 +10,7 @@ import { bucketArgs, keyName, keyNamePrefix, RESTIC_KEY_CAPABILITIES } from "./b
 import { renderJobScript } from "./job-scripts";
 import { HOST_LAYOUT, JOBS, scriptPath, unitName, type HostLayout } from "./layout";
 import { renderRestoreScript } from "./restore-script";
+import { renderStateScript } from "./state-script";
 import { renderPasswordRotation } from "./key-rotation";
 import { regionOf, renderInitCommand, renderResticEnv, s3Repository } from "./restic-env";
 import { shellQuote } from "../shared/shell";
@@ -203,6 +204,7 @@ export class ResticBackup extends pulumi.ComponentResource {
       const scripts = [
         ...jobs.map((job) => ({ part: `script-${job}`, path: scriptPath(layout, job), content: renderJobScript(job, scriptInput) })),
         { part: "script-restore", path: scriptPath(layout, "restore"), content: renderRestoreScript({ sources, resticHost, layout }) },
+        { part: "script-state", path: scriptPath(layout, "state"), content: renderStateScript({ resticHost, layout }) },
       ].map(({ part, path, content }) =>
         new command.remote.Command(`${prefix}-${part}`, { connection, ...writeFileCommand(path, "0755"), stdin: content, addPreviousOutputInEnv: false }, hostOpts),
       );
