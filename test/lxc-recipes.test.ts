@@ -454,12 +454,12 @@ echo "not reached either"
   assert.equal(statSync(join(dir, "log")).mode & 0o777, 0o700);
 });
 
-test("a recipe that exits on its own names the explicit exit; one that succeeds says nothing and keeps its log", (t) => {
+test("a recipe that exits on its own says so and points at the log; one that succeeds says nothing and keeps its log", (t) => {
   const dir = mkdtempSync(join(tmpdir(), "homelab-recipe-log-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const exited = runRecipe(dir, 'echo "the pinned version is gone" >&2\nexit 3\n', "jellyfin-provision");
   assert.equal(exited.status, 3);
-  assert.match(exited.stderr, /recipe jellyfin-provision failed with exit status 3 at line \?: an explicit exit\n/);
+  assert.match(exited.stderr, /recipe jellyfin-provision failed with exit status 3 at line \?: an exit of its own \(the last lines of the log say why\)\n/);
   assert.match(readFileSync(exited.log, "utf8"), /the pinned version is gone/);
   const ok = runRecipe(dir, 'echo "installed"\n', "mealie-provision");
   assert.equal(ok.status, 0, ok.stderr);
@@ -467,10 +467,15 @@ test("a recipe that exits on its own names the explicit exit; one that succeeds 
   assert.equal(readFileSync(ok.log, "utf8"), "installed\n");
 });
 
-test("every recipe step names its own log: the LXC recipes, the Proxmox exporter and the Postgres preload", async () => {
+test("every recipe step names its own log and keeps the trap that reports its failure: the LXC recipes, the Proxmox exporter and the Postgres preload", async () => {
   const { resources } = await runProgram();
   const steps = resources.filter((r) => r.type === "command:remote:Command" && /^#!\/bin\/bash\nset -Eeuo pipefail\n/.test(String(r.inputs.stdin ?? "")));
   assert.ok(steps.length >= 10, `only ${steps.length} recipe steps`);
-  for (const s of steps) assert.ok(String(s.inputs.stdin).includes(`homelab_log=${recipeLogPath(s.name)}\n`), `${s.name} logs to ${recipeLogPath(s.name)}`);
+  for (const s of steps) {
+    const text = String(s.inputs.stdin);
+    assert.ok(text.includes(`homelab_log=${recipeLogPath(s.name)}\n`), `${s.name} logs to ${recipeLogPath(s.name)}`);
+    // A recipe's own EXIT trap would replace the one that tells the host what failed.
+    assert.deepEqual([...text.matchAll(/^\s*trap .* EXIT$/gm)].map((m) => m[0]), ["trap homelab_failed EXIT"], s.name);
+  }
   assert.ok(steps.some((s) => s.name === "monitoring-pve-exporter"));
 });

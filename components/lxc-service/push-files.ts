@@ -146,7 +146,7 @@ chmod 0700 "$(dirname "$homelab_log")"
 (umask 077; : >"$homelab_log")
 chmod 0600 "$homelab_log"
 exec 3>&2 >"$homelab_log" 2>&1
-homelab_step="an explicit exit"
+homelab_step="an exit of its own (the last lines of the log say why)"
 homelab_line="?"
 # The first failure is the one that ends the script; the ones after it are its callers unwinding.
 trap 'if [ "$homelab_line" = "?" ]; then homelab_line=$LINENO; homelab_step=$BASH_COMMAND; fi' ERR
