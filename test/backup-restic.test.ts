@@ -11,6 +11,8 @@ import { inCi, postgresBinDir, requireTool, run } from "./tools";
 import { renderJobScript } from "../components/restic-backup/job-scripts";
 import { HOST_LAYOUT, scriptName, type ResticJob } from "../components/restic-backup/layout";
 import { renderRestoreScript } from "../components/restic-backup/restore-script";
+import { renderStateScript } from "../components/restic-backup/state-script";
+import { renderPasswordRotation } from "../components/restic-backup/key-rotation";
 import { renderInitCommand, renderResticEnv } from "../components/restic-backup/restic-env";
 import { modelSources, type BackupSource } from "../components/restic-backup/sources";
 
@@ -554,6 +556,128 @@ test("prune keeps exactly the configured retention, per source", (t) => {
     ]);
     assert.deepEqual(kept("dataset=syncthing-sync"), ["2021-01-01 03:00:00"]);
     assert.equal(readMetrics(lab, "prune").get('homelab_restic_last_exit_status{job="prune"}'), 0);
+  } finally {
+    lab.cleanup();
+  }
+});
+
+test("a changed restic password is moved into the repository: the jobs open it with the new one, the old one no longer opens it, and a re-run or a run cut short after the key was added converges", (t) => {
+  if (!tools(t)) return;
+  const root = mkdtempSync(join(tmpdir(), "homelab-restic-rotate-"));
+  const model = labModel(root);
+  const lab = makeLab(model, root, ["vaultwarden-data"]);
+  try {
+    const passwordFile = join(root, "password");
+    const envFile = join(root, "restic.env");
+    const rotate = (password: string): { status: number; stdout: string; stderr: string } =>
+      run("bash", ["-c", renderPasswordRotation(envFile, passwordFile)], { env: lab.env(), input: password });
+    const opens = (password: string): boolean => {
+      const file = join(root, "probe");
+      writeFileSync(file, password, { mode: 0o600 });
+      return run("restic", ["--repo", lab.repo, "--password-file", file, "cat", "config"], { env: lab.env() }).status === 0;
+    };
+    const keys = (): string[] => (JSON.parse(lab.restic(["key", "list", "--json"]).stdout) as { id: string }[]).map((k) => k.id);
+    const data = join(root, "data");
+    mkdirSync(data);
+    writeFileSync(join(data, "f"), "kept across the rotation");
+    assert.equal(lab.restic(["backup", "--quiet", "--host", "pve", "--tag", "homelab", data]).status, 0);
+
+    const first = rotate("a new passphrase");
+    assert.equal(first.status, 0, first.stderr);
+    assert.equal(readFileSync(passwordFile, "utf8"), "a new passphrase");
+    assert.equal(statSync(passwordFile).mode & 0o777, 0o600);
+    assert.equal(existsSync(`${passwordFile}.new`), false, "nothing stays staged");
+    assert.equal(opens("a new passphrase"), true);
+    assert.equal(opens("correct horse battery staple"), false, "the old password no longer opens the repository");
+    assert.equal(keys().length, 1);
+    assert.ok(!first.stdout.includes("a new passphrase") && !first.stderr.includes("a new passphrase"), "the password is never printed");
+    const check = lab.script("check");
+    assert.equal(check.status, 0, check.stderr);
+    assert.equal(JSON.parse(lab.restic(["snapshots", "--json"]).stdout).length, 1, "the snapshots are still there");
+
+    // Same password again: nothing changes in the repository.
+    const before = keys();
+    const again = rotate("a new passphrase");
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(keys(), before);
+
+    // A run cut short after `key add`: the new key is there, the old one too, the host still has the old file.
+    const third = join(root, "third");
+    writeFileSync(third, "a third passphrase", { mode: 0o600 });
+    assert.equal(lab.restic(["key", "add", "--new-password-file", third]).status, 0);
+    const resumed = rotate("a third passphrase");
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.equal(keys().length, 1);
+    assert.equal(opens("a third passphrase"), true);
+    assert.equal(opens("a new passphrase"), false);
+
+    // Neither password opens the repository: the host keeps its file, the run fails and says why.
+    writeFileSync(passwordFile, "a password the repository never had", { mode: 0o600 });
+    const lost = rotate("yet another passphrase");
+    assert.notEqual(lost.status, 0);
+    assert.match(lost.stderr, /neither the current nor the new password opens/);
+    assert.equal(readFileSync(passwordFile, "utf8"), "a password the repository never had");
+  } finally {
+    lab.cleanup();
+  }
+});
+
+test("the first password is written before the repository exists, and init then creates the repository with it", (t) => {
+  if (!tools(t)) return;
+  const root = mkdtempSync(join(tmpdir(), "homelab-restic-first-"));
+  try {
+    const passwordFile = join(root, "password");
+    const envFile = join(root, "restic.env");
+    writeFileSync(envFile, renderResticEnv({ repository: join(root, "repo"), passwordFile }), { mode: 0o600 });
+    const env: NodeJS.ProcessEnv = { ...process.env, RESTIC_CACHE_DIR: join(root, "cache") };
+    for (const key of ["RESTIC_REPOSITORY", "RESTIC_PASSWORD", "RESTIC_PASSWORD_FILE"]) delete env[key];
+    for (const password of ["first", "first"]) {
+      const r = run("bash", ["-c", renderPasswordRotation(envFile, passwordFile)], { env, input: password });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    // The old file is there but the repository is not yet: a changed password still goes straight in.
+    const changed = run("bash", ["-c", renderPasswordRotation(envFile, passwordFile)], { env, input: "second" });
+    assert.equal(changed.status, 0, changed.stderr);
+    assert.equal(readFileSync(passwordFile, "utf8"), "second");
+    const init = run("bash", ["-c", renderInitCommand(envFile)], { env });
+    assert.equal(init.status, 0, init.stderr);
+    assert.equal(run("restic", ["--repo", join(root, "repo"), "--password-file", passwordFile, "cat", "config"], { env }).status, 0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("the Pulumi state export is kept in the repository and comes back byte-identical; prune keeps it; a broken export is refused", (t) => {
+  if (!tools(t)) return;
+  const root = mkdtempSync(join(tmpdir(), "homelab-restic-state-"));
+  const model = labModel(root);
+  const lab = makeLab(model, root, ["vaultwarden-data"]);
+  try {
+    const script = join(root, scriptName("state"));
+    writeFileSync(script, renderStateScript({ resticHost: model.proxmox.nodeName, layout: { ...HOST_LAYOUT, envFile: join(root, "restic.env"), lockFile: join(root, "restic.lock") } }), { mode: 0o755 });
+    const state = (args: readonly string[], input?: string) => run(script, args, { env: lab.env(), ...(input === undefined ? {} : { input }) });
+    const exported = `${JSON.stringify({ version: 3, deployment: { secrets_providers: { type: "passphrase", state: { salt: "v1:abc" } }, resources: [{ urn: "urn:pulumi:homelab::homelab::pulumi:pulumi:Stack::homelab-homelab", outputs: { grafanaAdminPassword: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:Zm9v" } } }] } }, null, 4)}\n`;
+    const saved = state(["save", "homelab"], exported);
+    assert.equal(saved.status, 0, saved.stderr);
+    const snapshots = JSON.parse(lab.restic(["snapshots", "--json", "--tag", "state=homelab"]).stdout) as { tags: string[]; hostname: string; paths: string[] }[];
+    assert.equal(snapshots.length, 1);
+    assert.deepEqual([...(snapshots[0]?.tags ?? [])].sort(), ["homelab", "state=homelab"]);
+    assert.equal(snapshots[0]?.hostname, model.proxmox.nodeName);
+    const back = state(["restore", "homelab"]);
+    assert.equal(back.status, 0, back.stderr);
+    assert.equal(back.stdout, exported, "the export comes back byte for byte, ready for pulumi stack import");
+
+    for (const broken of ["", "not json\n", '{"version": 3}\n']) {
+      const refused = state(["save", "homelab"], broken);
+      assert.notEqual(refused.status, 0, `refused: ${JSON.stringify(broken)}`);
+      assert.match(refused.stderr, /homelab-restic-state: stdin (is empty|is not a pulumi stack export)/);
+    }
+    assert.equal(state(["save", "../etc"], exported).status, 64, "a stack name is one plain word");
+    assert.equal(JSON.parse(lab.restic(["snapshots", "--json", "--tag", "state=homelab"]).stdout).length, 1, "nothing broken was kept");
+
+    const prune = lab.script("prune");
+    assert.equal(prune.status, 0, prune.stderr);
+    assert.equal(state(["restore", "homelab"]).stdout, exported, "prune keeps the newest state");
   } finally {
     lab.cleanup();
   }

@@ -6,8 +6,10 @@ import { test } from "node:test";
 import { exampleConfig, modelOf } from "./harness";
 import { requireTool, run } from "./tools";
 import { renderJobScript } from "../components/restic-backup/job-scripts";
+import { renderPasswordRotation } from "../components/restic-backup/key-rotation";
 import { HOST_LAYOUT, JOBS, scriptName, unitName } from "../components/restic-backup/layout";
 import { renderRestoreScript } from "../components/restic-backup/restore-script";
+import { renderStateScript } from "../components/restic-backup/state-script";
 import { modelSources } from "../components/restic-backup/sources";
 import { renderAllUnits } from "../components/restic-backup/systemd-units";
 
@@ -64,6 +66,23 @@ test("shellcheck finds nothing in any rendered backup, prune, check or restore s
       const result = run(shellcheck, ["--shell=bash", "--severity=style", ...scripts]);
       assert.equal(result.status, 0, result.stdout + result.stderr);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("shellcheck finds nothing in the password rotation the host runs on every change of the restic password, nor in the state tool", (t) => {
+  const shellcheck = requireTool(t, "shellcheck", "shellcheck");
+  if (!shellcheck) return;
+  const dir = mkdtempSync(join(tmpdir(), "homelab-rotation-sc-"));
+  try {
+    const script = join(dir, "rotate");
+    // Sourced on the host at run time, so shellcheck cannot follow it (SC1091).
+    writeFileSync(script, `#!/bin/bash\n# shellcheck disable=SC1091\n${renderPasswordRotation(HOST_LAYOUT.envFile, HOST_LAYOUT.passwordFile)}\n`);
+    const stateTool = join(dir, "state");
+    writeFileSync(stateTool, renderStateScript({ resticHost: "pve", layout: HOST_LAYOUT }));
+    const result = run(shellcheck, ["--shell=bash", "--severity=style", script, stateTool]);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
 import { renderAccount } from "../components/lxc-service/account";
-import { renderPushFiles, renderRecipeScript, secretFileCommand, secretFileScript } from "../components/lxc-service/push-files";
+import { recipeLogPath, renderPushFiles, renderRecipeScript, secretFileCommand, secretFileScript } from "../components/lxc-service/push-files";
 import { DB_ENV_PATH } from "../components/lxc-service/db-env";
 import { appRecipe } from "../components/lxc-service/recipes";
 import { READ_DB_ENV } from "../components/lxc-service/recipes/shell-steps";
@@ -17,7 +17,7 @@ import { datasetDirCommand } from "../components/tiered-storage/dataset-dir";
 import { hostPackagesCommand } from "../components/proxmox-host/host-packages";
 import { grafanaRecipeScript } from "../components/monitoring-stack/grafana-recipe";
 import { catalog, catalogApps, majorOf, type Homelab, type Service } from "../config";
-import { exampleConfig, modelOf, tierOf } from "./harness";
+import { exampleConfig, modelOf, runProgram, tierOf } from "./harness";
 import { requireTool, run } from "./tools";
 
 /**
@@ -445,4 +445,72 @@ test("the Jellyfin pin takes the line's point releases and no other line, as apt
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+/** A rendered recipe run under bash as `pct exec` would, its log moved under `dir`, with systemctl and getent standing in for a booted container. */
+function runRecipe(dir: string, recipe: string, step: string): { status: number; stdout: string; stderr: string; log: string } {
+  const bin = join(dir, "bin");
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, "systemctl"), "#!/bin/sh\necho running\n", { mode: 0o755 });
+  writeFileSync(join(bin, "getent"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+  writeFileSync(join(bin, "apt-get"), "#!/bin/sh\necho \"E: Unable to locate package $3\" >&2\nexit 100\n", { mode: 0o755 });
+  const log = join(dir, "log", `${step}.log`);
+  const script = renderRecipeScript(recipe, step, 120).replace(recipeLogPath(step), log);
+  const r = run("bash", ["-s"], { input: script, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}` } });
+  return { ...r, log };
+}
+
+test("a failing recipe leaves its whole output in a 0600 log in the container, and tells the host the failing step and the log's path, never the secret", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "homelab-recipe-log-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const secret = join(dir, "secret.env");
+  writeFileSync(secret, "ADMIN_PASSWORD=SECRET-IN-A-FILE\n", { mode: 0o600 });
+  const recipe = `echo "configuring with $(cat ${secret})"
+install_app() {
+  apt-get install -y no-such-package
+  echo "never reached"
+}
+install_app
+echo "not reached either"
+`;
+  const r = runRecipe(dir, recipe, "nextcloud-provision");
+  assert.notEqual(r.status, 0);
+  const script = renderRecipeScript(recipe, "nextcloud-provision", 120).split("\n");
+  const line = script.findIndex((l) => l.includes("apt-get install -y no-such-package")) + 1;
+  assert.match(r.stderr, new RegExp(`recipe nextcloud-provision failed with exit status 100 at line ${line}: apt-get install -y no-such-package\\n`));
+  assert.ok(r.stderr.includes(`its output is in ${r.log} in the container: pct exec 120 -- cat ${r.log}`), r.stderr);
+  assert.ok(!`${r.stdout}${r.stderr}`.includes("SECRET-IN-A-FILE"), "the output that reaches Pulumi holds no secret");
+  assert.ok(!r.stderr.includes("E: Unable to locate"), "the failing command's own output stays in the log");
+  const log = readFileSync(r.log, "utf8");
+  assert.match(log, /configuring with ADMIN_PASSWORD=SECRET-IN-A-FILE/);
+  assert.match(log, /E: Unable to locate package no-such-package/);
+  assert.ok(!log.includes("never reached"));
+  assert.equal(statSync(r.log).mode & 0o777, 0o600);
+  assert.equal(statSync(join(dir, "log")).mode & 0o777, 0o700);
+});
+
+test("a recipe that exits on its own says so and points at the log; one that succeeds says nothing and keeps its log", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "homelab-recipe-log-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const exited = runRecipe(dir, 'echo "the pinned version is gone" >&2\nexit 3\n', "jellyfin-provision");
+  assert.equal(exited.status, 3);
+  assert.match(exited.stderr, /recipe jellyfin-provision failed with exit status 3 at line \?: an exit of its own \(the last lines of the log say why\)\n/);
+  assert.match(readFileSync(exited.log, "utf8"), /the pinned version is gone/);
+  const ok = runRecipe(dir, 'echo "installed"\n', "mealie-provision");
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(ok.stdout + ok.stderr, "");
+  assert.equal(readFileSync(ok.log, "utf8"), "installed\n");
+});
+
+test("every recipe step names its own log and keeps the trap that reports its failure: the LXC recipes, the Proxmox exporter and the Postgres preload", async () => {
+  const { resources } = await runProgram();
+  const steps = resources.filter((r) => r.type === "command:remote:Command" && /^#!\/bin\/bash\nset -Eeuo pipefail\n/.test(String(r.inputs.stdin ?? "")));
+  assert.ok(steps.length >= 10, `only ${steps.length} recipe steps`);
+  for (const s of steps) {
+    const text = String(s.inputs.stdin);
+    assert.ok(text.includes(`homelab_log=${recipeLogPath(s.name)}\n`), `${s.name} logs to ${recipeLogPath(s.name)}`);
+    // A recipe's own EXIT trap would replace the one that tells the host what failed.
+    assert.deepEqual([...text.matchAll(/^\s*trap .* EXIT$/gm)].map((m) => m[0]), ["trap homelab_failed EXIT"], s.name);
+  }
+  assert.ok(steps.some((s) => s.name === "monitoring-pve-exporter"));
 });

@@ -199,7 +199,7 @@ test("every provisioning step depends on its own container, and the recipe runs 
     assert.ok(dependencyNames(provision).includes(`${s.name}-files`), s.name);
     assert.equal(files.inputs.create, `${ensureRunningCommand(s.vmId)} && pct exec ${s.vmId} -- bash -s`);
     assert.equal(provision.inputs.create, `${ensureRunningCommand(s.vmId)} && pct exec ${s.vmId} -- bash -s`);
-    assert.match(String(provision.inputs.stdin), /^#!\/bin\/bash\nset -euo pipefail\n/);
+    assert.match(String(provision.inputs.stdin), /^#!\/bin\/bash\nset -Eeuo pipefail\n/);
   }
 });
 

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
@@ -14,6 +17,7 @@ import { grafanaFiles, prometheusFiles } from "../components/monitoring-stack/pr
 import { scrapeJobs } from "../components/monitoring-stack/targets";
 import type { Homelab } from "../config";
 import { byName, exampleConfig, modelOf, ofType, PLACEHOLDER_MARK, runProgram, dependencyNames } from "./harness";
+import { run } from "./tools";
 
 const value = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply((v) => resolve(v)));
 const service = (model: Homelab, name: string) => {
@@ -414,5 +418,34 @@ test("mocks: no placeholder secret appears in any input that is not marked secre
       else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
     };
     walk(r.inputs, "");
+  }
+});
+
+test("Grafana's admin password follows its secret: a new secret re-runs the recipe, which resets the password from stdin on every run", async (t) => {
+  const { resources } = await runProgram();
+  const provision = byName(resources, "grafana-provision");
+  const triggers = provision.inputs.triggers as unknown[];
+  assert.ok(
+    triggers.includes("GF_SECURITY_ADMIN_PASSWORD=mock-random-password-monitoring-grafana-admin\n"),
+    "the secret environment file is a trigger of the recipe, so a replaced password re-runs it",
+  );
+  assert.ok(provision.secretPaths.includes("triggers"), "and stays encrypted in the state");
+  const recipe = String(provision.inputs.stdin);
+  const reset = recipe.split("\n").findIndex((l) => l.startsWith("sed -n 's/^GF_SECURITY_ADMIN_PASSWORD=//p'"));
+  assert.ok(reset > 0, "the recipe resets the admin password");
+  // Run the reset itself against a stand-in grafana that records its argv and stdin.
+  const dir = mkdtempSync(join(tmpdir(), "homelab-grafana-reset-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "grafana"), `#!/bin/bash\nprintf '%s\\n' "$*" >"${dir}/argv"\ncat >"${dir}/stdin"\n`, { mode: 0o755 });
+  const envFile = join(dir, "homelab-secrets.env");
+  for (const password of ["first-secret", "replaced-secret"]) {
+    writeFileSync(envFile, `GF_SECURITY_ADMIN_PASSWORD=${password}\n`, { mode: 0o600 });
+    const lines = recipe.split("\n").slice(reset, reset + 2).join("\n").replace("/etc/grafana/homelab-secrets.env", envFile);
+    const r = run("bash", ["-euo", "pipefail", "-c", lines], { env: { ...process.env, PATH: `${dir}:${process.env.PATH ?? ""}` } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(join(dir, "stdin"), "utf8"), `${password}\n`, "the current secret reaches reset-admin-password on stdin");
+    const argv = readFileSync(join(dir, "argv"), "utf8");
+    assert.match(argv, /admin reset-admin-password --password-from-stdin/);
+    assert.ok(!argv.includes(password), "never in its argv");
   }
 });

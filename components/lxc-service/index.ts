@@ -167,7 +167,7 @@ function fetchStep(steps: Steps, f: FetchedFile, index: number, after: pulumi.Re
 }
 
 function provisionStep(steps: Steps, recipe: Recipe, pushHash: pulumi.Input<string>, secrets: readonly ProvisionFile[], after: readonly pulumi.Resource[]): command.remote.Command {
-  const script = renderRecipeScript(recipe.script);
+  const script = renderRecipeScript(recipe.script, `${steps.name}-provision`, steps.vmId);
   const hasSecrets = secrets.length > 0;
   return new command.remote.Command(
     `${steps.name}-provision`,

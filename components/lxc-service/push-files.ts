@@ -136,5 +136,40 @@ done
 getent hosts "\${apt_host:-deb.debian.org}" >/dev/null || { echo "\${apt_host:-deb.debian.org} does not resolve after 60 s: check the container's DNS (homelab:network.dns)" >&2; exit 1; }
 `;
 
-/** What `bash -s` receives for a recipe: strict mode, the wait for a booted container, then the recipe. */
-export const renderRecipeScript = (script: string): string => `#!/bin/bash\nset -euo pipefail\n${WAIT_FOR_BOOT}${script.trimEnd()}\n`;
+/** Where a recipe's output goes inside its container: root's only, since a recipe may print a secret. */
+export const recipeLogPath = (step: string): string => `/var/log/homelab/${step}.log`;
+
+/**
+ * Sends everything the recipe prints to a 0600 log in the container and, when it fails, tells the
+ * host only the failing line, its command as written (recipes hold no secret in their text, secrets
+ * arrive in files) and the log's path. The output itself never leaves the container, so a recipe that
+ * reads secrets can fail loudly without `logging` showing them.
+ */
+function logToFile(step: string, vmId: number | undefined): string {
+  const log = shellQuote(recipeLogPath(step));
+  return `homelab_log=${log}
+mkdir -p "$(dirname "$homelab_log")"
+chmod 0700 "$(dirname "$homelab_log")"
+(umask 077; : >"$homelab_log")
+chmod 0600 "$homelab_log"
+exec 3>&2 >"$homelab_log" 2>&1
+homelab_step="an exit of its own (the last lines of the log say why)"
+homelab_line="?"
+# The first failure is the one that ends the script; the ones after it are its callers unwinding.
+trap 'if [ "$homelab_line" = "?" ]; then homelab_line=$LINENO; homelab_step=$BASH_COMMAND; fi' ERR
+homelab_failed() {
+  local status=$?
+  [ "$status" -eq 0 ] && return 0
+  printf '%s: recipe %s failed with exit status %s at line %s: %s\n' "$(hostname)" ${shellQuote(step)} "$status" "$homelab_line" "$homelab_step" >&3
+  printf 'its output is in %s in the container: pct exec ${vmId ?? "<vmid>"} -- cat %s\n' "$homelab_log" "$homelab_log" >&3
+}
+trap homelab_failed EXIT
+`;
+}
+
+/**
+ * What `bash -s` receives for a recipe: strict mode, its output into the container's log for `step`,
+ * the wait for a booted container, then the recipe.
+ */
+export const renderRecipeScript = (script: string, step = "recipe", vmId?: number): string =>
+  `#!/bin/bash\nset -Eeuo pipefail\n${logToFile(step, vmId)}${WAIT_FOR_BOOT}${script.trimEnd()}\n`;

@@ -80,7 +80,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
     new command.remote.Command(`${name}-pve-exporter`, {
       connection: sshConnection(nodeAccess(platform, args.prometheus.node).connection),
       create: execStdinCommand(args.prometheus.vmId),
-      stdin: renderRecipeScript(pveExporterInstallScript()),
+      stdin: renderRecipeScript(pveExporterInstallScript(), `${name}-pve-exporter`, args.prometheus.vmId),
       triggers: [pveExporterInstallScript()],
       addPreviousOutputInEnv: false,
       // Runs again on a rebuilt Prometheus container, like its own provisioning.

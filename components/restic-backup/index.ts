@@ -10,6 +10,8 @@ import { bucketArgs, keyName, keyNamePrefix, RESTIC_KEY_CAPABILITIES } from "./b
 import { renderJobScript } from "./job-scripts";
 import { HOST_LAYOUT, JOBS, scriptPath, unitName, type HostLayout } from "./layout";
 import { renderRestoreScript } from "./restore-script";
+import { renderStateScript } from "./state-script";
+import { renderPasswordRotation } from "./key-rotation";
 import { regionOf, renderInitCommand, renderResticEnv, s3Repository } from "./restic-env";
 import { shellQuote } from "../shared/shell";
 import { backupSources } from "./sources";
@@ -125,6 +127,7 @@ export class ResticBackup extends pulumi.ComponentResource {
     const timers: string[] = [];
     const vzdumps: proxmoxve.backup.Job[] = [];
     let firstInit: command.remote.Command | undefined;
+    let firstPassword: command.remote.Command | undefined;
     for (const node of nodes) {
       // A single host keeps the names it always had; on a cluster each node's resources carry its name.
       const prefix = single ? name : `${name}-${node.name}`;
@@ -162,7 +165,23 @@ export class ResticBackup extends pulumi.ComponentResource {
           { ...hostOpts, additionalSecretOutputs: ["stdout", "stderr", "stdin"] },
         );
       const envFile = secretFile("env", layout.envFile, envContent);
-      const passwordFile = secretFile("password", layout.passwordFile, args.resticPassword);
+      // A changed password is moved into the repository before the host forgets the old one; one node
+      // at a time, so two nodes never remove the same old key.
+      const rotation = renderPasswordRotation(layout.envFile, layout.passwordFile);
+      const passwordFile = new command.remote.Command(
+        `${prefix}-password`,
+        {
+          connection,
+          create: rotation,
+          update: rotation,
+          delete: `rm -f ${shellQuote(layout.passwordFile)} ${shellQuote(`${layout.passwordFile}.new`)}`,
+          stdin: pulumi.secret(args.resticPassword),
+          logging: "none",
+          addPreviousOutputInEnv: false,
+        },
+        { ...hostOpts, dependsOn: [...args.dependsOn, envFile, ...(firstPassword ? [firstPassword] : [])], additionalSecretOutputs: ["stdout", "stderr", "stdin"] },
+      );
+      firstPassword ??= passwordFile;
 
       const init = new command.remote.Command(
         `${prefix}-init`,
@@ -185,6 +204,7 @@ export class ResticBackup extends pulumi.ComponentResource {
       const scripts = [
         ...jobs.map((job) => ({ part: `script-${job}`, path: scriptPath(layout, job), content: renderJobScript(job, scriptInput) })),
         { part: "script-restore", path: scriptPath(layout, "restore"), content: renderRestoreScript({ sources, resticHost, layout }) },
+        { part: "script-state", path: scriptPath(layout, "state"), content: renderStateScript({ resticHost, layout }) },
       ].map(({ part, path, content }) =>
         new command.remote.Command(`${prefix}-${part}`, { connection, ...writeFileCommand(path, "0755"), stdin: content, addPreviousOutputInEnv: false }, hostOpts),
       );

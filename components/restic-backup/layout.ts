@@ -27,8 +27,8 @@ export const HOST_LAYOUT: HostLayout = {
   unitDir: "/etc/systemd/system",
 };
 
-export const scriptName = (job: ResticJob | "restore"): string => `homelab-restic-${job}`;
-export const scriptPath = (layout: HostLayout, job: ResticJob | "restore"): string => `${layout.scriptDir}/${scriptName(job)}`;
+export const scriptName = (job: ResticJob | "restore" | "state"): string => `homelab-restic-${job}`;
+export const scriptPath = (layout: HostLayout, job: ResticJob | "restore" | "state"): string => `${layout.scriptDir}/${scriptName(job)}`;
 /** Every unit of the backup jobs starts with this; `systemctl list-timers '<prefix>*'` lists them. */
 export const UNIT_PREFIX = "homelab-restic-";
 export const unitName = (job: ResticJob, kind: "service" | "timer"): string => `${UNIT_PREFIX}${job}.${kind}`;

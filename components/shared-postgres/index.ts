@@ -107,7 +107,7 @@ export class SharedPostgres extends pulumi.ComponentResource {
       ? new command.remote.Command(`${name}-preload`, {
           connection: sshConnection(nodeAccess(platform, server.node).connection),
           create: execStdinCommand(server.vmId),
-          stdin: renderRecipeScript(renderPreloadScript(plan, settings.vectorchordVersion, settings.vectorchordSha256)),
+          stdin: renderRecipeScript(renderPreloadScript(plan, settings.vectorchordVersion, settings.vectorchordSha256), `${name}-preload`, server.vmId),
           triggers: [renderPreloadScript(plan, settings.vectorchordVersion, settings.vectorchordSha256)],
           addPreviousOutputInEnv: false,
           // Runs again on a rebuilt server container, like the server's own provisioning.

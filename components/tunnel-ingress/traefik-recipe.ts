@@ -37,14 +37,15 @@ if [ "$(cat ${shellLiteral(p.release)} 2>/dev/null || true)" != "$version $sha25
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates curl
   fi
+  # Removed at the end rather than by an EXIT trap, which would replace the one that reports a failure.
   tmp="$(mktemp -d)"
-  trap 'rm -rf "$tmp"' EXIT
   curl -fsSL --retry 3 -o "$tmp/traefik.tar.gz" "$url"
   ${sha256Check('"$sha256"', '"$tmp/traefik.tar.gz"')}
   tar -xzf "$tmp/traefik.tar.gz" -C "$tmp" traefik
   install -m 0755 -o root -g root "$tmp/traefik" ${shellLiteral(p.binary)}
   install -d -m 0755 "$(dirname ${shellLiteral(p.release)})"
   printf '%s\\n' "$version $sha256" > ${shellLiteral(p.release)}
+  rm -rf "$tmp"
 fi
 
 install -d -m 0755 ${shellLiteral(p.dynamicDir)}

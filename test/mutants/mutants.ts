@@ -424,4 +424,20 @@ export const MUTANTS: readonly Mutant[] = [
     to: '"Restart=no",',
     tests: ["test/unit-files.test.ts", "test/lxc-recipes.test.ts", "test/lxc-service.test.ts"],
   },
+  {
+    id: "recipe-log-readable",
+    defect: "a recipe's log, which may hold the secrets it printed, is readable by every user of the container",
+    file: "components/lxc-service/push-files.ts",
+    from: 'chmod 0600 "$homelab_log"',
+    to: 'chmod 0644 "$homelab_log"',
+    tests: ["test/lxc-recipes.test.ts"],
+  },
+  {
+    id: "restic-rotation-keeps-old-key",
+    defect: "a rotated restic password leaves the old one's key in the repository, so the old password still opens it",
+    file: "components/restic-backup/key-rotation.ts",
+    from: "    while opens ${cur}; do",
+    to: "    while false; do",
+    tests: ["test/backup-restic.test.ts"],
+  },
 ];
