@@ -1,6 +1,7 @@
 import { contentHash } from "../shared/hash";
 import { shellJoin, shellQuote } from "../shared/shell";
 import type { FetchedFile } from "./types";
+import { securityUpdatesStep } from "./recipes/security-updates";
 import { codePointOrder } from "../../config/order";
 
 /** A non-secret file with its content resolved, ready to render into the push script. */
@@ -129,5 +130,8 @@ done
 getent hosts "\${apt_host:-deb.debian.org}" >/dev/null || { echo "\${apt_host:-deb.debian.org} does not resolve after 60 s: check the container's DNS (homelab:network.dns)" >&2; exit 1; }
 `;
 
-/** What `bash -s` receives for a recipe: strict mode, the wait for a booted container, then the recipe. */
-export const renderRecipeScript = (script: string): string => `#!/bin/bash\nset -euo pipefail\n${WAIT_FOR_BOOT}${script.trimEnd()}\n`;
+/**
+ * What `bash -s` receives for a recipe: strict mode, the wait for a booted container, Debian's
+ * security updates (every container has a recipe), then the recipe.
+ */
+export const renderRecipeScript = (script: string): string => `#!/bin/bash\nset -euo pipefail\n${WAIT_FOR_BOOT}${securityUpdatesStep()}${script.trimEnd()}\n`;
