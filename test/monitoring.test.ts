@@ -76,7 +76,7 @@ test("every alert has a severity, a summary and a runbook hint", () => {
 test("the example homelab has every alert the operator needs, with backups stale after 26 hours", () => {
   const rules = alertRules(modelOf());
   assert.deepEqual(rules.map((r) => r.alert).sort(), [
-    "BackupFailed", "BackupNeverSucceeded", "BackupStale", "ContainerDiskFull", "ContainerDown", "ContainerMemoryPressure", "HostDown", "HostMemoryPressure", "HostRootFull",
+    "BackupFailed", "BackupNeverSucceeded", "BackupStale", "ContainerDiskFull", "ContainerDown", "ContainerMemoryPressure", "ContainerRebootRequired", "HostDown", "HostMemoryPressure", "HostRootFull",
     "PostgresConnectionsNearMax", "PostgresDown", "RepositoryCheckFailed", "ServiceProbeFailing", "TargetDown", "ThinPoolAlmostFull", "TierAlmostFull",
     "TierFillingUp", "TunnelDown", "Watchdog",
   ]);
@@ -157,6 +157,7 @@ test("every number an alert compares against is its declared threshold, and its 
     TunnelDown: "2m",
     BackupStale: "30m",
     BackupNeverSucceeded: "168h",
+    ContainerRebootRequired: "1h",
   });
 });
 
