@@ -80,7 +80,7 @@ test("every alert has a severity, a summary and a runbook hint", () => {
 test("the example homelab has every alert the operator needs, with backups stale after 26 hours", () => {
   const rules = alertRules(modelOf());
   assert.deepEqual(rules.map((r) => r.alert).sort(), [
-    "BackupFailed", "BackupNeverSucceeded", "BackupStale", "CheckStale", "ContainerDiskFull", "ContainerDown", "ContainerMemoryPressure", "HostDown", "HostMemoryPressure", "HostRootFull",
+    "BackupFailed", "BackupNeverSucceeded", "BackupStale", "CheckStale", "ContainerDiskFull", "ContainerDown", "ContainerMemoryPressure", "ContainerRebootRequired", "HostDown", "HostMemoryPressure", "HostRootFull",
     "NotificationsFailing", "PostgresConnectionsNearMax", "PostgresDown", "PruneStale", "RepositoryCheckFailed", "ServiceProbeFailing", "TargetDown", "ThinPoolAlmostFull", "TierAlmostFull",
     "TierFillingUp", "TunnelDown", "Watchdog",
   ]);
@@ -167,6 +167,7 @@ test("every number an alert compares against is its declared threshold, and its 
     BackupStale: "30m",
     PruneStale: "2h",
     CheckStale: "2h",
+    ContainerRebootRequired: "1h",
   });
 });
 

@@ -148,7 +148,7 @@ test("the summary names the services of a partial run and, apart, those left out
     "",
     "Left out (not selected, and no selected service depends on them; no step run, no check):",
     "  immich, nextcloud, n8n, vaultwarden, jellyfin, qbittorrent, sonarr, radarr, prowlarr, uptime-kuma",
-    "  host steps none of the selected services needs, by component: nextcloud (1), vaultwarden (1), qbittorrent (1), firewall (22), pve (5), postgres (4), backup (18)",
+    "  host steps none of the selected services needs, by component: nextcloud (1), vaultwarden (1), qbittorrent (1), firewall (22), pve (6), postgres (4), backup (18)",
   ]);
   assert.ok(hostInRun.length < hostSteps.length);
   // An app whose recipe stops at its image pull is not rehearsed, and the summary says what of it was checked.

@@ -1,6 +1,7 @@
 import { contentHash } from "../shared/hash";
 import { shellJoin, shellQuote } from "../shared/shell";
 import type { FetchedFile } from "./types";
+import { securityUpdatesStep } from "./recipes/security-updates";
 import { codePointOrder } from "../../config/order";
 
 /** A non-secret file with its content resolved, ready to render into the push script. */
@@ -169,7 +170,8 @@ trap homelab_failed EXIT
 
 /**
  * What `bash -s` receives for a recipe: strict mode, its output into the container's log for `step`,
- * the wait for a booted container, then the recipe.
+ * the wait for a booted container, Debian's security updates (every container has a recipe), then
+ * the recipe.
  */
 export const renderRecipeScript = (script: string, step = "recipe", vmId?: number): string =>
-  `#!/bin/bash\nset -Eeuo pipefail\n${logToFile(step, vmId)}${WAIT_FOR_BOOT}${script.trimEnd()}\n`;
+  `#!/bin/bash\nset -Eeuo pipefail\n${logToFile(step, vmId)}${WAIT_FOR_BOOT}${securityUpdatesStep()}${script.trimEnd()}\n`;

@@ -1,5 +1,6 @@
 import { toYaml } from "../shared/yaml";
 import type { Homelab } from "../../config";
+import { UPDATE_METRICS } from "../proxmox-host/container-updates";
 import { UNIT_PREFIX, unitName } from "../restic-backup/systemd-units";
 import type { ResticJob } from "../restic-backup/layout";
 import { scrapeJobs, storageMatcher, watchedMountpoints, type JobKind } from "./targets";
@@ -364,6 +365,24 @@ export function alertGroups(model: Homelab): RuleGroup[] {
           scope: "host",
           summary: "restic check found a problem in the backup repository",
           runbook: `On the host: ${journal(unitName("check", "service"))}; run \`restic check\` by hand and repair before the next prune.`,
+        },
+      ],
+    });
+  }
+  if (kinds.has("node")) {
+    // The host's collector reports each running container (components/proxmox-host/container-updates.ts).
+    groups.push({
+      name: "homelab-updates",
+      rules: [
+        {
+          alert: "ContainerRebootRequired",
+          expr: `${UPDATE_METRICS.rebootRequired}{job="node"} != 0`,
+          // A container restarted within the hour never pages.
+          for: "1h",
+          severity: "warning",
+          scope: "service",
+          summary: "Container {{ $labels.service }} ({{ $labels.vmid }}) needs a restart to run its security updates",
+          runbook: "On the host: `pct exec {{ $labels.vmid }} -- cat /run/reboot-required.pkgs` names the packages; `pct reboot {{ $labels.vmid }}` restarts the container (its service is down meanwhile).",
         },
       ],
     });

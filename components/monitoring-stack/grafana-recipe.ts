@@ -24,7 +24,8 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends ca-certificates curl gnupg
 ${majorStepGuard(service, debianInstalledVersion("grafana"))}${fetchSigningKey(GRAFANA_APT.key, GRAFANA_APT.keyring)}echo "deb [signed-by=${GRAFANA_APT.keyring}] ${GRAFANA_APT.url} ${GRAFANA_APT.suite}" >/etc/apt/sources.list.d/grafana.list
 apt-get update -q
-apt-get install -y -q -o Dpkg::Options::=--force-confold grafana=${service.install.version}
+# Held, so nothing else moves it; the hold must not stop the next pin bump (or a rollback) from going through.
+apt-get install -y -q -o Dpkg::Options::=--force-confold --allow-downgrades --allow-change-held-packages grafana=${service.install.version}
 apt-mark hold grafana >/dev/null
 chown -R root:${name} ${PROVISIONING_DIR} ${DASHBOARDS_DIR}
 chmod 0600 ${GRAFANA_SECRET_ENV}

@@ -23,6 +23,9 @@ export const METRICS_BY_KIND = {
     "homelab_restic_bytes_added",
     "homelab_restic_files_new",
     "homelab_restic_files_changed",
+    // Written there by the host's container-updates timer.
+    "homelab_container_security_updates_pending",
+    "homelab_container_reboot_required",
   ],
   pve: [
     "pve_up",

@@ -3,6 +3,7 @@ import { alertRules, compares, says, TASK_LABEL, type AlertRule, type Comparison
 import { RULES_FILE } from "./prometheus-yml";
 import { guestId, scrapeJobs, storageId, type JobKind, type ScrapeJob } from "./targets";
 import { toYaml } from "../shared/yaml";
+import { UPDATE_METRICS } from "../proxmox-host/container-updates";
 
 /**
  * `promtool test rules` input, fed with series shaped like the homelab's own targets and rendered from
@@ -236,6 +237,16 @@ function probes(model: Homelab): { thresholds: Map<string, ThresholdProbe>; stat
     });
     const size = 1e12;
     thresholds.set("TierAlmostFull", { labels: disk, ...bytesOf(size, "free"), series: share("node_filesystem_avail_bytes", "node_filesystem_size_bytes", disk, size) });
+  }
+  if (node && first) {
+    const container = { ...node, vmid: String(first.vmId), service: first.name };
+    states.set("ContainerRebootRequired", {
+      labels: container,
+      what: "a container's security updates leave /run/reboot-required",
+      fire: (n) => [s(UPDATE_METRICS.rebootRequired, container, flat(1, n))],
+      whyQuiet: "the container needs no restart",
+      quiet: (n) => [s(UPDATE_METRICS.rebootRequired, container, flat(0, n))],
+    });
   }
   if (pve) {
     const pool = { ...pve, id: storageId(model) };

@@ -3,6 +3,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { Homelab, Tier } from "../../config";
 import { sshConnection, type HostConnection } from "../shared/connection";
+import { updatesInstallCommand, updatesRemoveCommand } from "./container-updates";
 import { hostPackagesCommand } from "./host-packages";
 import { tierStorageContents, tierStorageDirCommand, tierStoragePath } from "./tier-storage";
 
@@ -79,15 +80,23 @@ export class ProxmoxHost extends pulumi.ComponentResource {
         dirs.set(tier.name, [...(dirs.get(tier.name) ?? []), dir]);
       }
 
-      this.packages.push(
-        new command.remote.Command(
-          `${prefix(node.name)}-packages`,
-          // Removing a package from the list leaves it installed: other tools on the host may use it.
-          // apt's output is not fed back into the next run's environment (nor kept growing in state).
-          { connection, create: install, update: install, addPreviousOutputInEnv: false },
-          { parent: this },
-        ),
+      const packages = new command.remote.Command(
+        `${prefix(node.name)}-packages`,
+        // Removing a package from the list leaves it installed: other tools on the host may use it.
+        // apt's output is not fed back into the next run's environment (nor kept growing in state).
+        { connection, create: install, update: install, addPreviousOutputInEnv: false },
+        { parent: this },
       );
+      this.packages.push(packages);
+      // Where node-exporter runs, it also reports what each container's unattended-upgrades left undone.
+      if (args.hostPackages.includes("prometheus-node-exporter")) {
+        const updates = updatesInstallCommand();
+        new command.remote.Command(
+          `${prefix(node.name)}-container-updates`,
+          { connection, create: updates, update: updates, delete: updatesRemoveCommand, addPreviousOutputInEnv: false },
+          { parent: this, dependsOn: [packages] },
+        );
+      }
     }
 
     // Storage definitions are cluster-wide in Proxmox: one per tier, limited to the nodes that have it.

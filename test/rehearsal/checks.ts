@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 import type { Service } from "../../config";
 import { webPort } from "../../components/lxc-service/recipes/compose";
 import { QBITTORRENT_CREDENTIALS } from "../../components/lxc-service/recipes/native-apps";
+import { SECURITY_ORIGINS } from "../../components/lxc-service/recipes/security-updates";
 import { probeTargets } from "../../components/monitoring-stack/targets";
 import { HOST_LAYOUT, scriptPath } from "../../components/restic-backup/layout";
 import { executeStep, type ConvergeContext } from "./converge";
@@ -86,6 +87,13 @@ export function checks(ctx: CheckContext): void {
           }, 90);
         });
       }
+
+      test("its unattended-upgrades, asked itself, takes Debian's security origin and nothing else, from apt's daily timer", async () => {
+        const codename = (await sh(s.vmId, ". /etc/os-release && echo \"$VERSION_CODENAME\"")).stdout.trim();
+        const said = (await sh(s.vmId, "unattended-upgrade --dry-run -d 2>&1 | sed -n 's/^Allowed origins are: //p'")).stdout.trim();
+        assert.equal(said, SECURITY_ORIGINS.map((o) => o.replace("${distro_codename}", codename)).join(", "));
+        assert.equal((await sh(s.vmId, "systemctl is-enabled apt-daily-upgrade.timer")).stdout.trim(), "enabled");
+      });
 
       const own = s.mounts.find((m) => !m.readOnly && m.dataset.startsWith(`${s.name}-`));
       if (own && s.user.uid !== 0) {

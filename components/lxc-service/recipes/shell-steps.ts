@@ -21,12 +21,18 @@ export const CHECK_VERSION_FUNCTION = `check_version() {
 }
 `;
 
+/**
+ * The one apt install every recipe uses. A 1001 pin moved back to an older glob resolves to a
+ * downgrade, which `-y` alone refuses: the pin is the operator's word, so it goes through.
+ */
+export const APT_INSTALL_FUNCTION = `apt_install() {
+  apt-get install -y --no-install-recommends --allow-downgrades -o Dpkg::Options::=--force-confold "$@"
+}
+`;
+
 /** Non-interactive apt, the file writer, and the restart-on-change helper. */
 export const PRELUDE = `export DEBIAN_FRONTEND=noninteractive
-${PUT_FILE_FUNCTION}${CHECK_VERSION_FUNCTION}apt_install() {
-  apt-get install -y --no-install-recommends -o Dpkg::Options::=--force-confold "$@"
-}
-# Restarts a unit only when the files it runs from changed since the last restart.
+${PUT_FILE_FUNCTION}${CHECK_VERSION_FUNCTION}${APT_INSTALL_FUNCTION}# Restarts a unit only when the files it runs from changed since the last restart.
 restart_if_changed() {
   local unit="$1" stamp sum
   shift
