@@ -42,5 +42,6 @@ if [ -s ${cur} ] && ! cmp -s ${staged} ${cur}; then
     done
   fi
 fi
-mv -f ${staged} ${cur}; chmod 0600 ${cur}`;
+# The same password again rewrites nothing, so a converge that changed nothing leaves the file as it was.
+if cmp -s ${staged} ${cur}; then rm -f ${staged}; else mv -f ${staged} ${cur}; fi; chmod 0600 ${cur}`;
 }

@@ -124,7 +124,7 @@ export async function executeStep(step: Step, ctx: ConvergeContext): Promise<Out
       return { kind: "done", ms: ms() };
     } catch (error) {
       if (!(error instanceof CommandFailed)) throw error;
-      const output = `${error.result.stdout}\n${error.result.stderr}`;
+      const output = `${error.result.stdout}\n${error.result.stderr}${await recipeLog(ctx, `${error.result.stdout}\n${error.result.stderr}`, log)}`;
       const hosts = unresolvedHosts(output);
       if (hosts.length > 0) return { kind: "needs", url: urlOn(hosts[0] ?? "", `${create}\n${stdin}`), ms: ms() };
       const pip = pipIndexUrl(output);
@@ -148,4 +148,18 @@ export async function executeStep(step: Step, ctx: ConvergeContext): Promise<Out
   const outside = OUTSIDE[r.type];
   if (outside) return { kind: "stood-in", note: `needs ${outside}` };
   return { kind: "failed", error: `the rehearsal does not know ${r.type}`, ms: ms() };
+}
+
+/**
+ * A failing recipe keeps its output in a log in its container and tells the host only where it is:
+ * the rehearsal reads that log, as an operator would, to tell a download it cannot reach from a failure.
+ */
+async function recipeLog(ctx: ConvergeContext, output: string, log: string): Promise<string> {
+  const where = /its output is in (\S+) in the container: pct exec (\d+) -- cat /.exec(output);
+  if (!where) return "";
+  try {
+    return `\n${(await ctx.host.exec(`pct exec ${where[2]} -- cat ${where[1]}`, { log })).stdout}`;
+  } catch {
+    return "";
+  }
 }
